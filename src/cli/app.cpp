@@ -1,0 +1,48 @@
+#include "app.hpp"
+
+#include <cstdlib>
+#include <iostream>
+
+#include "wcs/plugin_loader.hpp"
+
+namespace wcs::cli {
+
+Registry load_registry(const GlobalFlags& flags) {
+  Registry registry;
+  PluginReport report;
+  std::vector<std::string> dirs{default_plugin_dir()};
+  if (const char* env = std::getenv("WCS_PLUGIN_PATH"))
+    for (auto& d : split_path_list(env)) dirs.push_back(d);
+  for (const auto& d : flags.plugin_dirs) dirs.push_back(d);
+  for (const auto& d : dirs) load_plugin_dir(d, registry, report);
+  for (const auto& p : report.problems) std::cerr << "wcs: warning: plugin " << p << "\n";
+  return registry;
+}
+
+nlohmann::ordered_json result_json(const SolveResult& r, bool with_trace) {
+  nlohmann::ordered_json j;
+  j["weights"] = r.weights;
+  j["result"] = r.result;
+  j["error"] = r.error;
+  j["converged"] = r.converged;
+  j["cycles"] = r.cycles;
+  j["evaluations"] = r.evaluations;
+  j["nonzero_weights"] = r.nonzero_weights();
+  if (!r.notes.empty()) j["notes"] = r.notes;
+  if (with_trace) {
+    j["trace"] = nlohmann::ordered_json::array();
+    for (const auto& t : r.trace) {
+      nlohmann::ordered_json e;
+      e["cycle"] = t.cycle;
+      e["line"] = t.line ? nlohmann::ordered_json(*t.line) : nlohmann::ordered_json(nullptr);
+      e["combination"] = t.combination.to_string();
+      e["result"] = t.result;
+      e["wpn"] = t.wpn;
+      e["weights_before"] = t.weights_before;
+      j["trace"].push_back(std::move(e));
+    }
+  }
+  return j;
+}
+
+}  // namespace wcs::cli

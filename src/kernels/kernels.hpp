@@ -1,0 +1,60 @@
+// Enumeration kernels: find the best line of a range of lines of one cycle in the
+// base + d_i form. Shared by the fast identical strategies (fused, gray, simd-*,
+// parallel), which pick one by name.
+#pragma once
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace wcs::kernels {
+
+/// One cycle in the base + d_i form, ready for enumeration. `dl[j]` is the term of
+/// line bit j, that is d of coefficient N-1-j (algorithm.md: coefficient 0 is the
+/// most significant bit of the line), so line k has value base + sum of dl[j] over
+/// the set bits j of k.
+struct CycleView {
+  double base = 0.0;
+  std::span<const double> dl;  ///< N terms, line-bit order
+  double target = 0.0;
+};
+
+/// Best line of a range by the winner order of algorithm.md (smaller |r - target|,
+/// then larger r, then smaller line). `line == 0` means the range was empty.
+struct RangeBest {
+  double error = 0.0;
+  double result = 0.0;        ///< the kernel's value of the line (may differ from the
+                              ///< bit-exact form in the last bits)
+  std::uint64_t line = 0;
+};
+
+/// Merges two range winners with the winner order (what parallel needs).
+RangeBest better_of(const RangeBest& x, const RangeBest& y);
+
+/// A kernel: the best line among lines [first, last), 1 <= first <= last <= 2^N.
+/// Kernels must preserve exact ties that come from d terms that are exactly 0 (a
+/// line that differs from another only in such bits must get the same value) so
+/// that the smaller line wins as in `reference`.
+using RangeKernel = RangeBest (*)(const CycleView& cycle, std::uint64_t first, std::uint64_t last);
+
+struct KernelInfo {
+  const char* name;      ///< option value of `parallel`'s `kernel`
+  RangeKernel run;
+  const char* (*isa)();  ///< instruction set it will use on this machine ("scalar", "AVX2", ...)
+  unsigned priority;     ///< higher = faster; `fastest()` takes the highest
+};
+
+/// Every compiled kernel.
+std::span<const KernelInfo> all();
+/// The kernel named `name`, or nullptr.
+const KernelInfo* find(const std::string& name);
+/// The fastest kernel on this machine.
+const KernelInfo& fastest();
+/// Names of all kernels, for error messages ("fused, gray, ...").
+std::string names();
+
+/// The scalar reference kernel: for each line, base + the dl of its set bits added
+/// in line-bit order, no other trick. Every other kernel is tested against it.
+RangeBest fused_range(const CycleView& cycle, std::uint64_t first, std::uint64_t last);
+
+}  // namespace wcs::kernels

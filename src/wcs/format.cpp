@@ -1,0 +1,49 @@
+#include "wcs/format.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstdlib>
+
+#include "wcs/error.hpp"
+
+namespace wcs {
+
+std::string format_number(double x) { return fmt::format("{}", x); }
+
+std::string format_weights(std::span<const double> w) {
+  std::string out;
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    if (i) out += ';';
+    out += format_number(w[i]);
+  }
+  return out;
+}
+
+double parse_number(const std::string& text, const std::string& field) {
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  errno = 0;
+  const double value = std::strtod(begin, &end);
+  if (text.empty() || end == begin || *end != '\0')
+    throw InputError(field + ": '" + text + "' is not a number");
+  if (errno == ERANGE && (value > 1.0 || value < -1.0))
+    throw InputError(field + ": '" + text + "' is out of the range of a double");
+  return value;
+}
+
+std::vector<double> parse_number_list(const std::string& text, const std::string& field) {
+  std::vector<double> values;
+  if (text.empty()) throw InputError(field + ": the list is empty");
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t comma = text.find(',', start);
+    const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    values.push_back(parse_number(item, field + "[" + std::to_string(values.size()) + "]"));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return values;
+}
+
+}  // namespace wcs

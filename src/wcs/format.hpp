@@ -1,0 +1,24 @@
+// Text forms of numbers, weights and combinations shared by every output.
+#pragma once
+#include <span>
+#include <vector>
+#include <string>
+
+namespace wcs {
+
+/// Shortest decimal text that reads back to the same double ("inf", "-inf", "nan"
+/// for non-finite values).
+std::string format_number(double x);
+
+/// Weights joined by ';' (one CSV field without quoting), each as format_number.
+std::string format_weights(std::span<const double> w);
+
+/// Parses a whole string as a double (no trailing characters); nullopt-like: throws
+/// InputError naming `field` when the text is not a number.
+double parse_number(const std::string& text, const std::string& field);
+
+/// Parses "A,B,C" into doubles; an empty list or an empty item throws InputError
+/// naming `field`.
+std::vector<double> parse_number_list(const std::string& text, const std::string& field);
+
+}  // namespace wcs

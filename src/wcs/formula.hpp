@@ -1,0 +1,72 @@
+// The line value of algorithm.md in its bit-exact form and in the base + d_i form,
+// and the winner order shared by every strategy.
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "wcs/combination.hpp"
+
+namespace wcs {
+
+/// r(s) in the bit-exact form of `reference`: from 0.0, terms (a[i] * e_i) * m_i
+/// added in index order. `selected(i)` tells whether coefficient i is in s.
+template <class Selected>
+inline double line_value(std::span<const double> a, std::span<const double> w, double wpn,
+                         Selected&& selected) {
+  double r = 0.0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const bool in = selected(i);
+    const double e = w[i] != 0.0 ? w[i] : (in ? 1.0 : 0.0);
+    const double m = in ? wpn : 1.0;
+    r += (a[i] * e) * m;
+  }
+  return r;
+}
+
+inline double line_value(std::span<const double> a, std::span<const double> w, double wpn,
+                         const Combination& s) {
+  return line_value(a, w, wpn, [&](std::size_t i) { return s.test(i); });
+}
+
+/// The cycle as a closest-subset-sum problem: r(s) = base + sum_{i in s} d[i].
+struct CycleTerms {
+  double base = 0.0;       ///< sum_i a[i] * W[i]
+  std::vector<double> d;   ///< a[i] * (W[i] != 0 ? W[i] : 1) * p - a[i] * W[i]
+};
+CycleTerms cycle_terms(std::span<const double> a, std::span<const double> w, double wpn);
+/// Same into caller-owned storage (d.size() == a.size()); returns base.
+double cycle_terms(std::span<const double> a, std::span<const double> w, double wpn, std::span<double> d);
+
+/// The largest line value of the cycle, base + sum of positive d (base + max d when
+/// none is positive): `all_below_target` is `max_line_value(...) < target`.
+double max_line_value(double base, std::span<const double> d);
+
+/// Winner order of algorithm.md: smaller |r - target|, then larger r. Returns true
+/// when (error_x, r_x) ranks strictly before (error_y, r_y); equal pairs are tied and
+/// the smaller line then wins. A NaN error ranks after every number.
+inline bool ranks_before(double error_x, double r_x, double error_y, double r_y) {
+  if (error_x < error_y) return true;
+  if (error_x > error_y) return false;
+  if (error_x == error_y) return r_x > r_y;
+  return !std::isnan(error_x) && std::isnan(error_y);
+}
+
+/// Full order with the line as the last key (N <= 63).
+inline bool line_wins(double error_x, double r_x, std::uint64_t line_x, double error_y, double r_y,
+                      std::uint64_t line_y) {
+  if (ranks_before(error_x, r_x, error_y, r_y)) return true;
+  if (ranks_before(error_y, r_y, error_x, r_x)) return false;
+  return line_x < line_y;
+}
+
+/// Full order for any N, the line compared through the combinations.
+inline bool combination_wins(double error_x, double r_x, const Combination& x, double error_y, double r_y,
+                             const Combination& y) {
+  if (ranks_before(error_x, r_x, error_y, r_y)) return true;
+  if (ranks_before(error_y, r_y, error_x, r_x)) return false;
+  return x.line_less(y);
+}
+
+}  // namespace wcs

@@ -1,0 +1,101 @@
+#include "wcs/plugin_loader.hpp"
+
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "wcs/plugin.hpp"
+
+#ifndef WCS_PLUGIN_INSTALL_DIR
+#define WCS_PLUGIN_INSTALL_DIR "/usr/local/lib/wcs/strategies"
+#endif
+
+namespace fs = std::filesystem;
+
+namespace wcs {
+
+void load_plugin(const std::string& path, Registry& registry, PluginReport& report) {
+  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle) {
+    const char* why = dlerror();
+    report.problems.push_back(path + ": cannot load: " + (why ? why : "unknown reason"));
+    return;
+  }
+  auto entry = reinterpret_cast<wcs_plugin_entry_fn>(dlsym(handle, "wcs_plugin_entry"));
+  if (!entry) {
+    report.problems.push_back(path + ": no wcs_plugin_entry function (not a wcs strategy module)");
+    dlclose(handle);
+    return;
+  }
+  const wcs_plugin_v1* plugin = entry();
+  if (!plugin || plugin->abi_version != WCS_PLUGIN_ABI_VERSION) {
+    report.problems.push_back(path + ": plugin ABI version " +
+                              (plugin ? std::to_string(plugin->abi_version) : std::string("(none)")) +
+                              ", this program needs " + std::to_string(WCS_PLUGIN_ABI_VERSION));
+    dlclose(handle);
+    return;
+  }
+  Registry staged;
+  char error[512] = {0};
+  if (plugin->register_strategies(&staged, error, sizeof error) != 0) {
+    report.problems.push_back(path + ": registration failed: " + error);
+    return;  // its code may be referenced by what it half-registered: keep it loaded
+  }
+  for (const StrategyInfo* info : staged.list()) const_cast<StrategyInfo*>(info)->origin = path;
+  try {
+    registry.merge(std::move(staged));
+  } catch (const std::exception& e) {
+    report.problems.push_back(path + ": " + e.what());
+    return;
+  }
+  report.loaded.push_back(path);
+}
+
+void load_plugin_dir(const std::string& dir, Registry& registry, PluginReport& report) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    report.problems.push_back(dir + ": plugin folder does not exist");
+    return;
+  }
+  std::vector<std::string> modules;
+  auto consider = [&](const fs::directory_entry& e) {
+    if (e.is_regular_file(ec) && e.path().extension() == ".so") modules.push_back(e.path().string());
+  };
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    consider(e);
+    if (e.is_directory(ec) && e.path().extension() != ".p")
+      for (const auto& sub : fs::directory_iterator(e.path(), ec)) consider(sub);
+  }
+  std::sort(modules.begin(), modules.end());
+  for (const auto& m : modules) load_plugin(m, registry, report);
+}
+
+std::string default_plugin_dir() {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path build_tree = exe.parent_path() / "strategies";
+    // A build tree (meson-private beside the program) uses its own freshly built
+    // modules, never an installed copy.
+    if (fs::exists(exe.parent_path() / "meson-private", ec) && fs::is_directory(build_tree, ec))
+      return build_tree.string();
+  }
+  return WCS_PLUGIN_INSTALL_DIR;
+}
+
+std::vector<std::string> split_path_list(const std::string& list) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const std::size_t colon = list.find(':', start);
+    const std::string item = list.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+    if (!item.empty()) out.push_back(item);
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  return out;
+}
+
+}  // namespace wcs

@@ -1,0 +1,73 @@
+// The strategy registry (owned by the program, not a global) and Solver, a
+// configured strategy that checks its inputs before it runs.
+#pragma once
+#include <cstddef>
+#include <functional>
+#include <limits>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "wcs/options.hpp"
+#include "wcs/strategy.hpp"
+
+namespace wcs {
+
+class Registry;
+
+/// Makes a strategy from its checked options. The registry is the one creating it
+/// (for strategies that delegate, like `auto`); it outlives the strategy.
+using StrategyFactory = std::function<std::unique_ptr<Strategy>(const Options&, const Registry&)>;
+
+/// What a strategy declares about itself.
+struct StrategyInfo {
+  std::string name;
+  Family family = Family::identical;
+  std::string description;               ///< one line
+  std::vector<OptionSpec> options;
+  std::size_t max_n = std::numeric_limits<std::size_t>::max();  ///< largest N it accepts
+  std::string origin;                    ///< module path, set by the loader
+};
+
+/// A strategy with its options, ready to solve problems.
+class Solver {
+ public:
+  Solver(const StrategyInfo& info, Options options, std::unique_ptr<Strategy> strategy)
+      : info_(&info), options_(std::move(options)), strategy_(std::move(strategy)) {}
+  /// Validates the problem and N against max_n (InputError), then solves.
+  SolveResult solve(const Problem& problem, const SolveOptions& options = {});
+  const StrategyInfo& info() const { return *info_; }
+  const Options& options() const { return options_; }
+
+ private:
+  const StrategyInfo* info_;
+  Options options_;
+  std::unique_ptr<Strategy> strategy_;
+};
+
+class Registry {
+ public:
+  /// Adds a strategy. A second strategy with the same name throws InputError.
+  void add(StrategyInfo info, StrategyFactory factory);
+  /// Moves every strategy of `other` in; all or nothing when a name is taken.
+  void merge(Registry&& other);
+  const StrategyInfo* find(const std::string& name) const;
+  /// Throws InputError naming the strategy and listing the registered ones.
+  const StrategyInfo& get(const std::string& name) const;
+  /// Checks the options (InputError) and makes the strategy.
+  Solver create(const std::string& name, const std::map<std::string, std::string>& options = {}) const;
+  /// Registered strategies, sorted by name.
+  std::vector<const StrategyInfo*> list() const;
+  std::vector<std::string> names() const;
+  std::size_t size() const { return entries_.size(); }
+
+ private:
+  struct Entry {
+    std::unique_ptr<StrategyInfo> info;  // stable address for Solver
+    StrategyFactory factory;
+  };
+  std::map<std::string, Entry> entries_;
+};
+
+}  // namespace wcs

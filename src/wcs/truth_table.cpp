@@ -1,0 +1,72 @@
+#include "wcs/truth_table.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdio>
+#include <stdexcept>
+
+#include "wcs/format.hpp"
+
+namespace wcs {
+
+TruthTableWriter::TruthTableWriter(std::string path) : path_(std::move(path)) {
+  file_ = std::fopen((path_ + ".partial").c_str(), "w");
+  if (!file_) throw std::runtime_error("truth_table: cannot write '" + path_ + ".partial'");
+  std::fputs("cycle,line,combination,weights_before,wpn,result,delta_abs,delta_cond,is_winner\n", file_);
+}
+
+TruthTableWriter::~TruthTableWriter() {
+  if (file_) {
+    std::fclose(file_);
+    std::remove((path_ + ".partial").c_str());
+  }
+}
+
+void TruthTableWriter::begin_cycle(long long cycle, std::span<const double> weights_before, double wpn) {
+  cycle_prefix_ = fmt::format("{},", cycle);
+  cycle_state_ = fmt::format(",{},{},", format_weights(weights_before), wpn);
+}
+
+void TruthTableWriter::write_tail(double result, double target, bool is_winner) {
+  const double cond = result - target;
+  const auto text = fmt::format("{},{},{},{}\n", result, std::fabs(cond), cond, is_winner ? 1 : 0);
+  std::fwrite(text.data(), 1, text.size(), file_);
+  ++rows_;
+}
+
+void TruthTableWriter::row(std::uint64_t line, const Combination& combination, double result, double target,
+                           bool is_winner) {
+  std::fputs(cycle_prefix_.c_str(), file_);
+  if (combination.size() <= kMaxLineBits) std::fputs(std::to_string(line).c_str(), file_);
+  std::fputc(',', file_);
+  std::fputs(combination.to_string().c_str(), file_);
+  std::fputs(cycle_state_.c_str(), file_);
+  write_tail(result, target, is_winner);
+}
+
+void TruthTableWriter::row(std::uint64_t line, std::size_t n, double result, double target, bool is_winner) {
+  combination_.assign(n, '0');
+  for (std::size_t i = 0; i < n; ++i)
+    if ((line >> (n - 1 - i)) & 1u) combination_[i] = '1';
+  std::fputs(cycle_prefix_.c_str(), file_);
+  std::fputs(std::to_string(line).c_str(), file_);
+  std::fputc(',', file_);
+  std::fputs(combination_.c_str(), file_);
+  std::fputs(cycle_state_.c_str(), file_);
+  write_tail(result, target, is_winner);
+}
+
+void TruthTableWriter::finish() {
+  if (!file_) return;
+  const bool failed = std::ferror(file_) != 0;
+  const bool closed = std::fclose(file_) == 0;
+  file_ = nullptr;
+  const std::string partial = path_ + ".partial";
+  if (failed || !closed || std::rename(partial.c_str(), path_.c_str()) != 0) {
+    std::remove(partial.c_str());
+    throw std::runtime_error("truth_table: writing '" + path_ + "' failed");
+  }
+}
+
+}  // namespace wcs

@@ -1,0 +1,155 @@
+#include "conformance.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdlib>
+#include <random>
+
+#include "wcs/format.hpp"
+#include "wcs/plugin_loader.hpp"
+
+namespace wcs::test {
+
+Registry& plugins() {
+  static Registry registry;
+  static bool loaded = false;
+  if (!loaded) {
+    loaded = true;
+    const char* dir = std::getenv("WCS_TEST_PLUGIN_DIR");
+    REQUIRE(dir != nullptr);
+    PluginReport report;
+    load_plugin_dir(dir, registry, report);
+    for (const auto& p : report.problems) FAIL_CHECK("plugin: " << p);
+    REQUIRE(registry.find("reference") != nullptr);
+  }
+  return registry;
+}
+
+std::vector<Case> problems(std::size_t count, std::size_t max_n, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  auto uniform = [&](long long lo, long long hi) {
+    return std::uniform_int_distribution<long long>(lo, hi)(rng);
+  };
+  std::vector<Case> out;
+  for (std::size_t k = 0; k < count; ++k) {
+    Case c;
+    Problem& p = c.problem;
+    const std::size_t n = static_cast<std::size_t>(uniform(1, static_cast<long long>(max_n)));
+    const int kind = static_cast<int>(k % 6);  // 0-3 integer, 4-5 decimal
+    c.integer = kind < 4;
+    double positive = 0, negative = 0;
+    do {
+      p.coefficients.clear();
+      positive = negative = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        double a;
+        if (kind == 2) a = static_cast<double>(uniform(1, 4)) * (uniform(0, 1) ? 1 : -1);  // many ties
+        else if (c.integer) a = static_cast<double>(uniform(-50, 50));
+        else a = static_cast<double>(uniform(-10000, 10000)) / 1000.0;
+        p.coefficients.push_back(a);
+        (a > 0 ? positive : negative) += a;
+      }
+    } while (positive == 0 && negative == 0);
+    const int target_rule = static_cast<int>(uniform(0, 3));
+    std::string rule;
+    if (target_rule == 0) {  // the sum of a random subset: reachable
+      double t = 0;
+      for (double a : p.coefficients) if (uniform(0, 1)) t += a;
+      p.target = t;
+      rule = "subset";
+    } else if (target_rule == 1) {  // beyond every line: never converges, WPN doubles
+      p.target = positive + static_cast<double>(uniform(1, 100));
+      p.max_iter = uniform(1, 6);
+      rule = "above";
+    } else {
+      p.target = c.integer ? static_cast<double>(uniform(-200, 200)) : static_cast<double>(uniform(-200000, 200000)) / 1000.0;
+      rule = "random";
+    }
+    if (rule != "above") p.max_iter = uniform(1, 40);
+    p.tolerance = c.integer ? static_cast<double>(uniform(0, 3)) : static_cast<double>(uniform(0, 3000)) / 1000.0;
+    const int wpn_rule = static_cast<int>(uniform(0, 4));
+    if (wpn_rule == 1) p.initial_wpn = 0.5;
+    if (wpn_rule == 2) p.initial_wpn = c.integer ? 4.0 : 1.7;
+    if (wpn_rule == 3) { p.wpn_lo = 0.25; p.wpn_hi = 2.0; }
+    if (wpn_rule == 4) { p.wpn_lo = -1.0; p.wpn_hi = 8.0; p.initial_wpn = -1.0; }
+    c.label = "case " + std::to_string(k) + " (seed " + std::to_string(seed) + ", N=" + std::to_string(n) +
+              (c.integer ? ", integer" : ", decimal") + ", target " + rule + ")";
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+bool agree(double x, double y, bool exact) {
+  if (exact) return x == y;
+  if (x == y) return true;
+  return std::fabs(x - y) <= 1e-9 * std::max({std::fabs(x), std::fabs(y), 1e-300}) ||
+         std::fabs(x - y) <= 1e-12;
+}
+
+namespace {
+
+std::string describe(const Problem& p) {
+  return "coef=" + [&] {
+    std::string s;
+    for (double a : p.coefficients) s += (s.empty() ? "" : ",") + format_number(a);
+    return s;
+  }() + " target=" + format_number(p.target) + " tol=" + format_number(p.tolerance) +
+         " max_iter=" + std::to_string(p.max_iter) + " wpn=" + format_number(p.initial_wpn) + " bounds=[" +
+         format_number(p.wpn_lo) + "," + format_number(p.wpn_hi) + "]";
+}
+
+// Exactness holds while every value stays an integer times a power of two of
+// moderate size; beyond 2^40 rounding may enter and the check becomes relative.
+bool stays_exact(const Case& c, const SolveResult& r) {
+  if (!c.integer) return false;
+  for (double w : r.weights) if (std::fabs(w) > 0x1p20 || (w != 0 && std::fabs(w) < 0x1p-20)) return false;
+  for (const auto& t : r.trace) if (std::fabs(t.wpn) > 0x1p20 || std::fabs(t.wpn) < 0x1p-20) return false;
+  return true;
+}
+
+}  // namespace
+
+std::size_t check_family(const std::string& strategy, const std::map<std::string, std::string>& options,
+                         const std::vector<Case>& cases) {
+  Registry& registry = plugins();
+  Solver reference = registry.create("reference");
+  Solver candidate = registry.create(strategy, options);
+  const Family family = candidate.info().family;
+  SolveOptions traced;
+  traced.trace = true;
+  std::size_t converged = 0;
+  for (const Case& c : cases) {
+    INFO(strategy << " on " << c.label << ": " << describe(c.problem));
+    if (c.problem.n() > candidate.info().max_n) continue;
+    const SolveResult got = candidate.solve(c.problem, traced);
+    converged += got.converged;
+    if (got.converged) CHECK(got.error <= c.problem.tolerance);
+    CHECK(got.weights.size() == c.problem.n());
+    if (family != Family::identical) {
+      double sum = 0;
+      for (std::size_t i = 0; i < c.problem.n(); ++i) sum += c.problem.coefficients[i] * got.weights[i];
+      CHECK(std::fabs(sum - got.result) <= 1e-6 * std::max(1.0, std::fabs(got.result)));
+      CHECK(got.error == std::fabs(got.result - c.problem.target));
+      continue;
+    }
+    const SolveResult want = reference.solve(c.problem, traced);
+    const bool exact = stays_exact(c, want);
+    REQUIRE(got.cycles == want.cycles);
+    REQUIRE(got.trace.size() == want.trace.size());
+    for (std::size_t k = 0; k < want.trace.size(); ++k) {
+      INFO("cycle " << want.trace[k].cycle);
+      CHECK(got.trace[k].combination.to_string() == want.trace[k].combination.to_string());
+      CHECK(got.trace[k].line == want.trace[k].line);
+      CHECK(agree(got.trace[k].result, want.trace[k].result, exact));
+      CHECK(agree(got.trace[k].wpn, want.trace[k].wpn, exact));
+    }
+    CHECK(got.converged == want.converged);
+    CHECK(agree(got.result, want.result, exact));
+    CHECK(agree(got.error, want.error, exact));
+    for (std::size_t i = 0; i < want.weights.size(); ++i) CHECK(agree(got.weights[i], want.weights[i], exact));
+  }
+  return converged;
+}
+
+}  // namespace wcs::test

@@ -1,0 +1,43 @@
+// The plugin conformance kit: runs any strategy against `reference` on a few hundred
+// seeded random problems and checks the promise of its family (strategies.md).
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "wcs/registry.hpp"
+
+namespace wcs::test {
+
+/// Every strategy module built in this tree (WCS_TEST_PLUGIN_DIR), loaded once. A
+/// module that fails to load fails the calling test.
+Registry& plugins();
+
+/// A seeded problem of the kit. `integer`: integer coefficients and target, WPN a
+/// power of two, so `reference` and a fast strategy agree to the bit.
+struct Case {
+  Problem problem;
+  std::string label;  ///< how to reproduce it: seed and kind
+  bool integer = false;
+};
+
+/// `count` problems from `seed`: N from 1 to `max_n`; integer and decimal
+/// coefficients; reachable, unreachable and random targets; ties; tight WPN bounds;
+/// converging and non-converging runs. The same arguments give the same problems.
+std::vector<Case> problems(std::size_t count = 300, std::size_t max_n = 16, std::uint64_t seed = 20261128);
+
+/// Whether two values agree: exactly for integer cases, else within relative 1e-9.
+bool agree(double x, double y, bool exact);
+
+/// Solves every case with `strategy` (options as text) and with `reference`, and
+/// checks the family promise with Catch2 assertions:
+/// - identical: same cycles, same winner every cycle, same convergence, weights,
+///   result and error agree;
+/// - converging / peer: converged only with error <= tolerance, and the reported
+///   result is sum a[i] W[i].
+/// Returns how many cases converged (for the caller's own checks).
+std::size_t check_family(const std::string& strategy, const std::map<std::string, std::string>& options = {},
+                         const std::vector<Case>& cases = problems());
+
+}  // namespace wcs::test

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the project needs (idempotent, quiet when all are
+# there) and configures the release build in ./build (or the directory given).
+#   tools/setup.sh [BUILD_DIR] [-- extra meson setup options]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  g++ meson ninja-build pkg-config
+  libbenchmark-dev       # Google Benchmark: timing of runs and kernels
+  libyaml-cpp-dev        # experiment files
+  catch2                 # tests (v2)
+  libhwy-dev             # Highway SIMD kernels
+  libxsimd-dev           # xsimd SIMD kernels
+  nlohmann-json3-dev     # JSON output and run records
+  libcli11-dev           # command-line parsing
+  libfmt-dev             # formatting of numbers and tables
+  python3-matplotlib     # plots in tools/plot.py
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+build="${1:-build}"; shift || true
+[ "${1:-}" = "--" ] && shift
+if [ -f "$build/build.ninja" ]; then
+  [ $# -gt 0 ] && meson configure "$build" "$@" >/dev/null
+else
+  meson setup "$build" --buildtype=release "$@" >/dev/null
+fi
