@@ -17,8 +17,9 @@ inline double line_value(std::span<const double> a, std::span<const double> w, d
                          Selected&& selected) {
   double r = 0.0;
   for (std::size_t i = 0; i < a.size(); ++i) {
+    // Written as selects rather than branches: selection bits are unpredictable.
     const bool in = selected(i);
-    const double e = w[i] != 0.0 ? w[i] : (in ? 1.0 : 0.0);
+    const double e = w[i] != 0.0 ? w[i] : static_cast<double>(in);
     const double m = in ? wpn : 1.0;
     r += (a[i] * e) * m;
   }

@@ -13,13 +13,18 @@ void require_finite(double x, const std::string& field) {
   if (!std::isfinite(x)) throw InputError(field + ": " + format_number(x) + " is not finite");
 }
 
+void require_finite(double x, const char* list, std::size_t index) {
+  // The field name is built only on failure: validation runs before every solve.
+  if (!std::isfinite(x)) require_finite(x, std::string(list) + "[" + std::to_string(index) + "]");
+}
+
 }  // namespace
 
 void validate(const Problem& p) {
   if (p.coefficients.empty()) throw InputError("coefficients: the list is empty (N must be >= 1)");
   bool all_zero = true;
   for (std::size_t i = 0; i < p.coefficients.size(); ++i) {
-    require_finite(p.coefficients[i], "coefficients[" + std::to_string(i) + "]");
+    require_finite(p.coefficients[i], "coefficients", i);
     if (std::fabs(p.coefficients[i]) > 1e-8) all_zero = false;
   }
   if (all_zero) throw InputError("coefficients: every value is zero (|a[i]| <= 1e-8)");

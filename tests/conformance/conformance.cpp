@@ -1,12 +1,12 @@
 #include "conformance.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <cmath>
 #include <cstdlib>
 #include <random>
 
-#include "wcs/format.hpp"
 #include "wcs/plugin_loader.hpp"
 
 namespace wcs::test {
@@ -90,13 +90,10 @@ bool agree(double x, double y, bool exact) {
 namespace {
 
 std::string describe(const Problem& p) {
-  return "coef=" + [&] {
-    std::string s;
-    for (double a : p.coefficients) s += (s.empty() ? "" : ",") + format_number(a);
-    return s;
-  }() + " target=" + format_number(p.target) + " tol=" + format_number(p.tolerance) +
-         " max_iter=" + std::to_string(p.max_iter) + " wpn=" + format_number(p.initial_wpn) + " bounds=[" +
-         format_number(p.wpn_lo) + "," + format_number(p.wpn_hi) + "]";
+  std::string coef;
+  for (double a : p.coefficients) coef += fmt::format("{}{}", coef.empty() ? "" : ",", a);
+  return fmt::format("coef={} target={} tol={} max_iter={} wpn={} bounds=[{},{}]", coef, p.target, p.tolerance,
+                     p.max_iter, p.initial_wpn, p.wpn_lo, p.wpn_hi);
 }
 
 // Exactness holds while every value stays an integer times a power of two of

@@ -1,0 +1,154 @@
+// The `wcs` program end to end: exit statuses, one-line errors, JSON output.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+
+namespace fs = std::filesystem;
+using Catch::Matchers::Contains;
+
+namespace {
+
+struct Run {
+  int status;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Run wcs_run(const std::string& args, const std::string& env_prefix = "") {
+  const char* exe = std::getenv("WCS_EXE");
+  REQUIRE(exe != nullptr);
+  const fs::path dir = fs::temp_directory_path();
+  const fs::path out = dir / "wcs_cli_test.out", err = dir / "wcs_cli_test.err";
+  const std::string cmd = env_prefix + " '" + exe + "' " + args + " >'" + out.string() + "' 2>'" + err.string() + "' </dev/null";
+  const int raw = std::system(cmd.c_str());
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
+}
+
+int lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+
+}  // namespace
+
+TEST_CASE("solve --json prints one object with the result record") {
+  const Run r = wcs_run("solve --strategy reference --coef=15,47,-12 --target=28 --tol=2 --max-iter=50 --trace --json");
+  REQUIRE(r.status == 0);
+  CHECK(lines(r.out) == 1);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["strategy"] == "reference");
+  CHECK(j["n"] == 3);
+  CHECK(j["weights"] == nlohmann::json::array({0.5, 0.5, 0.125}));
+  CHECK(j["result"] == 29.5);
+  CHECK(j["error"] == 1.5);
+  CHECK(j["converged"] == true);
+  CHECK(j["cycles"] == 3);
+  CHECK(j["evaluations"] == 21);
+  CHECK(j["seconds"].get<double>() >= 0);
+  REQUIRE(j["trace"].size() == 3);
+  CHECK(j["trace"][0]["line"] == 3);
+  CHECK(j["trace"][0]["combination"] == "011");
+  CHECK(j["trace"][2]["wpn"] == 0.25);
+}
+
+TEST_CASE("numbers in JSON read back to the same double; negative values work") {
+  const Run r = wcs_run("solve --coef=-0.1,0.7,-1e-3 --target=-0.3 --tol=0 --max-iter=3 --wpn=-0.5 --wpn-bounds=-2,3 --json");
+  REQUIRE(r.status == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  const Run again = wcs_run("solve --coef=-0.1,0.7,-1e-3 --target=-0.3 --tol=0 --max-iter=3 --wpn=-0.5 --wpn-bounds=-2,3 --json");
+  const auto k = nlohmann::json::parse(again.out);
+  CHECK(j["result"].get<double>() == k["result"].get<double>());
+  CHECK(j["target"].get<double>() == -0.3);
+}
+
+TEST_CASE("human output names the result, and --help tells the options") {
+  const Run r = wcs_run("solve --coef=5,10,15,20,25 --target=100 --tol=2 --max-iter=50");
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.out, Contains("converged    yes after 2 cycles") && Contains("weights      1 1 1 1 2"));
+  const Run help = wcs_run("solve --help");
+  CHECK(help.status == 0);
+  CHECK_THAT(help.out, Contains("--coef") && Contains("--truth-table") && Contains("--wpn-bounds"));
+  CHECK(wcs_run("--help").status == 0);
+  CHECK(wcs_run("list --help").status == 0);
+}
+
+TEST_CASE("bad input: one line naming the field and value, exit status 2, no output") {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"solve --coef=1,nan --target=3", "coefficients[1]: nan is not finite"},
+      {"solve --coef '' --target=3", "coefficients: the list is empty"},
+      {"solve --coef=1,,2 --target=3", "coefficients[1]: '' is not a number"},
+      {"solve --coef=0,0 --target=3", "every value is zero"},
+      {"solve --coef=1,2 --target=abc", "target: 'abc' is not a number"},
+      {"solve --coef=1,2 --target=3 --tol=-1", "tolerance: -1 is negative"},
+      {"solve --coef=1,2 --target=3 --max-iter=0", "max_iter: 0 is below 1"},
+      {"solve --coef=1,2 --target=3 --max-iter=2.5", "max_iter: '2.5' is not an integer"},
+      {"solve --coef=1,2 --target=3 --wpn=0", "initial_wpn: 0"},
+      {"solve --coef=1,2 --target=3 --wpn-bounds=2,1", "wpn_bounds: [2, 1] needs lo < hi"},
+      {"solve --coef=1,2 --target=3 --wpn-bounds=2", "wpn_bounds: '2' needs two values"},
+      {"solve --coef=1,2 --target=3 --strategy nope", "strategy: 'nope' is not registered; valid: "},
+      {"solve --coef=1,2 --target=3 --set nope=1", "option 'nope' (value '1')"},
+      {"solve --coef=1,2 --target=3 --set nope", "--set: 'nope' is not KEY=VALUE"},
+      {"solve --coef=1,2 --target=3 --seed=x", "seed: 'x' is not an integer"},
+      {"solve --coef=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31 --target=3",
+       "N = 31 is beyond what strategy 'reference' supports (N <= 30)"},
+  };
+  for (const auto& [args, needle] : cases) {
+    INFO(args);
+    const Run r = wcs_run(args);
+    CHECK(r.status == 2);
+    CHECK(r.out.empty());
+    CHECK(lines(r.err) == 1);
+    CHECK_THAT(r.err, Contains(needle));
+  }
+  const Run usage = wcs_run("solve --target=3");
+  CHECK(usage.status == 2);
+  CHECK_THAT(usage.err, Contains("--coef"));
+  CHECK(wcs_run("").status == 2);
+}
+
+TEST_CASE("--truth-table writes the CSV; refused for a strategy without the option") {
+  const fs::path csv = fs::temp_directory_path() / "wcs_cli_truth.csv";
+  fs::remove(csv);
+  const Run r = wcs_run("solve --coef=15,47,-12 --target=28 --tol=2 --max-iter=50 --truth-table=" + csv.string());
+  CHECK(r.status == 0);
+  CHECK(lines(slurp(csv)) == 22);
+  fs::remove(csv);
+  const Run bad = wcs_run("solve --coef=1,2 --target=3 --truth-table=/nonexistent/x.csv");
+  CHECK(bad.status == 1);
+  CHECK(lines(bad.err) == 1);
+  CHECK_FALSE(fs::exists("/nonexistent/x.csv"));
+}
+
+TEST_CASE("list shows every strategy and its options; --plugin-dir and WCS_PLUGIN_PATH add folders") {
+  const Run r = wcs_run("list --json");
+  REQUIRE(r.status == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  bool found = false;
+  for (const auto& s : j)
+    if (s["name"] == "reference") {
+      found = true;
+      CHECK(s["family"] == "identical");
+      CHECK(s["max_n"] == 30);
+      CHECK(s["options"][0]["name"] == "truth_table");
+    }
+  CHECK(found);
+  const char* broken = std::getenv("WCS_TEST_BROKEN_PLUGIN_DIR");
+  REQUIRE(broken != nullptr);
+  const Run with_dir = wcs_run(std::string("list --plugin-dir ") + broken);
+  CHECK(with_dir.status == 0);
+  CHECK_THAT(with_dir.out, Contains("reference"));
+  CHECK_THAT(with_dir.err, Contains("wrong-abi.so: plugin ABI version 999"));
+  const Run with_env = wcs_run("list", std::string("WCS_PLUGIN_PATH=") + broken);
+  CHECK_THAT(with_env.err, Contains("no-entry.so: no wcs_plugin_entry"));
+  const Run missing = wcs_run("solve --plugin-dir /nonexistent --coef=1 --target=1 --json");
+  CHECK(missing.status == 0);
+  CHECK_THAT(missing.err, Contains("/nonexistent: plugin folder does not exist"));
+}

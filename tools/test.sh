@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Sets everything up and runs every test: a warning-free release build
+# (-Wall -Wextra -Werror) in build/, then the same tests under AddressSanitizer and
+# UndefinedBehaviorSanitizer in build-sanitize/. Ends with "N passed, N failed"
+# counted from the Catch2 results of both runs.
+#   tools/test.sh [--no-sanitize]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+tools/setup.sh build -- -Dwerror=true -Donly_strategies=[] || exit 1
+logs=()
+status=0
+meson compile -C build || exit 1
+meson test -C build --print-errorlogs --num-processes 2 || status=1
+logs+=(build/meson-logs/testlog.json)
+if [ "${1:-}" != "--no-sanitize" ]; then
+  tools/setup.sh build-sanitize -- -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debugoptimized -Donly_strategies=[] || exit 1
+  meson compile -C build-sanitize || exit 1
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+    meson test -C build-sanitize --print-errorlogs --num-processes 2 --timeout-multiplier 4 || status=1
+  logs+=(build-sanitize/meson-logs/testlog.json)
+fi
+python3 tools/count_tests.py "${logs[@]}" || status=1
+exit $status
