@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include "wcs/combination.hpp"
@@ -13,6 +14,7 @@ namespace wcs {
 /// r(s) in the bit-exact form of `reference`: from 0.0, terms (a[i] * e_i) * m_i
 /// added in index order. `selected(i)` tells whether coefficient i is in s.
 template <class Selected>
+  requires std::is_invocable_r_v<bool, Selected&, std::size_t>
 inline double line_value(std::span<const double> a, std::span<const double> w, double wpn,
                          Selected&& selected) {
   double r = 0.0;
