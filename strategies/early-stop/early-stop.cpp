@@ -1,0 +1,91 @@
+// `early-stop`: the seed's early convergence (idea 4). Like `lazy` (bit-exact values,
+// line order, one pass), but a cycle stops at the first line with
+// |r - target| <= factor * tolerance and takes it as the winner. Such a line meets
+// the tolerance, so the search converges in that cycle, exactly when `reference`
+// would (its winner is at least as close); every earlier cycle has no such line, is
+// searched in full and so has reference's winner.
+#include <cmath>
+#include <memory>
+#include <vector>
+
+#include "wcs/formula.hpp"
+#include "wcs/plugin.hpp"
+
+namespace {
+
+constexpr std::size_t kMaxN = 40;  // as lazy: a full cycle at N = 40 takes hours
+
+class EarlyStopSearch final : public wcs::CycleSearch {
+ public:
+  explicit EarlyStopSearch(double factor) : factor_(factor) {}
+
+  void prepare(const wcs::Problem& problem, const wcs::SolveOptions&) override {
+    d_.assign(problem.n(), 0.0);
+    stopped_ = 0;
+  }
+
+  wcs::CycleOutcome search(const wcs::CycleInput& in) override {
+    const std::size_t n = in.a.size();
+    const std::uint64_t lines = (std::uint64_t{1} << n) - 1;
+    const double good_enough = factor_ * in.tolerance;
+    std::uint64_t best_line = 0;
+    double best_result = 0.0, best_error = 0.0;
+    bool all_below = true;
+    std::uint64_t line = 1;
+    for (; line <= lines; ++line) {
+      const double r = wcs::line_value(in.a, in.w, in.wpn, [&](std::size_t i) { return bool((line >> (n - 1 - i)) & 1u); });
+      const double error = std::fabs(r - in.target);
+      if (error <= good_enough) {  // stop here: this line is the winner
+        best_line = line;
+        best_result = r;
+        break;
+      }
+      if (best_line == 0 || wcs::ranks_before(error, r, best_error, best_result)) {
+        best_line = line;
+        best_result = r;
+        best_error = error;
+      }
+      all_below = all_below && r < in.target;
+    }
+    wcs::CycleOutcome out;
+    out.winner = wcs::Combination::from_line(best_line, n);
+    out.result = best_result;
+    if (line <= lines) {
+      // Stopped early: the cycle converges, so the WPN rule is not applied; still
+      // report it as reference would, from the largest line value.
+      ++stopped_;
+      out.evaluated = line;
+      const double base = wcs::cycle_terms(in.a, in.w, in.wpn, d_);
+      out.all_below_target = wcs::max_line_value(base, d_) < in.target;
+    } else {
+      out.evaluated = lines;
+      out.all_below_target = all_below;
+    }
+    return out;
+  }
+
+  void finish(wcs::SolveResult& result) override { result.notes["stopped_early"] = stopped_ ? "yes" : "no"; }
+
+ private:
+  double factor_;
+  std::vector<double> d_;
+  std::uint64_t stopped_ = 0;
+};
+
+void register_early_stop(wcs::Registry& registry) {
+  wcs::StrategyInfo info;
+  info.name = "early-stop";
+  info.family = wcs::Family::converging;
+  info.description = "like lazy, but a cycle stops at the first line within factor * tolerance and takes it";
+  info.max_n = kMaxN;
+  info.options = {wcs::OptionSpec::real("factor", 1.0, 0.0, 1.0,
+                                        "stop a cycle at the first line with |r - target| <= factor * tolerance",
+                                        /*min_exclusive=*/true, /*max_exclusive=*/false)};
+  registry.add(std::move(info), [](const wcs::Options& options, const wcs::Registry&) {
+    return wcs::make_cycle_strategy(std::make_unique<EarlyStopSearch>(options.real("factor")));
+  });
+}
+
+}  // namespace
+
+WCS_PLUGIN("early-stop", "1.0", register_early_stop)
