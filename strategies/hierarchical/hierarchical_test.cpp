@@ -1,0 +1,129 @@
+// `hierarchical`: honest on seeded problems of N = 1 to 1000, exact where the
+// groups solve their shares, deterministic, and strict about its options.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <random>
+
+#include "conformance.hpp"
+#include "wcs/error.hpp"
+
+namespace {
+
+using wcs::test::plugins;
+
+/// Seeded problems of N from `lo` to `hi` coefficients (decimal, mixed signs),
+/// reachable, random and unreachable targets.
+std::vector<wcs::Problem> large_problems(std::size_t count, std::size_t lo, std::size_t hi, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<wcs::Problem> out;
+  for (std::size_t k = 0; k < count; ++k) {
+    wcs::Problem p;
+    const std::size_t n = std::uniform_int_distribution<std::size_t>(lo, hi)(rng);
+    std::uniform_real_distribution<double> coef(-10.0, 10.0);
+    double subset = 0, positive = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      p.coefficients.push_back(std::round(coef(rng) * 1000) / 1000);
+      if (rng() & 1) subset += p.coefficients.back();
+      positive += std::max(0.0, p.coefficients.back());
+    }
+    const int rule = static_cast<int>(k % 3);
+    p.target = rule == 0 ? subset : rule == 1 ? std::uniform_real_distribution<double>(-100, 100)(rng) : positive + 5;
+    p.tolerance = std::uniform_real_distribution<double>(0, 0.5)(rng);
+    p.max_iter = std::uniform_int_distribution<long long>(1, 30)(rng);
+    if (k % 4 == 3) p.initial_wpn = 0.5;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+void check_honest(const wcs::Problem& p, const wcs::SolveResult& r) {
+  INFO("N=" << p.n() << " target=" << p.target << " tol=" << p.tolerance);
+  if (r.converged) CHECK(r.error <= p.tolerance);
+  REQUIRE(r.weights.size() == p.n());
+  double sum = 0;
+  for (std::size_t i = 0; i < p.n(); ++i) sum += p.coefficients[i] * r.weights[i];
+  CHECK(std::fabs(sum - r.result) <= 1e-6 * std::max(1.0, std::fabs(r.result)));
+  CHECK(r.error == std::fabs(r.result - p.target));
+}
+
+std::vector<wcs::test::Case> at_least(std::size_t n, std::vector<wcs::test::Case> cases) {
+  std::erase_if(cases, [&](const wcs::test::Case& c) { return c.problem.n() < n; });
+  return cases;
+}
+
+}  // namespace
+
+TEST_CASE("hierarchical is honest on the conformance problems") {
+  const auto cases = wcs::test::problems(300, 16, 5150);
+  CHECK(wcs::test::check_family("hierarchical", {}, at_least(5, cases)) > 30);
+  CHECK(wcs::test::check_family("hierarchical", {{"share", "proportional"}, {"group_size", "3"}}, at_least(3, cases)) > 30);
+  CHECK(wcs::test::check_family("hierarchical", {{"group_size", "1"}, {"refine_width", "4"}}, cases) > 5);
+}
+
+TEST_CASE("hierarchical is honest on seeded problems up to N = 1000") {
+  wcs::Solver equal = plugins().create("hierarchical");
+  wcs::Solver proportional = plugins().create("hierarchical", {{"share", "proportional"}, {"group_size", "8"}});
+  for (const auto& p : large_problems(120, 8, 1000, 31337)) {
+    check_honest(p, equal.solve(p));
+    check_honest(p, proportional.solve(p));
+  }
+}
+
+TEST_CASE("hierarchical: groups that reach their shares make the whole converge") {
+  // 1..20 in groups of 5 with equal shares of 200: each group sums to 15, 40, 65, 90
+  // and has to reach 50, which groups 2..4 can do exactly by their own WCS cycles.
+  wcs::Problem p;
+  for (int i = 1; i <= 20; ++i) p.coefficients.push_back(i);
+  p.target = 200;
+  p.tolerance = 5;
+  p.max_iter = 50;
+  wcs::Solver s = plugins().create("hierarchical");
+  const auto r = s.solve(p);
+  CHECK(r.converged);
+  CHECK(r.error <= 5);
+  CHECK(r.notes.count("groups") == 1);
+  // A worked example whose whole has no exact answer within 1 cycle still stays honest.
+  p.coefficients = {100, 250, 500, 1, 2};
+  p.target = 1000;
+  p.tolerance = 10;
+  check_honest(p, s.solve(p));
+}
+
+TEST_CASE("hierarchical: same problem, same answer, whatever the seed") {
+  wcs::Solver s = plugins().create("hierarchical", {{"share", "proportional"}});
+  for (const auto& p : large_problems(10, 20, 1000, 8)) {
+    const auto a = s.solve(p, {.trace = true, .seed = 1});
+    const auto b = s.solve(p, {.trace = true, .seed = 99});
+    CHECK(a.weights == b.weights);
+    CHECK(a.result == b.result);
+    CHECK(a.evaluations == b.evaluations);
+  }
+}
+
+TEST_CASE("hierarchical rejects bad options naming them") {
+  auto rejects = [](std::map<std::string, std::string> options, const std::string& words) {
+    INFO(words);
+    try {
+      plugins().create("hierarchical", options);
+      FAIL("accepted");
+    } catch (const wcs::InputError& e) {
+      CHECK_THAT(e.what(), Catch::Contains(words));
+    }
+  };
+  rejects({{"group_size", "0"}}, "group_size");
+  rejects({{"share", "half"}}, "share");
+  rejects({{"refine_width", "64"}}, "refine_width");
+
+  // group_size above N: rejected when solving, naming the option and N.
+  wcs::Solver s = plugins().create("hierarchical", {{"group_size", "7"}});
+  wcs::Problem p;
+  p.coefficients = {1, 2, 3};
+  p.target = 4;
+  try {
+    s.solve(p);
+    FAIL("accepted group_size 7 for N = 3");
+  } catch (const wcs::InputError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("group_size=7") && Catch::Contains("N=3"));
+  }
+}
