@@ -12,5 +12,8 @@ namespace wcs::cli {
 using Command = std::function<int()>;
 Command add_solve(CLI::App& app, const GlobalFlags& flags);
 Command add_list(CLI::App& app, const GlobalFlags& flags);
+Command add_run(CLI::App& app, const GlobalFlags& flags);
+Command add_report(CLI::App& app, const GlobalFlags& flags);
+Command add_merge(CLI::App& app, const GlobalFlags& flags);
 
 }  // namespace wcs::cli

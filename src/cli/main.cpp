@@ -1,4 +1,4 @@
-// The `wcs` program: solve, list (and, with the experiment harness, run, report, merge).
+// The `wcs` program: solve, list, and the experiment harness: run, report, merge.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
   auto add = [&](const char* name, Command c) { commands.emplace_back(app.get_subcommand(name), std::move(c)); };
   add("solve", add_solve(app, flags));
   add("list", add_list(app, flags));
+  add("run", add_run(app, flags));
+  add("report", add_report(app, flags));
+  add("merge", add_merge(app, flags));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

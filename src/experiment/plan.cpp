@@ -1,0 +1,557 @@
+// Experiment file -> plan. Every check collects a message with the YAML position
+// instead of stopping, so one pass reports every problem of the file.
+#include "experiment/plan.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <optional>
+#include <set>
+#include <sstream>
+
+#include "experiment/generators.hpp"
+#include "wcs/format.hpp"
+
+namespace wcs::experiment {
+
+namespace {
+
+std::string join(const std::vector<std::string>& items, const char* sep) {
+  std::string out;
+  for (const auto& s : items) {
+    if (!out.empty()) out += sep;
+    out += s;
+  }
+  return out;
+}
+
+// Collects errors with positions.
+struct Checker {
+  std::string file;
+  std::vector<std::string> errors;
+
+  void error(const YAML::Mark& m, const std::string& key, const std::string& message) {
+    errors.push_back(fmt::format("{}:{}:{}: {}: {}", file, m.line + 1, m.column + 1, key, message));
+  }
+  void error(const YAML::Node& node, const std::string& key, const std::string& message) { error(node.Mark(), key, message); }
+
+  // Reports keys of `map` not in `valid`; false when `map` is not a map.
+  bool keys(const YAML::Node& map, const std::string& path, const std::vector<std::string>& valid) {
+    if (!map.IsMap()) {
+      error(map, path, "expected a mapping with keys " + join(valid, ", "));
+      return false;
+    }
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      const std::string k = it->first.Scalar();
+      if (std::find(valid.begin(), valid.end(), k) == valid.end())
+        error(it->first.Mark(), path.empty() ? k : path + "." + k, "unknown key (valid keys: " + join(valid, ", ") + ")");
+    }
+    return true;
+  }
+
+  std::optional<std::string> text(const YAML::Node& node, const std::string& key) {
+    if (!node.IsScalar()) {
+      error(node, key, "expected a single value");
+      return std::nullopt;
+    }
+    return node.Scalar();
+  }
+
+  std::optional<double> number(const YAML::Node& node, const std::string& key, bool finite = true) {
+    auto t = text(node, key);
+    if (!t) return std::nullopt;
+    double v = 0;
+    try {
+      v = parse_number(*t, key);
+    } catch (const InputError&) {
+      error(node, key, "'" + *t + "' is not a number");
+      return std::nullopt;
+    }
+    if (finite && !std::isfinite(v)) {
+      error(node, key, "'" + *t + "' is not a finite number");
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  std::optional<long long> integer(const YAML::Node& node, const std::string& key, long long min) {
+    auto t = text(node, key);
+    if (!t) return std::nullopt;
+    long long v = 0;
+    std::size_t used = 0;
+    try { v = std::stoll(*t, &used); } catch (const std::exception&) { used = 0; }
+    if (t->empty() || used != t->size()) {
+      error(node, key, "'" + *t + "' is not an integer");
+      return std::nullopt;
+    }
+    if (v < min) {
+      error(node, key, fmt::format("{} is below the smallest allowed value {}", v, min));
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  // A scalar or a non-empty sequence of scalars, each checked by `one`.
+  template <class T, class F>
+  std::optional<std::vector<T>> list(const YAML::Node& node, const std::string& key, F one) {
+    std::vector<T> out;
+    if (node.IsSequence()) {
+      if (node.size() == 0) {
+        error(node, key, "empty list");
+        return std::nullopt;
+      }
+      bool ok = true;
+      for (std::size_t i = 0; i < node.size(); ++i) {
+        auto v = one(node[i], fmt::format("{}[{}]", key, i));
+        if (v) out.push_back(*v); else ok = false;
+      }
+      if (!ok) return std::nullopt;
+      return out;
+    }
+    auto v = one(node, key);
+    if (!v) return std::nullopt;
+    out.push_back(*v);
+    return out;
+  }
+};
+
+// Settings that defaults give and problem or strategy entries may override.
+struct Settings {
+  Timing timing;
+  std::vector<long long> max_iter{32};
+  std::vector<double> tolerance{0.0};
+  std::vector<std::uint64_t> seeds{1};
+  double initial_wpn = 1.0;
+  double wpn_lo = -INFINITY, wpn_hi = INFINITY;
+};
+
+void read_timing(Checker& c, const YAML::Node& map, const std::string& path, Timing& t) {
+  if (auto n = map["repetitions"]) if (auto v = c.integer(n, path + "repetitions", 1)) t.repetitions = static_cast<int>(*v);
+  if (auto n = map["iterations"]) if (auto v = c.integer(n, path + "iterations", 0)) t.iterations = *v;
+  if (auto n = map["min_time"]) {
+    if (auto v = c.number(n, path + "min_time")) {
+      if (*v <= 0) c.error(n, path + "min_time", format_number(*v) + " is not > 0 (seconds)");
+      else t.min_time = *v;
+    }
+  }
+}
+
+void read_settings(Checker& c, const YAML::Node& map, const std::string& path, Settings& s) {
+  read_timing(c, map, path, s.timing);
+  if (auto n = map["max_iter"])
+    if (auto v = c.list<long long>(n, path + "max_iter", [&](const YAML::Node& x, const std::string& k) { return c.integer(x, k, 1); }))
+      s.max_iter = *v;
+  if (auto n = map["tolerance"]) {
+    auto v = c.list<double>(n, path + "tolerance", [&](const YAML::Node& x, const std::string& k) {
+      auto d = c.number(x, k);
+      if (d && *d < 0) { c.error(x, k, format_number(*d) + " is negative"); return std::optional<double>{}; }
+      return d;
+    });
+    if (v) s.tolerance = *v;
+  }
+  if (auto n = map["seeds"]) {
+    auto v = c.list<std::uint64_t>(n, path + "seeds", [&](const YAML::Node& x, const std::string& k) {
+      auto i = c.integer(x, k, 0);
+      return i ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(*i)) : std::nullopt;
+    });
+    if (v) s.seeds = *v;
+  }
+  if (auto n = map["initial_wpn"]) if (auto v = c.number(n, path + "initial_wpn")) s.initial_wpn = *v;
+  if (auto n = map["wpn_bounds"]) {
+    auto v = c.list<double>(n, path + "wpn_bounds", [&](const YAML::Node& x, const std::string& k) { return c.number(x, k, false); });
+    if (v && v->size() != 2) c.error(n, path + "wpn_bounds", "needs two values [lo, hi]");
+    else if (v) { s.wpn_lo = (*v)[0]; s.wpn_hi = (*v)[1]; }
+  }
+}
+
+// One params combination of a strategy entry.
+struct Config {
+  std::string label;
+  std::map<std::string, std::string> params, options;
+};
+
+struct StrategyEntry {
+  const StrategyInfo* info = nullptr;
+  std::vector<Config> configs;
+  std::size_t max_n = SIZE_MAX;
+  Timing timing;
+  YAML::Mark mark;
+};
+
+bool valid_name(const std::string& s) {
+  if (s.empty()) return false;
+  for (char ch : s)
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.')) return false;
+  return true;
+}
+
+const std::vector<std::string> kTopKeys{"name", "description", "defaults", "problems", "strategies", "estimates"};
+const std::vector<std::string> kDefaultKeys{"repetitions", "min_time", "iterations", "max_iter", "tolerance", "seeds",
+                                            "initial_wpn", "wpn_bounds"};
+const std::vector<std::string> kFixedKeys{"name", "coefficients", "target", "tolerance", "max_iter", "seeds",
+                                          "initial_wpn", "wpn_bounds"};
+const std::vector<std::string> kGeneratorKeys{"name", "generator", "low", "high", "sign", "n", "target", "tolerance",
+                                              "max_iter", "seeds", "initial_wpn", "wpn_bounds"};
+const std::vector<std::string> kTargetKeys{"rule", "fraction", "low", "high"};
+const std::vector<std::string> kStrategyKeys{"name", "params", "max_n", "repetitions", "min_time", "iterations"};
+const std::vector<std::string> kEstimateKeys{"source", "problem", "entries"};
+const std::vector<std::string> kEntryKeys{"problem", "label", "n", "ms"};
+
+std::vector<StrategyEntry> read_strategies(Checker& c, const YAML::Node& list, const Registry& registry, const Timing& timing) {
+  std::vector<StrategyEntry> out;
+  if (!list.IsSequence() || list.size() == 0) {
+    c.error(list, "strategies", "expected a non-empty list of {name, params, max_n}");
+    return out;
+  }
+  std::set<std::string> labels;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node e = list[i];
+    const std::string path = fmt::format("strategies[{}]", i);
+    if (!c.keys(e, path, kStrategyKeys)) continue;
+    StrategyEntry s;
+    s.mark = e.Mark();
+    s.timing = timing;
+    read_timing(c, e, path + ".", s.timing);
+    if (auto m = e["max_n"]) if (auto v = c.integer(m, path + ".max_n", 1)) s.max_n = static_cast<std::size_t>(*v);
+    const YAML::Node name = e["name"];
+    if (!name) { c.error(e, path + ".name", "missing (the strategy to run, see `wcs list`)"); continue; }
+    auto n = c.text(name, path + ".name");
+    if (!n) continue;
+    try {
+      s.info = &registry.get(*n);
+    } catch (const InputError& err) {
+      c.error(name, path + ".name", err.what());
+      continue;
+    }
+    // Params: each value a scalar or a list; the runs sweep the Cartesian product.
+    std::vector<std::pair<std::string, std::vector<std::string>>> axes;
+    std::vector<YAML::Mark> marks;
+    bool ok = true;
+    if (const YAML::Node p = e["params"]) {
+      if (!p.IsMap()) { c.error(p, path + ".params", "expected a mapping option: value or option: [values]"); continue; }
+      for (auto it = p.begin(); it != p.end(); ++it) {
+        const std::string key = it->first.Scalar();
+        auto vals = c.list<std::string>(it->second, path + ".params." + key,
+                                        [&](const YAML::Node& x, const std::string& k) { return c.text(x, k); });
+        if (!vals) { ok = false; continue; }
+        axes.emplace_back(key, *vals);
+        marks.push_back(it->first.Mark());
+      }
+    }
+    if (!ok) continue;
+    // Unknown options first, once per key, at the key's position.
+    for (std::size_t a = 0; a < axes.size(); ++a) {
+      bool known = false;
+      for (const auto& spec : s.info->options) known = known || spec.name == axes[a].first;
+      if (!known) {
+        try { resolve_options(s.info->name, s.info->options, {{axes[a].first, axes[a].second.front()}}); }
+        catch (const InputError& err) { c.error(marks[a], path + ".params." + axes[a].first, err.what()); }
+        ok = false;
+      }
+    }
+    if (!ok) continue;
+    std::vector<std::size_t> pos(axes.size(), 0);
+    std::set<std::string> bad;
+    for (;;) {
+      std::map<std::string, std::string> given;
+      for (std::size_t a = 0; a < axes.size(); ++a) given[axes[a].first] = axes[a].second[pos[a]];
+      try {
+        Options o = resolve_options(s.info->name, s.info->options, given);
+        Config cfg;
+        cfg.options = o.canonical();
+        for (const auto& [k, v] : given) cfg.params[k] = cfg.options.at(k);
+        cfg.label = s.info->name;
+        if (!cfg.params.empty()) {
+          std::vector<std::string> kv;
+          for (const auto& [k, v] : cfg.params) kv.push_back(k + "=" + v);
+          cfg.label += "{" + join(kv, ",") + "}";
+        }
+        if (!labels.insert(cfg.label).second)
+          c.error(e, path, "'" + cfg.label + "' is listed twice (same strategy and params)");
+        else
+          s.configs.push_back(std::move(cfg));
+      } catch (const InputError& err) {
+        if (bad.insert(err.what()).second) c.error(e["params"], path + ".params", err.what());
+      }
+      std::size_t a = 0;
+      while (a < axes.size() && ++pos[a] == axes[a].second.size()) pos[a++] = 0;
+      if (a == axes.size()) break;
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace
+
+ExperimentError::ExperimentError(std::vector<std::string> messages)
+    : InputError(join(messages, "\n")), messages_(std::move(messages)) {}
+
+std::string fnv1a_hex(const std::string& bytes) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (unsigned char ch : bytes) {
+    h ^= ch;
+    h *= 1099511628211ull;
+  }
+  return fmt::format("{:016x}", h);
+}
+
+std::pair<std::size_t, std::size_t> parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  std::size_t i = 0, n = 0, used1 = 0, used2 = 0;
+  bool ok = slash != std::string::npos && slash > 0 && slash + 1 < text.size();
+  if (ok) {
+    try {
+      const std::string a = text.substr(0, slash), b = text.substr(slash + 1);
+      ok = a.find('-') == std::string::npos && b.find('-') == std::string::npos;
+      i = std::stoull(a, &used1);
+      n = std::stoull(b, &used2);
+      ok = ok && used1 == a.size() && used2 == b.size() && n >= 1 && i < n;
+    } catch (const std::exception&) {
+      ok = false;
+    }
+  }
+  if (!ok) throw InputError("--shard: '" + text + "' is not I/N with 0 <= I < N");
+  return {i, n};
+}
+
+std::vector<const Run*> shard_runs(const Plan& plan, std::size_t shard, std::size_t count) {
+  std::vector<const Run*> out;
+  for (const auto& r : plan.runs)
+    if (r.index % count == shard) out.push_back(&r);
+  return out;
+}
+
+Plan load_plan(const std::string& path, const Registry& registry) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ExperimentError({path + ": cannot read the experiment file"});
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return parse_plan(ss.str(), path, registry);
+}
+
+Plan parse_plan(const std::string& text, const std::string& file, const Registry& registry) {
+  Checker c{file, {}};
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    c.error(e.mark, "yaml", e.msg);
+    throw ExperimentError(c.errors);
+  }
+  Plan plan;
+  plan.file = file;
+  plan.file_hash = "fnv1a64:" + fnv1a_hex(text);
+  if (!c.keys(root, "", kTopKeys)) throw ExperimentError(c.errors);
+
+  if (auto n = root["name"]) {
+    if (auto v = c.text(n, "name")) {
+      if (valid_name(*v)) plan.name = *v;
+      else c.error(n, "name", "'" + *v + "' must be letters, digits, '-', '_' or '.' (it names the results folder)");
+    }
+  } else {
+    c.error(root, "name", "missing (names the experiment and its results folder)");
+  }
+  if (auto n = root["description"]) if (auto v = c.text(n, "description")) plan.description = *v;
+
+  Settings defaults;
+  if (auto d = root["defaults"])
+    if (c.keys(d, "defaults", kDefaultKeys)) read_settings(c, d, "defaults.", defaults);
+
+  std::vector<StrategyEntry> strategies;
+  if (auto s = root["strategies"]) strategies = read_strategies(c, s, registry, defaults.timing);
+  else c.error(root, "strategies", "missing (a list of {name, params, max_n})");
+
+  std::set<std::uint64_t> seeds;
+  std::set<std::string> problem_names;
+  std::set<std::string> run_keys;
+  const YAML::Node problems = root["problems"];
+  if (!problems) c.error(root, "problems", "missing (a list of fixed cases or generators)");
+  else if (!problems.IsSequence() || problems.size() == 0) c.error(problems, "problems", "expected a non-empty list");
+  else
+    for (std::size_t pi = 0; pi < problems.size(); ++pi) {
+      const YAML::Node e = problems[pi];
+      const std::string path = fmt::format("problems[{}]", pi);
+      const bool fixed = e.IsMap() && e["coefficients"];
+      if (!c.keys(e, path, fixed ? kFixedKeys : kGeneratorKeys)) continue;
+      const std::size_t errors_before = c.errors.size();
+      std::string name;
+      if (auto n = e["name"]) {
+        if (auto v = c.text(n, path + ".name")) {
+          if (!valid_name(*v)) c.error(n, path + ".name", "'" + *v + "' must be letters, digits, '-', '_' or '.'");
+          else if (!problem_names.insert(*v).second) c.error(n, path + ".name", "'" + *v + "' is used twice");
+          name = *v;
+        }
+      } else {
+        c.error(e, path + ".name", "missing");
+      }
+      Settings s = defaults;
+      read_settings(c, e, path + ".", s);
+
+      // Coefficients: a fixed list, or a generator over n.
+      std::vector<double> coefficients;
+      std::vector<std::size_t> sizes;
+      CoefficientRule rule;
+      TargetRule target_rule;
+      std::optional<double> target;
+      std::string generator = "fixed";
+      if (fixed) {
+        const YAML::Node co = e["coefficients"];
+        if (!co.IsSequence() || co.size() == 0) {
+          c.error(co, path + ".coefficients", "expected a non-empty list of numbers");
+        } else {
+          for (std::size_t i = 0; i < co.size(); ++i)
+            if (auto v = c.number(co[i], fmt::format("{}.coefficients[{}]", path, i))) coefficients.push_back(*v);
+          sizes.push_back(co.size());
+        }
+        if (auto t = e["target"]) target = c.number(t, path + ".target");
+        else c.error(e, path + ".target", "missing");
+      } else {
+        const YAML::Node g = e["generator"];
+        if (!g) {
+          c.error(e, path, "needs either coefficients (a fixed case) or generator (uniform_int, uniform_real)");
+        } else if (auto v = c.text(g, path + ".generator")) {
+          if (*v != "uniform_int" && *v != "uniform_real")
+            c.error(g, path + ".generator", "unknown generator '" + *v + "' (valid: uniform_int, uniform_real)");
+          rule.kind = generator = *v;
+        }
+        if (auto n = e["low"]) if (auto v = c.number(n, path + ".low")) rule.low = *v;
+        if (auto n = e["high"]) if (auto v = c.number(n, path + ".high")) rule.high = *v;
+        if (rule.kind == "uniform_int" && (rule.low != std::floor(rule.low) || rule.high != std::floor(rule.high) ||
+                                           std::abs(rule.low) > 1e15 || std::abs(rule.high) > 1e15))
+          c.error(e, path + ".low", "uniform_int needs integer low and high (|x| <= 1e15)");
+        if (rule.low > rule.high || (rule.kind == "uniform_real" && rule.low == rule.high))
+          c.error(e, path + ".high", fmt::format("high {} must be above low {}", format_number(rule.high), format_number(rule.low)));
+        if (auto n = e["sign"]) {
+          if (auto v = c.text(n, path + ".sign")) {
+            if (*v == "mixed") rule.mixed_sign = true;
+            else if (*v != "positive") c.error(n, path + ".sign", "unknown sign '" + *v + "' (valid: positive, mixed)");
+          }
+        }
+        if (auto n = e["n"]) {
+          auto v = c.list<long long>(n, path + ".n", [&](const YAML::Node& x, const std::string& k) { return c.integer(x, k, 1); });
+          if (v) for (auto x : *v) sizes.push_back(static_cast<std::size_t>(x));
+        } else {
+          c.error(e, path + ".n", "missing (the sizes to generate, a number or a list)");
+        }
+        const YAML::Node t = e["target"];
+        if (!t) {
+          c.error(e, path + ".target", "missing (a number, or {rule: fraction_of_sum|subset_sum|random})");
+        } else if (t.IsScalar()) {
+          target = c.number(t, path + ".target");
+        } else if (c.keys(t, path + ".target", kTargetKeys)) {
+          const YAML::Node r = t["rule"];
+          if (!r) c.error(t, path + ".target.rule", "missing (fraction_of_sum, subset_sum or random)");
+          else if (auto v = c.text(r, path + ".target.rule")) {
+            if (*v != "fraction_of_sum" && *v != "subset_sum" && *v != "random")
+              c.error(r, path + ".target.rule", "unknown rule '" + *v + "' (valid: fraction_of_sum, subset_sum, random)");
+            target_rule.kind = *v;
+          }
+          if (auto n = t["fraction"]) if (auto v = c.number(n, path + ".target.fraction")) target_rule.fraction = *v;
+          if (auto n = t["low"]) if (auto v = c.number(n, path + ".target.low")) target_rule.low = *v;
+          if (auto n = t["high"]) if (auto v = c.number(n, path + ".target.high")) target_rule.high = *v;
+          if (target_rule.kind == "random" && !(target_rule.low < target_rule.high))
+            c.error(t, path + ".target", "random needs low < high");
+        }
+      }
+      if (c.errors.size() != errors_before) continue;
+
+      // Instances: n x seeds x max_iter x tolerance, in that order.
+      bool reported = false;
+      for (std::size_t n : sizes)
+        for (std::uint64_t seed : s.seeds) {
+          Problem p;
+          if (fixed) {
+            p.coefficients = coefficients;
+            p.target = *target;
+          } else {
+            Generated g = generate(rule, target_rule, n, seed);
+            p.coefficients = std::move(g.coefficients);
+            p.target = target ? *target : g.target;
+          }
+          p.initial_wpn = s.initial_wpn;
+          p.wpn_lo = s.wpn_lo;
+          p.wpn_hi = s.wpn_hi;
+          for (long long max_iter : s.max_iter)
+            for (double tol : s.tolerance) {
+              p.max_iter = max_iter;
+              p.tolerance = tol;
+              try {
+                validate(p);
+              } catch (const InputError& err) {
+                if (!reported) c.error(e, path, fmt::format("{} (N={}, seed {})", err.what(), n, seed));
+                reported = true;
+                continue;
+              }
+              seeds.insert(seed);
+              Instance inst;
+              inst.problem = name;
+              inst.generator = generator;
+              inst.seed = seed;
+              inst.key = fmt::format("{}/n={}/seed={}/max_iter={}/tol={}", name, n, seed, max_iter, format_number(tol));
+              inst.problem_data = p;
+              plan.instances.push_back(std::move(inst));
+              const std::size_t ii = plan.instances.size() - 1;
+              for (const auto& st : strategies)
+                for (const auto& cfg : st.configs) {
+                  Run r;
+                  r.index = plan.runs.size();
+                  r.key = plan.instances[ii].key + "/" + cfg.label;
+                  r.id = fnv1a_hex(r.key);
+                  r.instance = ii;
+                  r.strategy = st.info->name;
+                  r.label = cfg.label;
+                  r.params = cfg.params;
+                  r.options = cfg.options;
+                  r.family = family_name(st.info->family);
+                  r.timing = st.timing;
+                  if (n > st.info->max_n)
+                    r.skip_reason = fmt::format("N={} is above the largest N strategy '{}' accepts (max_n {})", n,
+                                                st.info->name, st.info->max_n);
+                  else if (n > st.max_n)
+                    r.skip_reason = fmt::format("N={} is above max_n {} set for '{}' in the experiment", n, st.max_n,
+                                                cfg.label);
+                  if (!run_keys.insert(r.key).second)
+                    c.error(e, path, "run '" + r.key + "' appears twice (repeated n, seed, max_iter or tolerance)");
+                  plan.runs.push_back(std::move(r));
+                }
+            }
+        }
+    }
+
+  if (const YAML::Node est = root["estimates"]) {
+    if (c.keys(est, "estimates", kEstimateKeys)) {
+      if (auto n = est["source"]) if (auto v = c.text(n, "estimates.source")) plan.estimates_source = *v;
+      std::string default_problem;
+      if (auto n = est["problem"]) if (auto v = c.text(n, "estimates.problem")) default_problem = *v;
+      const YAML::Node entries = est["entries"];
+      if (!entries || !entries.IsSequence()) c.error(est, "estimates.entries", "expected a list of {label, n, ms}");
+      else
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+          const std::string path = fmt::format("estimates.entries[{}]", i);
+          if (!c.keys(entries[i], path, kEntryKeys)) continue;
+          Estimate x;
+          x.problem = default_problem;
+          if (auto n = entries[i]["problem"]) if (auto v = c.text(n, path + ".problem")) x.problem = *v;
+          if (auto n = entries[i]["label"]) { if (auto v = c.text(n, path + ".label")) x.label = *v; }
+          else c.error(entries[i], path + ".label", "missing");
+          if (auto n = entries[i]["n"]) { if (auto v = c.integer(n, path + ".n", 1)) x.n = static_cast<std::size_t>(*v); }
+          else c.error(entries[i], path + ".n", "missing");
+          if (auto n = entries[i]["ms"]) { if (auto v = c.number(n, path + ".ms")) x.ms = *v; }
+          else c.error(entries[i], path + ".ms", "missing (milliseconds)");
+          if (!problem_names.count(x.problem))
+            c.error(entries[i], path + ".problem", "'" + x.problem + "' is not a problem of this experiment");
+          plan.estimates.push_back(std::move(x));
+        }
+    }
+  }
+
+  if (!c.errors.empty()) throw ExperimentError(c.errors);
+  plan.seeds.assign(seeds.begin(), seeds.end());
+  return plan;
+}
+
+}  // namespace wcs::experiment

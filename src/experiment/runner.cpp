@@ -1,0 +1,212 @@
+#include "experiment/runner.hpp"
+
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "experiment/record.hpp"
+#include "kernels/kernels.hpp"
+
+#ifndef WCS_COMPILER
+#define WCS_COMPILER "unknown"
+#endif
+#ifndef WCS_CXX_FLAGS
+#define WCS_CXX_FLAGS "unknown"
+#endif
+#ifndef WCS_BUILD_TYPE
+#define WCS_BUILD_TYPE "unknown"
+#endif
+
+namespace wcs::experiment {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// Output of a read-only shell command, trailing newline removed ("" when it fails).
+std::string command_output(const std::string& command) {
+  std::string out;
+  if (FILE* p = ::popen(command.c_str(), "r")) {
+    char buf[256];
+    while (std::fgets(buf, sizeof buf, p)) out += buf;
+    if (::pclose(p) != 0) return "";
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char ch : s) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+  return q + "'";
+}
+
+std::map<std::string, std::string>& build_context() {
+  static std::map<std::string, std::string> context;
+  return context;
+}
+
+// Experiment keys go straight into each record's context: AddCustomContext keeps the
+// first value of a key for the whole process, and one process may run several plans.
+void add_experiment_context(Json& context, const Plan& plan, const RunnerOptions& o) {
+  for (const auto& [k, v] : build_context()) context[k] = v;
+  context["wcs_experiment"] = plan.name;
+  context["wcs_experiment_file"] = fs::path(plan.file).filename().string();
+  context["wcs_experiment_hash"] = plan.file_hash;
+  std::string seeds;
+  for (auto s : plan.seeds) seeds += fmt::format("{}{}", seeds.empty() ? "" : ",", s);
+  context["wcs_seeds"] = seeds;
+  context["wcs_shard"] = fmt::format("{}/{}", o.shard, o.shards);
+}
+
+// Google Benchmark writes NaN and Infinity, which JSON has not (the cv aggregate of a
+// counter that is 0 in every repetition is 0/0): they become null.
+std::string json_numbers(std::string text) {
+  for (const char* bad : {": -NaN", ": NaN", ": -Infinity", ": Infinity"}) {
+    const std::string b = bad;
+    for (std::size_t p = 0; (p = text.find(b, p)) != std::string::npos;) {
+      text.replace(p, b.size(), ": null");
+      p += 6;
+    }
+  }
+  return text;
+}
+
+std::string eta_text(double seconds) {
+  const long s = std::lround(seconds);
+  return fmt::format("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
+}
+
+}  // namespace
+
+void add_build_context(const fs::path& checkout) {
+  static bool added = false;
+  if (added) return;
+  added = true;
+  auto& c = build_context();
+  const std::string dir = checkout.empty() ? "." : checkout.string();
+  const std::string commit = command_output("git -C " + quote(dir) + " rev-parse HEAD 2>/dev/null");
+  c["wcs_git_commit"] = commit.empty() ? "unknown" : commit;
+  if (commit.empty()) c["wcs_git_dirty"] = "unknown";
+  else c["wcs_git_dirty"] =
+      command_output("git -C " + quote(dir) + " status --porcelain --untracked-files=no 2>/dev/null").empty() ? "false" : "true";
+  c["wcs_compiler"] = WCS_COMPILER;
+  c["wcs_cxx_flags"] = WCS_CXX_FLAGS;
+  c["wcs_build_type"] = WCS_BUILD_TYPE;
+  const auto& k = wcs::kernels::fastest();
+  c["wcs_simd_target"] = fmt::format("{} ({})", k.isa(), k.name);
+  for (const auto& [key, value] : c) benchmark::AddCustomContext(key, value);
+}
+
+RunnerSummary run_plan(const Plan& plan, const Registry& registry, const RunnerOptions& o) {
+  const auto start = Clock::now();
+  RunnerSummary sum;
+  const auto runs = shard_runs(plan, o.shard, o.shards);
+  sum.in_shard = runs.size();
+  write_atomic(o.out / "experiment.json", experiment_json(plan).dump(2) + "\n");
+
+  std::size_t done = 0;
+  double strategy_seconds = 0.0;
+  for (const Run* run : runs) {
+    if (o.progress) {
+      const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+      const std::string eta = done == 0 ? "--:--:--" : eta_text(elapsed / static_cast<double>(done) * static_cast<double>(runs.size() - done));
+      std::cerr << fmt::format("\r[{}/{}] ETA {}  {:<60.60}", done, runs.size(), eta, run->key) << std::flush;
+    }
+    ++done;
+    if (o.resume && has_record(o.out, *run)) {
+      ++sum.resumed;
+      continue;
+    }
+    Json record;
+    record["context"] = Json::object();
+    record["benchmarks"] = Json::array();
+    Json w = run_json(plan, *run);
+    if (!run->skip_reason.empty()) {
+      add_experiment_context(record["context"], plan, o);
+      w["status"] = "skipped";
+      w["reason"] = run->skip_reason;
+      record["wcs"] = std::move(w);
+      write_atomic(record_path(o.out, run->id), record.dump(2) + "\n");
+      ++sum.skipped;
+      continue;
+    }
+    const Instance& inst = plan.instances[run->instance];
+    std::string failure;
+    SolveResult last;
+    double inside = 0.0;
+    try {
+      Solver solver = registry.create(run->strategy, run->params);
+      SolveOptions so;
+      so.seed = inst.seed;
+      benchmark::ClearRegisteredBenchmarks();
+      auto* b = benchmark::RegisterBenchmark(run->key.c_str(), [&](benchmark::State& state) {
+        const auto t0 = Clock::now();
+        for (auto _ : state) {
+          try {
+            last = solver.solve(inst.problem_data, so);
+          } catch (const std::exception& e) {
+            failure = e.what();
+            state.SkipWithError(failure.c_str());
+            break;
+          }
+          benchmark::DoNotOptimize(last);
+        }
+        inside += std::chrono::duration<double>(Clock::now() - t0).count();
+        if (!failure.empty()) return;
+        // Counters must be finite numbers for the JSON to be read back.
+        auto counter = [&](const char* name, double v) { if (std::isfinite(v)) state.counters[name] = v; };
+        counter("error", last.error);
+        counter("converged", last.converged ? 1.0 : 0.0);
+        counter("cycles", static_cast<double>(last.cycles));
+        counter("evaluations", static_cast<double>(last.evaluations));
+        counter("nonzero_weights", static_cast<double>(last.nonzero_weights()));
+        std::string label;
+        for (const auto& [k, v] : last.notes) label += fmt::format("{}{}={}", label.empty() ? "" : " ", k, v);
+        if (!label.empty()) state.SetLabel(label);
+      });
+      b->Unit(benchmark::kMillisecond)->UseRealTime()->Repetitions(run->timing.repetitions);
+      if (run->timing.iterations > 0) b->Iterations(run->timing.iterations);
+      else b->MinTime(run->timing.min_time);
+      std::ostringstream out, err;
+      benchmark::JSONReporter reporter;
+      reporter.SetOutputStream(&out);
+      reporter.SetErrorStream(&err);
+      benchmark::RunSpecifiedBenchmarks(&reporter);
+      benchmark::ClearRegisteredBenchmarks();
+      if (failure.empty()) {
+        Json gb = Json::parse(json_numbers(out.str()));
+        record["context"] = std::move(gb["context"]);
+        record["benchmarks"] = std::move(gb["benchmarks"]);
+      }
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+    strategy_seconds += inside;
+    add_experiment_context(record["context"], plan, o);
+    ++sum.ran;
+    if (failure.empty()) {
+      w["status"] = "ok";
+      w["result"] = result_json(last);
+    } else {
+      w["status"] = "failed";
+      w["reason"] = failure;
+      ++sum.failed;
+    }
+    record["wcs"] = std::move(w);
+    write_atomic(record_path(o.out, run->id), record.dump(2) + "\n");
+  }
+  if (o.progress) std::cerr << fmt::format("\r[{}/{}] done{:<70}\n", done, runs.size(), "");
+  sum.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  sum.strategy_seconds = strategy_seconds;
+  return sum;
+}
+
+}  // namespace wcs::experiment
