@@ -57,4 +57,21 @@ std::string names();
 /// in line-bit order, no other trick. Every other kernel is tested against it.
 RangeBest fused_range(const CycleView& cycle, std::uint64_t first, std::uint64_t last);
 
+/// Gray-code kernel (gray.cpp): visits aligned blocks of lines in Gray-code order, one
+/// add per line. Returns exactly what fused_range returns (same line, same fused-order
+/// value): near-ties of the path-dependent sums are re-ranked in fused summation order.
+RangeBest gray_range(const CycleView& cycle, std::uint64_t first, std::uint64_t last);
+
+/// SIMD kernels (simd_table.hpp): a table of the subset sums of the low 11 line bits
+/// added to each high part's partial sum, one vector pass per block of 2^11 lines.
+/// Values are h + table[j] (may differ from fused_range's in the last bits; exact
+/// zero terms keep exact ties). xsimd with per-architecture instances
+/// (simd_xsimd*.cpp), Highway with run-time dispatch (simd_highway.cpp).
+RangeBest simd_xsimd_range(const CycleView& cycle, std::uint64_t first, std::uint64_t last);
+/// The xsimd architecture it runs on ("avx512f", "avx2", "sse2").
+const char* simd_xsimd_isa();
+RangeBest simd_highway_range(const CycleView& cycle, std::uint64_t first, std::uint64_t last);
+/// The Highway target it dispatches to (hwy::TargetName: "AVX3", "AVX2", ...).
+const char* simd_highway_isa();
+
 }  // namespace wcs::kernels

@@ -11,6 +11,9 @@ const char* scalar_isa() { return "scalar"; }
 
 const KernelInfo kKernels[] = {
     {"fused", &fused_range, &scalar_isa, 10},
+    {"gray", &gray_range, &scalar_isa, 20},
+    {"simd-xsimd", &simd_xsimd_range, &simd_xsimd_isa, 30},
+    {"simd-highway", &simd_highway_range, &simd_highway_isa, 31},
 };
 
 }  // namespace

@@ -1,0 +1,74 @@
+// The `simd-highway` kernel: the subset-sum table scan (simd_table.hpp) with its
+// vector primitive compiled by Highway for every target of this build
+// (foreach_target) and chosen at run time with HWY_DYNAMIC_DISPATCH. No -m flags.
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "kernels/simd_highway.cpp"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
+
+HWY_BEFORE_NAMESPACE();
+namespace wcs {
+namespace kernels {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// min over j < count of |table[j] + offset| (count a multiple of 4 vectors).
+double BlockMinHwy(const double* HWY_RESTRICT table, std::size_t count, double offset) {
+  const hn::ScalableTag<double> d;
+  const std::size_t lanes = hn::Lanes(d);
+  const auto shift = hn::Set(d, offset);
+  // Four independent accumulators hide the latency of add and min.
+  auto m0 = hn::Set(d, std::numeric_limits<double>::infinity());
+  auto m1 = m0, m2 = m0, m3 = m0;
+  std::size_t i = 0;
+  for (; i + 4 * lanes <= count; i += 4 * lanes) {
+    m0 = hn::Min(m0, hn::Abs(hn::LoadU(d, table + i) + shift));
+    m1 = hn::Min(m1, hn::Abs(hn::LoadU(d, table + i + lanes) + shift));
+    m2 = hn::Min(m2, hn::Abs(hn::LoadU(d, table + i + 2 * lanes) + shift));
+    m3 = hn::Min(m3, hn::Abs(hn::LoadU(d, table + i + 3 * lanes) + shift));
+  }
+  for (; i + lanes <= count; i += lanes) m0 = hn::Min(m0, hn::Abs(hn::LoadU(d, table + i) + shift));
+  double out = hn::GetLane(hn::MinOfLanes(d, hn::Min(hn::Min(m0, m1), hn::Min(m2, m3))));
+  for (; i < count; ++i) {
+    const double v = table[i] + offset;
+    const double a = v < 0 ? -v : v;
+    out = a < out ? a : out;
+  }
+  return out;
+}
+
+// The target this instance was compiled for (for the "isa" note).
+std::int64_t TargetHwy() { return HWY_TARGET; }
+
+}  // namespace HWY_NAMESPACE
+}  // namespace kernels
+}  // namespace wcs
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+#include "kernels.hpp"
+#include "simd_table.hpp"
+
+namespace wcs {
+namespace kernels {
+
+HWY_EXPORT(BlockMinHwy);
+HWY_EXPORT(TargetHwy);
+
+double simd_highway_block_min(const double* table, std::size_t count, double offset) {
+  return HWY_DYNAMIC_DISPATCH(BlockMinHwy)(table, count, offset);
+}
+
+const char* simd_highway_isa() { return hwy::TargetName(HWY_DYNAMIC_DISPATCH(TargetHwy)()); }
+
+RangeBest simd_highway_range(const CycleView& cycle, std::uint64_t first, std::uint64_t last) {
+  return simd_table::scan(cycle, first, last, &simd_highway_block_min, 0.0, simd_table::NoVisit{});
+}
+
+}  // namespace kernels
+}  // namespace wcs
+#endif  // HWY_ONCE

@@ -1,0 +1,26 @@
+// The `simd-xsimd` kernel's vector primitive, one explicit instance per
+// architecture: simd_xsimd_impl.hpp defines it, each simd_xsimd_<arch>.cpp (compiled
+// with that architecture's flags) instantiates it, simd_xsimd.cpp picks one at run
+// time from the CPU's features. This header declares the instances only, so no AVX
+// code leaks into a file compiled for the baseline.
+#pragma once
+#include <cstddef>
+
+#include <xsimd/xsimd.hpp>
+
+namespace wcs::kernels::xsimd_detail {
+
+/// min over j < count of |table[j] + offset| (count a multiple of 4 batches).
+struct BlockMin {
+  template <class Arch>
+  double operator()(Arch, const double* table, std::size_t count, double offset) const;
+};
+
+/// Compiled instances: avx512f, avx2 and the x86-64 baseline sse2 (SSE4.2 and FMA
+/// add nothing to add/abs/min on doubles).
+
+extern template double BlockMin::operator()<xsimd::avx512f>(xsimd::avx512f, const double*, std::size_t, double) const;
+extern template double BlockMin::operator()<xsimd::avx2>(xsimd::avx2, const double*, std::size_t, double) const;
+extern template double BlockMin::operator()<xsimd::sse2>(xsimd::sse2, const double*, std::size_t, double) const;
+
+}  // namespace wcs::kernels::xsimd_detail

@@ -1,0 +1,6 @@
+// The `simd-xsimd` primitive for xsimd::avx2 (this file alone gets its -m flags).
+#include "simd_xsimd_impl.hpp"
+
+namespace wcs::kernels::xsimd_detail {
+template double BlockMin::operator()<xsimd::avx2>(xsimd::avx2, const double*, std::size_t, double) const;
+}  // namespace wcs::kernels::xsimd_detail

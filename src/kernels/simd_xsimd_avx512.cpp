@@ -1,0 +1,12 @@
+// The `simd-xsimd` primitive for xsimd::avx512f (this file alone gets its -m flags).
+// GCC 12 warns that _mm512_min_pd reads an uninitialised value: its unmasked form is
+// written as a masked min over _mm512_undefined_pd(), a false positive.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include "simd_xsimd_impl.hpp"
+
+namespace wcs::kernels::xsimd_detail {
+template double BlockMin::operator()<xsimd::avx512f>(xsimd::avx512f, const double*, std::size_t, double) const;
+}  // namespace wcs::kernels::xsimd_detail
+#pragma GCC diagnostic pop

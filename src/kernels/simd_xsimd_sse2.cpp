@@ -1,0 +1,6 @@
+// The `simd-xsimd` primitive for xsimd::sse2 (this file alone gets its -m flags).
+#include "simd_xsimd_impl.hpp"
+
+namespace wcs::kernels::xsimd_detail {
+template double BlockMin::operator()<xsimd::sse2>(xsimd::sse2, const double*, std::size_t, double) const;
+}  // namespace wcs::kernels::xsimd_detail

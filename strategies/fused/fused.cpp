@@ -1,0 +1,29 @@
+// `fused`: the compiled analogue of the seed's JIT idea (idea 6). Per cycle, base and
+// d_i once (algorithm.md, equivalent form), then the tight allocation-free loop of
+// the `fused` kernel over every line; the exact step (kernel_search.hpp) makes the
+// winner and its r those of `reference` to the bit.
+#include <memory>
+
+#include "kernel_search.hpp"
+#include "wcs/plugin.hpp"
+
+namespace {
+
+// 2^40 lines at ~40 ns each is about twelve hours per cycle: beyond that a run is not
+// an experiment any more (mitm is the strategy for large N).
+constexpr std::size_t kMaxN = 40;
+
+void register_fused(wcs::Registry& registry) {
+  wcs::StrategyInfo info;
+  info.name = "fused";
+  info.family = wcs::Family::identical;
+  info.description = "per cycle base + d_i, then a tight allocation-free loop over all lines (fused kernel)";
+  info.max_n = kMaxN;
+  registry.add(std::move(info), [](const wcs::Options&, const wcs::Registry&) {
+    return wcs::make_cycle_strategy(std::make_unique<wcs::fast::KernelSearch>(&wcs::kernels::fused_range, "fused"));
+  });
+}
+
+}  // namespace
+
+WCS_PLUGIN("fused", "1.0", register_fused)
