@@ -1,10 +1,10 @@
 // `fused`: the compiled analogue of the seed's JIT idea (idea 6). Per cycle, base and
 // d_i once (algorithm.md, equivalent form), then the tight allocation-free loop of
-// the `fused` kernel over every line; the exact step (kernel_search.hpp) makes the
+// the `fused` kernel over every line; the exact step (src/kernels/exact_winner.hpp) makes the
 // winner and its r those of `reference` to the bit.
 #include <memory>
 
-#include "kernel_search.hpp"
+#include "exact_winner.hpp"
 #include "wcs/plugin.hpp"
 
 namespace {

@@ -1,10 +1,10 @@
 // `gray`: lines visited in Gray-code order so each next value is one add away (O(1)
 // per line instead of O(N)); the `gray` kernel (src/kernels/gray.cpp) keeps the
-// winner order of line order, and the exact step (../fused/kernel_search.hpp) makes
+// winner order of line order, and the exact step (src/kernels/exact_winner.hpp) makes
 // the winner and its r those of `reference` to the bit.
 #include <memory>
 
-#include "kernel_search.hpp"
+#include "exact_winner.hpp"
 #include "wcs/plugin.hpp"
 
 namespace {

@@ -1,6 +1,6 @@
 // A cycle search around an enumeration kernel (fused, gray): the kernel finds the best
 // line in the base + d_i form, then an exact step makes the winner, its r and the WPN
-// rule those of `reference` to the bit. Shared by the `fused` and `gray` modules
+// rule those of `reference` to the bit. Shared by the `fused`, `gray` and `parallel` modules
 // (header-only, compiled into each).
 //
 // Why the exact step: the base + d_i sums and reference's bit-exact sums
