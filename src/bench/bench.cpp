@@ -1,8 +1,12 @@
 // wcs-bench: Google Benchmark timing of strategies on one cycle (or a full solve)
 // at chosen N, all in one run so that ratios against `reference` are fair.
 //
-//   wcs-bench --strategies=reference,fused --n=10,16,20 [--cycles=1]
-//             [--set fused.key=value]... [--plugin-dir DIR] [Google Benchmark flags]
+//   wcs-bench --strategies=reference,fused,parallel[threads=1],parallel[threads=2]
+//             --n=10,16,20 [--cycles=1] [--set fused.key=value]... [--plugin-dir DIR]
+//             [Google Benchmark flags]
+//
+// A strategy may carry its own options in brackets (KEY=VALUE separated by ';'), so
+// that one strategy can be timed with several settings in the same run.
 //
 // One cycle uses a target no line reaches (no early convergence); --cycles=K > 1
 // uses a reachable target with tolerance 0 so the solve runs all K cycles.
@@ -11,6 +15,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <random>
 
@@ -49,6 +54,34 @@ std::vector<std::string> split(const std::string& s) {
   return out;
 }
 
+/// The processor's model name, as /proc/cpuinfo gives it.
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  return "unknown";
+}
+
+/// Splits "a,b[x=1;y=2],c" on the commas outside brackets.
+std::vector<std::string> split_specs(const std::string& s) {
+  std::vector<std::string> out;
+  std::string item;
+  int depth = 0;
+  for (char c : s) {
+    if (c == '[') ++depth;
+    if (c == ']') --depth;
+    if (c == ',' && depth == 0) {
+      if (!item.empty()) out.push_back(item);
+      item.clear();
+    } else {
+      item += c;
+    }
+  }
+  if (!item.empty()) out.push_back(item);
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -57,7 +90,7 @@ int main(int argc, char** argv) {
   std::string strategies = "reference", sizes = "10,16,20", seed_text = "1";
   long long cycles = 1;
   std::vector<std::string> sets, plugin_dirs;
-  app.add_option("--strategies", strategies, "comma-separated strategy names")->capture_default_str();
+  app.add_option("--strategies", strategies, "comma-separated strategy names, each optionally with [KEY=VALUE;...]")->capture_default_str();
   app.add_option("--n", sizes, "comma-separated N")->capture_default_str();
   app.add_option("--cycles", cycles, "cycles per solve (1: one cycle, target unreachable)")->capture_default_str()->check(CLI::PositiveNumber);
   app.add_option("--seed", seed_text, "seed of the benchmark problems")->capture_default_str();
@@ -90,18 +123,33 @@ int main(int argc, char** argv) {
       ns.push_back(static_cast<std::size_t>(v));
     }
     benchmark::AddCustomContext("wcs.cycles", std::to_string(cycles));
+    benchmark::AddCustomContext("wcs.compiler", std::string("g++ ") + __VERSION__);
+    benchmark::AddCustomContext("wcs.cpu", cpu_model());
     benchmark::AddCustomContext("wcs.seed", std::to_string(seed));
-    for (const auto& name : split(strategies)) {
+    for (const auto& spec : split_specs(strategies)) {
+      const auto bracket = spec.find('[');
+      const std::string name = spec.substr(0, bracket);
+      auto given = options[name];
+      if (bracket != std::string::npos) {
+        if (spec.back() != ']') throw wcs::InputError("--strategies: '" + spec + "' lacks its closing ]");
+        std::string inner = spec.substr(bracket + 1, spec.size() - bracket - 2);
+        for (auto& c : inner) if (c == ';') c = ',';
+        for (const auto& kv : split(inner)) {
+          const auto eq = kv.find('=');
+          if (eq == std::string::npos) throw wcs::InputError("--strategies: '" + kv + "' in '" + spec + "' is not KEY=VALUE");
+          given[kv.substr(0, eq)] = kv.substr(eq + 1);
+        }
+      }
       const wcs::StrategyInfo& info = registry.get(name);
       for (std::size_t n : ns) {
         if (n > info.max_n) {
           std::cerr << "wcs-bench: skipping " << name << " at N = " << n << " (supports N <= " << info.max_n << ")\n";
           continue;
         }
-        auto solver = std::make_shared<wcs::Solver>(registry.create(name, options[name]));
+        auto solver = std::make_shared<wcs::Solver>(registry.create(name, given));
         const wcs::Problem problem = bench_problem(n, cycles, seed);
         benchmark::RegisterBenchmark(
-            (name + "/N=" + std::to_string(n) + "/cycles=" + std::to_string(cycles)).c_str(),
+            (spec + "/N=" + std::to_string(n) + "/cycles=" + std::to_string(cycles)).c_str(),
             [solver, problem, n](benchmark::State& state) {
               wcs::SolveResult r;
               for (auto _ : state) {
@@ -117,7 +165,9 @@ int main(int argc, char** argv) {
               state.counters["seconds_per_line"] = benchmark::Counter(
                   lines * static_cast<double>(r.cycles),
                   benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
-              for (const auto& [k, v] : r.notes) state.SetLabel(k + "=" + v);
+              std::string label;
+              for (const auto& [k, v] : r.notes) label += (label.empty() ? "" : " ") + k + "=" + v;
+              state.SetLabel(label);
             })
             ->Unit(benchmark::kMillisecond)
             ->UseRealTime();

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Regenerates results/kernels/: one cycle per strategy at N = 10 .. 50 (a target no
+# line reaches, so no early convergence) and a 50-cycle solve at N = 20, all timed
+# by wcs-bench (Google Benchmark) so ratios against reference come from one run.
+# Takes about ten minutes on a 2-core machine; run it on an otherwise idle machine.
+#   tools/bench-kernels.sh [BUILD_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build="${1:-build}"
+out=results/kernels
+mkdir -p "$out"
+bench() {  # bench NAME ARGS...: Google Benchmark JSON to $out/NAME.json (atomically)
+  local name=$1; shift
+  "$build/wcs-bench" "$@" --benchmark_repetitions=3 --benchmark_min_time=0.2 \
+    --benchmark_out="$out/$name.json.partial" --benchmark_out_format=json >&2
+  mv "$out/$name.json.partial" "$out/$name.json"
+}
+all=reference,lazy,early-stop,fused,gray,simd-xsimd,simd-highway,'parallel[threads=1]','parallel[threads=2]',mitm
+fast=gray,simd-xsimd,simd-highway,'parallel[threads=1]','parallel[threads=2]',mitm
+bench one-cycle --strategies="$all" --n=10,16,20,24
+bench one-cycle-large --strategies="$fast" --n=28,32
+bench one-cycle-mitm --strategies=mitm --n=40,50
+bench fifty-cycles --strategies="reference,fused,gray,simd-xsimd,simd-highway,parallel,mitm" --n=20 --cycles=50
+python3 tools/kernels_table.py "$out/README.md" "$out/one-cycle.json" "$out/one-cycle-large.json" \
+  "$out/one-cycle-mitm.json" "$out/fifty-cycles.json"
+echo "bench-kernels: $out/README.md" >&2
