@@ -13,41 +13,6 @@ namespace {
 
 using wcs::test::plugins;
 
-/// Seeded problems of N from `lo` to `hi` coefficients (decimal, mixed signs),
-/// reachable, random and unreachable targets.
-std::vector<wcs::Problem> large_problems(std::size_t count, std::size_t lo, std::size_t hi, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::vector<wcs::Problem> out;
-  for (std::size_t k = 0; k < count; ++k) {
-    wcs::Problem p;
-    const std::size_t n = std::uniform_int_distribution<std::size_t>(lo, hi)(rng);
-    std::uniform_real_distribution<double> coef(-10.0, 10.0);
-    double subset = 0, positive = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      p.coefficients.push_back(std::round(coef(rng) * 1000) / 1000);
-      if (rng() & 1) subset += p.coefficients.back();
-      positive += std::max(0.0, p.coefficients.back());
-    }
-    const int rule = static_cast<int>(k % 3);
-    p.target = rule == 0 ? subset : rule == 1 ? std::uniform_real_distribution<double>(-100, 100)(rng) : positive + 5;
-    p.tolerance = std::uniform_real_distribution<double>(0, 0.5)(rng);
-    p.max_iter = std::uniform_int_distribution<long long>(1, 50)(rng);
-    if (k % 4 == 3) p.initial_wpn = 0.5;
-    out.push_back(std::move(p));
-  }
-  return out;
-}
-
-void check_honest(const wcs::Problem& p, const wcs::SolveResult& r) {
-  INFO("N=" << p.n() << " target=" << p.target << " tol=" << p.tolerance);
-  if (r.converged) CHECK(r.error <= p.tolerance);
-  REQUIRE(r.weights.size() == p.n());
-  double sum = 0;
-  for (std::size_t i = 0; i < p.n(); ++i) sum += p.coefficients[i] * r.weights[i];
-  CHECK(std::fabs(sum - r.result) <= 1e-6 * std::max(1.0, std::fabs(r.result)));
-  CHECK(r.error == std::fabs(r.result - p.target));
-  CHECK(r.cycles <= p.max_iter);
-}
 
 /// The first cycle's winner value of `strategy` on `p` (W = 0).
 double first_cycle(wcs::Solver& s, wcs::Problem p) {
@@ -67,9 +32,9 @@ TEST_CASE("greedy is honest on the conformance problems") {
 TEST_CASE("greedy is honest on seeded problems up to N = 1000") {
   wcs::Solver single = plugins().create("greedy");
   wcs::Solver pairs = plugins().create("greedy", {{"pair_flips", "true"}});
-  for (const auto& p : large_problems(150, 1, 1000, 2024)) {
-    check_honest(p, single.solve(p));
-    check_honest(p, pairs.solve(p));
+  for (const auto& p : wcs::test::large_problems(150, 1, 1000, 2024, 50)) {
+    wcs::test::check_honest(p, single.solve(p));
+    wcs::test::check_honest(p, pairs.solve(p));
   }
 }
 
@@ -79,7 +44,7 @@ TEST_CASE("greedy's first-cycle winner is a local optimum of single flips") {
   wcs::SolveOptions traced;
   traced.trace = true;
   std::size_t pair_better = 0;
-  for (auto p : large_problems(60, 2, 300, 7)) {
+  for (auto p : wcs::test::large_problems(60, 2, 300, 7, 50)) {
     p.max_iter = 1;
     const auto r = single.solve(p, traced);
     const auto& s = r.trace[0].combination;
@@ -101,7 +66,7 @@ TEST_CASE("greedy's first-cycle winner is a local optimum of single flips") {
 
 TEST_CASE("greedy: same problem, same answer, whatever the seed") {
   wcs::Solver s = plugins().create("greedy", {{"pair_flips", "true"}});
-  for (const auto& p : large_problems(10, 50, 1000, 5)) {
+  for (const auto& p : wcs::test::large_problems(10, 50, 1000, 5, 50)) {
     const auto a = s.solve(p, {.trace = false, .seed = 1});
     const auto b = s.solve(p, {.trace = false, .seed = 2});
     CHECK(a.weights == b.weights);

@@ -12,40 +12,6 @@ namespace {
 
 using wcs::test::plugins;
 
-/// Seeded problems of N from `lo` to `hi` coefficients (decimal, mixed signs),
-/// reachable, random and unreachable targets.
-std::vector<wcs::Problem> large_problems(std::size_t count, std::size_t lo, std::size_t hi, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::vector<wcs::Problem> out;
-  for (std::size_t k = 0; k < count; ++k) {
-    wcs::Problem p;
-    const std::size_t n = std::uniform_int_distribution<std::size_t>(lo, hi)(rng);
-    std::uniform_real_distribution<double> coef(-10.0, 10.0);
-    double subset = 0, positive = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      p.coefficients.push_back(std::round(coef(rng) * 1000) / 1000);
-      if (rng() & 1) subset += p.coefficients.back();
-      positive += std::max(0.0, p.coefficients.back());
-    }
-    const int rule = static_cast<int>(k % 3);
-    p.target = rule == 0 ? subset : rule == 1 ? std::uniform_real_distribution<double>(-100, 100)(rng) : positive + 5;
-    p.tolerance = std::uniform_real_distribution<double>(0, 0.5)(rng);
-    p.max_iter = std::uniform_int_distribution<long long>(1, 30)(rng);
-    if (k % 4 == 3) p.initial_wpn = 0.5;
-    out.push_back(std::move(p));
-  }
-  return out;
-}
-
-void check_honest(const wcs::Problem& p, const wcs::SolveResult& r) {
-  INFO("N=" << p.n() << " target=" << p.target << " tol=" << p.tolerance);
-  if (r.converged) CHECK(r.error <= p.tolerance);
-  REQUIRE(r.weights.size() == p.n());
-  double sum = 0;
-  for (std::size_t i = 0; i < p.n(); ++i) sum += p.coefficients[i] * r.weights[i];
-  CHECK(std::fabs(sum - r.result) <= 1e-6 * std::max(1.0, std::fabs(r.result)));
-  CHECK(r.error == std::fabs(r.result - p.target));
-}
 
 std::vector<wcs::test::Case> at_least(std::size_t n, std::vector<wcs::test::Case> cases) {
   std::erase_if(cases, [&](const wcs::test::Case& c) { return c.problem.n() < n; });
@@ -64,9 +30,9 @@ TEST_CASE("hierarchical is honest on the conformance problems") {
 TEST_CASE("hierarchical is honest on seeded problems up to N = 1000") {
   wcs::Solver equal = plugins().create("hierarchical");
   wcs::Solver proportional = plugins().create("hierarchical", {{"share", "proportional"}, {"group_size", "8"}});
-  for (const auto& p : large_problems(120, 8, 1000, 31337)) {
-    check_honest(p, equal.solve(p));
-    check_honest(p, proportional.solve(p));
+  for (const auto& p : wcs::test::large_problems(120, 8, 1000, 31337, 30)) {
+    wcs::test::check_honest(p, equal.solve(p), false);
+    wcs::test::check_honest(p, proportional.solve(p), false);
   }
 }
 
@@ -87,12 +53,12 @@ TEST_CASE("hierarchical: groups that reach their shares make the whole converge"
   p.coefficients = {100, 250, 500, 1, 2};
   p.target = 1000;
   p.tolerance = 10;
-  check_honest(p, s.solve(p));
+  wcs::test::check_honest(p, s.solve(p), false);
 }
 
 TEST_CASE("hierarchical: same problem, same answer, whatever the seed") {
   wcs::Solver s = plugins().create("hierarchical", {{"share", "proportional"}});
-  for (const auto& p : large_problems(10, 20, 1000, 8)) {
+  for (const auto& p : wcs::test::large_problems(10, 20, 1000, 8, 30)) {
     const auto a = s.solve(p, {.trace = true, .seed = 1});
     const auto b = s.solve(p, {.trace = true, .seed = 99});
     CHECK(a.weights == b.weights);

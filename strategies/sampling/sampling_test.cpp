@@ -12,42 +12,6 @@ namespace {
 
 using wcs::test::plugins;
 
-/// Seeded problems of N from `lo` to `hi` coefficients (decimal, mixed signs),
-/// reachable, random and unreachable targets.
-std::vector<wcs::Problem> large_problems(std::size_t count, std::size_t lo, std::size_t hi, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::vector<wcs::Problem> out;
-  for (std::size_t k = 0; k < count; ++k) {
-    wcs::Problem p;
-    const std::size_t n = std::uniform_int_distribution<std::size_t>(lo, hi)(rng);
-    std::uniform_real_distribution<double> coef(-10.0, 10.0);
-    double subset = 0, positive = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      p.coefficients.push_back(std::round(coef(rng) * 1000) / 1000);
-      if (rng() & 1) subset += p.coefficients.back();
-      positive += std::max(0.0, p.coefficients.back());
-    }
-    const int rule = static_cast<int>(k % 3);
-    p.target = rule == 0 ? subset : rule == 1 ? std::uniform_real_distribution<double>(-100, 100)(rng) : positive + 5;
-    p.tolerance = std::uniform_real_distribution<double>(0, 0.5)(rng);
-    p.max_iter = std::uniform_int_distribution<long long>(1, 20)(rng);
-    if (k % 4 == 3) p.initial_wpn = 0.5;
-    out.push_back(std::move(p));
-  }
-  return out;
-}
-
-void check_honest(const wcs::Problem& p, const wcs::SolveResult& r) {
-  INFO("N=" << p.n() << " target=" << p.target << " tol=" << p.tolerance);
-  if (r.converged) CHECK(r.error <= p.tolerance);
-  REQUIRE(r.weights.size() == p.n());
-  double sum = 0;
-  for (std::size_t i = 0; i < p.n(); ++i) sum += p.coefficients[i] * r.weights[i];
-  CHECK(std::fabs(sum - r.result) <= 1e-6 * std::max(1.0, std::fabs(r.result)));
-  CHECK(r.error == std::fabs(r.result - p.target));
-  CHECK(r.cycles >= 1);
-  CHECK(r.cycles <= p.max_iter);
-}
 
 }  // namespace
 
@@ -108,16 +72,16 @@ TEST_CASE("sampling is honest on the conformance problems and above the threshol
                             wcs::test::problems(120, 16, 77));
     wcs::Solver s = plugins().create("sampling", {{"sample_size", "300"}, {"mode", mode}});
     wcs::Solver fixed = plugins().create("sampling", {{"sample_size", "300"}, {"mode", mode}, {"resample", "fixed"}});
-    for (const auto& p : large_problems(40, 13, 1000, 99)) {
-      check_honest(p, s.solve(p, {.trace = false, .seed = 5}));
-      check_honest(p, fixed.solve(p, {.trace = false, .seed = 5}));
+    for (const auto& p : wcs::test::large_problems(40, 13, 1000, 99)) {
+      wcs::test::check_honest(p, s.solve(p, {.trace = false, .seed = 5}));
+      wcs::test::check_honest(p, fixed.solve(p, {.trace = false, .seed = 5}));
     }
   }
 }
 
 TEST_CASE("sampling counts sample_size evaluations per cycle above the threshold") {
   wcs::Solver s = plugins().create("sampling", {{"sample_size", "123"}});
-  for (const auto& p : large_problems(10, 13, 200, 3)) {
+  for (const auto& p : wcs::test::large_problems(10, 13, 200, 3)) {
     const auto r = s.solve(p, {.trace = false, .seed = 1});
     CHECK(r.evaluations == 123u * static_cast<std::uint64_t>(r.cycles));
   }
@@ -149,7 +113,7 @@ TEST_CASE("sampling: same seed, same answer; different seeds may differ") {
       INFO(mode << " " << resample);
       wcs::Solver s = plugins().create("sampling", {{"sample_size", "500"}, {"mode", mode}, {"resample", resample}});
       std::size_t differ = 0;
-      for (const auto& p : large_problems(8, 30, 300, 11)) {
+      for (const auto& p : wcs::test::large_problems(8, 30, 300, 11)) {
         const auto a = s.solve(p, {.trace = true, .seed = 42});
         const auto b = s.solve(p, {.trace = true, .seed = 42});
         const auto c = s.solve(p, {.trace = true, .seed = 43});
@@ -188,7 +152,7 @@ TEST_CASE("sampling rejects bad options naming them") {
 TEST_CASE("convergence rates against the exact strategy", "[.rates]") {
   for (std::size_t n : {20, 50}) {
     std::vector<wcs::Problem> cases;
-    for (auto p : large_problems(200, n, n, 1234 + n)) {
+    for (auto p : wcs::test::large_problems(200, n, n, 1234 + n)) {
       p.max_iter = 32;
       cases.push_back(std::move(p));
     }

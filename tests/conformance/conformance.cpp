@@ -80,6 +80,44 @@ std::vector<Case> problems(std::size_t count, std::size_t max_n, std::uint64_t s
   return out;
 }
 
+std::vector<Problem> large_problems(std::size_t count, std::size_t lo, std::size_t hi, std::uint64_t seed,
+                                    long long max_iter) {
+  std::mt19937_64 rng(seed);
+  std::vector<Problem> out;
+  for (std::size_t k = 0; k < count; ++k) {
+    Problem p;
+    const std::size_t n = std::uniform_int_distribution<std::size_t>(lo, hi)(rng);
+    std::uniform_real_distribution<double> coef(-10.0, 10.0);
+    double subset = 0, positive = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      p.coefficients.push_back(std::round(coef(rng) * 1000) / 1000);
+      if (rng() & 1) subset += p.coefficients.back();
+      positive += std::max(0.0, p.coefficients.back());
+    }
+    const int rule = static_cast<int>(k % 3);
+    p.target = rule == 0 ? subset : rule == 1 ? std::uniform_real_distribution<double>(-100, 100)(rng) : positive + 5;
+    p.tolerance = std::uniform_real_distribution<double>(0, 0.5)(rng);
+    p.max_iter = std::uniform_int_distribution<long long>(1, max_iter)(rng);
+    if (k % 4 == 3) p.initial_wpn = 0.5;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+void check_honest(const Problem& p, const SolveResult& r, bool cycles_bounded) {
+  INFO("N=" << p.n() << " target=" << p.target << " tol=" << p.tolerance);
+  if (r.converged) CHECK(r.error <= p.tolerance);
+  REQUIRE(r.weights.size() == p.n());
+  double sum = 0;
+  for (std::size_t i = 0; i < p.n(); ++i) sum += p.coefficients[i] * r.weights[i];
+  CHECK(std::fabs(sum - r.result) <= 1e-6 * std::max(1.0, std::fabs(r.result)));
+  CHECK(r.error == std::fabs(r.result - p.target));
+  if (cycles_bounded) {
+    CHECK(r.cycles >= 1);
+    CHECK(r.cycles <= p.max_iter);
+  }
+}
+
 bool agree(double x, double y, bool exact) {
   if (exact) return x == y;
   if (x == y) return true;
@@ -121,15 +159,12 @@ std::size_t check_family(const std::string& strategy, const std::map<std::string
     if (c.problem.n() > candidate.info().max_n) continue;
     const SolveResult got = candidate.solve(c.problem, traced);
     converged += got.converged;
-    if (got.converged) CHECK(got.error <= c.problem.tolerance);
-    CHECK(got.weights.size() == c.problem.n());
     if (family != Family::identical) {
-      double sum = 0;
-      for (std::size_t i = 0; i < c.problem.n(); ++i) sum += c.problem.coefficients[i] * got.weights[i];
-      CHECK(std::fabs(sum - got.result) <= 1e-6 * std::max(1.0, std::fabs(got.result)));
-      CHECK(got.error == std::fabs(got.result - c.problem.target));
+      check_honest(c.problem, got, false);
       continue;
     }
+    if (got.converged) CHECK(got.error <= c.problem.tolerance);
+    REQUIRE(got.weights.size() == c.problem.n());
     const SolveResult want = reference.solve(c.problem, traced);
     const bool exact = stays_exact(c, want);
     REQUIRE(got.cycles == want.cycles);

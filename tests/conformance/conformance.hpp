@@ -27,6 +27,19 @@ struct Case {
 /// converging and non-converging runs. The same arguments give the same problems.
 std::vector<Case> problems(std::size_t count = 300, std::size_t max_n = 16, std::uint64_t seed = 20261128);
 
+/// `count` seeded problems of N from `lo` to `hi` coefficients (decimal, mixed
+/// signs; reachable, random and unreachable targets; max_iter from 1 to
+/// `max_iter`), for strategies that scale past what `reference` runs.
+std::vector<Problem> large_problems(std::size_t count, std::size_t lo, std::size_t hi, std::uint64_t seed,
+                                    long long max_iter = 20);
+
+/// The promise every strategy keeps, whatever its family: converged only with
+/// error <= tolerance, one weight per coefficient, result == sum a[i] W[i] (up to
+/// rounding), error == |result - target|, and with `cycles_bounded` (cycle
+/// strategies; not peers counting steps or hierarchical counting its groups' cycles
+/// too) 1 <= cycles <= max_iter.
+void check_honest(const Problem& problem, const SolveResult& result, bool cycles_bounded = true);
+
 /// Whether two values agree: exactly for integer cases, else within relative 1e-9.
 bool agree(double x, double y, bool exact);
 
