@@ -8,7 +8,7 @@
 #include <memory>
 #include <vector>
 
-#include "wcs/formula.hpp"
+#include "line_scan.hpp"
 #include "wcs/plugin.hpp"
 
 namespace {
@@ -25,41 +25,18 @@ class EarlyStopSearch final : public wcs::CycleSearch {
   }
 
   wcs::CycleOutcome search(const wcs::CycleInput& in) override {
-    const std::size_t n = in.a.size();
-    const std::uint64_t lines = (std::uint64_t{1} << n) - 1;
-    const double good_enough = factor_ * in.tolerance;
-    std::uint64_t best_line = 0;
-    double best_result = 0.0, best_error = 0.0;
-    bool all_below = true;
-    std::uint64_t line = 1;
-    for (; line <= lines; ++line) {
-      const double r = wcs::line_value(in.a, in.w, in.wpn, [&](std::size_t i) { return bool((line >> (n - 1 - i)) & 1u); });
-      const double error = std::fabs(r - in.target);
-      if (error <= good_enough) {  // stop here: this line is the winner
-        best_line = line;
-        best_result = r;
-        break;
-      }
-      if (best_line == 0 || wcs::ranks_before(error, r, best_error, best_result)) {
-        best_line = line;
-        best_result = r;
-        best_error = error;
-      }
-      all_below = all_below && r < in.target;
-    }
+    const wcs::kernels::LineScan scan = wcs::kernels::scan_lines_exact(in, factor_ * in.tolerance);
     wcs::CycleOutcome out;
-    out.winner = wcs::Combination::from_line(best_line, n);
-    out.result = best_result;
-    if (line <= lines) {
+    out.winner = wcs::Combination::from_line(scan.line, in.a.size());
+    out.result = scan.result;
+    out.evaluated = scan.evaluated;
+    out.all_below_target = scan.all_below;
+    if (scan.stopped) {
       // Stopped early: the cycle converges, so the WPN rule is not applied; still
       // report it as reference would, from the largest line value.
       ++stopped_;
-      out.evaluated = line;
       const double base = wcs::cycle_terms(in.a, in.w, in.wpn, d_);
       out.all_below_target = wcs::max_line_value(base, d_) < in.target;
-    } else {
-      out.evaluated = lines;
-      out.all_below_target = all_below;
     }
     return out;
   }

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <memory>
 
-#include "wcs/formula.hpp"
+#include "line_scan.hpp"
 #include "wcs/plugin.hpp"
 
 namespace {
@@ -17,27 +17,12 @@ constexpr std::size_t kMaxN = 40;
 class LazySearch final : public wcs::CycleSearch {
  public:
   wcs::CycleOutcome search(const wcs::CycleInput& in) override {
-    const std::size_t n = in.a.size();
-    const std::uint64_t lines = (std::uint64_t{1} << n) - 1;
-    std::uint64_t best_line = 0;
-    double best_result = 0.0, best_error = 0.0;
-    bool all_below = true;
-    for (std::uint64_t line = 1; line <= lines; ++line) {
-      const double r = wcs::line_value(in.a, in.w, in.wpn, [&](std::size_t i) { return bool((line >> (n - 1 - i)) & 1u); });
-      const double error = std::fabs(r - in.target);
-      // Lines come in increasing order: only a strictly better one replaces the winner.
-      if (best_line == 0 || wcs::ranks_before(error, r, best_error, best_result)) {
-        best_line = line;
-        best_result = r;
-        best_error = error;
-      }
-      all_below = all_below && r < in.target;
-    }
+    const wcs::kernels::LineScan scan = wcs::kernels::scan_lines_exact(in, -1.0);
     wcs::CycleOutcome out;
-    out.winner = wcs::Combination::from_line(best_line, n);
-    out.result = best_result;
-    out.all_below_target = all_below;
-    out.evaluated = lines;
+    out.winner = wcs::Combination::from_line(scan.line, in.a.size());
+    out.result = scan.result;
+    out.all_below_target = scan.all_below;
+    out.evaluated = scan.evaluated;
     return out;
   }
 };
