@@ -5,8 +5,17 @@ Prints one line "N passed, N failed". Each test program's own Catch2 summary is
 read ("All tests passed (A assertions in C test cases)" or "test cases: C | P
 passed | F failed"); a program that ended without a summary (a crash, a time-out)
 counts as one failed test case. Exit status 1 when anything failed.
+
+Logs are read in order; a test that appears again in a later log of the same
+folder (a rerun) counts only with its last result.
+
+    count_tests.py LOG...                 the line, from all logs
+    count_tests.py --lsan-flakes LOG      names of failed tests whose only trouble was
+                                          LeakSanitizer's own tracer crashing
+                                          (google/sanitizers#1353), to rerun once
 """
 import json
+import os
 import re
 import sys
 
@@ -15,34 +24,45 @@ MIXED = re.compile(r"test cases:\s*(\d+)\s*\|\s*(\d+) passed\s*\|\s*(\d+) failed
 ONLY_FAILED = re.compile(r"test cases:\s*(\d+)\s*\|\s*(\d+) failed")
 
 
-def count(log_path):
-    passed = failed = 0
+LSAN_TRACER = "LeakSanitizer has encountered a fatal error"
+
+
+def tests(log_path):
     with open(log_path, encoding="utf-8", errors="replace") as log:
         for line in log:
-            if not line.strip():
-                continue
-            test = json.loads(line)
-            out = test.get("stdout", "") or ""
-            ok = test.get("result") == "OK"
-            if m := ALL_PASSED.search(out):
-                passed += int(m.group(1))
-                if not ok:  # passed its cases but failed otherwise (e.g. sanitizer at exit)
-                    failed += 1
-            elif m := MIXED.search(out):
-                passed += int(m.group(2))
-                failed += int(m.group(3))
-            elif m := ONLY_FAILED.search(out):
-                failed += int(m.group(2))
-            else:
-                failed += 1
-                print(f"count_tests: {test.get('name')}: no Catch2 summary (result {test.get('result')})", file=sys.stderr)
-    return passed, failed
+            if line.strip():
+                yield json.loads(line)
+
+
+def count_one(test):
+    """(passed, failed) test cases of one test program."""
+    out = test.get("stdout", "") or ""
+    if m := ALL_PASSED.search(out):
+        # All cases passed but the program failed otherwise (e.g. a sanitizer at exit).
+        return int(m.group(1)), 0 if test.get("result") == "OK" else 1
+    if m := MIXED.search(out):
+        return int(m.group(2)), int(m.group(3))
+    if m := ONLY_FAILED.search(out):
+        return 0, int(m.group(2))
+    print(f"count_tests: {test.get('name')}: no Catch2 summary (result {test.get('result')})", file=sys.stderr)
+    return 0, 1
 
 
 def main():
-    passed = failed = 0
+    if sys.argv[1:2] == ["--lsan-flakes"]:
+        flaky = [t["name"] for t in tests(sys.argv[2])
+                 if t.get("result") != "OK" and LSAN_TRACER in ((t.get("stdout") or "") + (t.get("stderr") or ""))
+                 and ALL_PASSED.search(t.get("stdout") or "")]
+        print(" ".join(flaky))
+        return 0
+    latest = {}
     for path in sys.argv[1:]:
-        p, f = count(path)
+        folder = os.path.dirname(os.path.abspath(path))
+        for test in tests(path):
+            latest[(folder, test.get("name"))] = test
+    passed = failed = 0
+    for test in latest.values():
+        p, f = count_one(test)
         passed += p
         failed += f
     print(f"{passed} passed, {failed} failed")

@@ -31,8 +31,11 @@ fi
 
 build="${1:-build}"; shift || true
 [ "${1:-}" = "--" ] && shift
+# meson's own output only when it fails (the release build type is the project default).
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 if [ -f "$build/build.ninja" ]; then
-  [ $# -gt 0 ] && meson configure "$build" "$@" >/dev/null
+  if [ $# -gt 0 ] && ! meson configure "$build" "$@" >"$log" 2>&1; then cat "$log" >&2; exit 1; fi
 else
-  meson setup "$build" --buildtype=release "$@" >/dev/null
+  if ! meson setup "$build" "$@" >"$log" 2>&1; then cat "$log" >&2; exit 1; fi
 fi
