@@ -69,12 +69,18 @@ RangeBest scan(const CycleView& c, std::uint64_t first, std::uint64_t last, Bloc
   if (first >= last) return best;
   const std::size_t n = c.dl.size();
   const unsigned k = static_cast<unsigned>(std::min<std::size_t>(kLowBits, n));
-  thread_local std::vector<double> table;
-  build_table(c.dl, k, table);
+  // The table depends only on the k low terms: a thread that scans many ranges of
+  // one cycle (parallel's chunks) builds it once, not once per range.
+  thread_local std::vector<double> table, table_terms;
+  thread_local double table_max = 0.0;
+  if (table.empty() || table_terms.size() != k || !std::equal(table_terms.begin(), table_terms.end(), c.dl.begin())) {
+    build_table(c.dl, k, table);
+    table_terms.assign(c.dl.begin(), c.dl.begin() + k);
+    table_max = 0.0;
+    for (const double v : table) table_max = std::max(table_max, std::fabs(v));
+  }
   const std::uint64_t size = std::uint64_t{1} << k;
   const std::uint64_t mask = size - 1;
-  double table_max = 0.0;
-  for (const double v : table) table_max = std::max(table_max, std::fabs(v));
   const double target = c.target;
   double threshold = std::numeric_limits<double>::infinity();  // best.error + slack
   const std::uint64_t hi_first = first >> k;
@@ -90,7 +96,14 @@ RangeBest scan(const CycleView& c, std::uint64_t first, std::uint64_t last, Bloc
       // |(h + table[j]) - target| by a few rounding errors of these magnitudes.
       const double margin = 0x1p-50 * (std::fabs(h) + std::fabs(target) + table_max) +
                             std::numeric_limits<double>::denorm_min();
-      if (block_min(table.data(), size, h - target) > threshold + margin) continue;
+      const double block_best = block_min(table.data(), size, h - target);
+      if (block_best > threshold + margin) continue;
+      // No best yet (the first block of a range): the block's own minimum bounds it,
+      // so the scalar pass below only looks at lines that can matter instead of all
+      // of them (parallel starts hundreds of ranges a cycle). Every line within
+      // `slack` of the eventual best is still visited: that best is at most
+      // block_best + margin.
+      if (std::isinf(threshold)) threshold = block_best + 2 * margin + slack;
     }
     const std::uint64_t line0 = hi << k;
     for (std::uint64_t j = lo_begin; j < lo_end; ++j) {
