@@ -122,6 +122,10 @@ class Hierarchical final : public wcs::Strategy {
     d_.resize(n);
     double wpn = problem.initial_wpn;
     long long cycle = 0;
+    // The refinement may wander off (p doubles while every line is below the
+    // target); the answer is the closest state seen, the combined groups included.
+    std::vector<double> best_weights = out.weights;
+    double best_result = out.result, best_error = out.error;
     while (cycle < problem.max_iter) {
       ++cycle;
       const double base = wcs::cycle_terms(a, out.weights, wpn, d_);
@@ -142,9 +146,17 @@ class Hierarchical final : public wcs::Strategy {
         out.trace.push_back(std::move(e));
       }
       wcs::apply_weight_update(out.weights, winner, wpn);
-      if (out.converged) break;
+      if (out.converged) return cycle;
+      if (out.error < best_error) {
+        best_weights = out.weights;
+        best_result = out.result;
+        best_error = out.error;
+      }
       wpn = wcs::next_wpn(wpn, wcs::max_line_value(base, d_) < problem.target, problem.wpn_lo, problem.wpn_hi);
     }
+    out.weights = std::move(best_weights);
+    out.result = best_result;
+    out.error = best_error;
     return cycle;
   }
 
