@@ -95,8 +95,11 @@ class Hierarchical final : public wcs::Strategy {
       for (double x : sub.coefficients) magnitude += std::fabs(x);
       sub.target = s_.proportional ? problem.target * (magnitude / total) : problem.target / static_cast<double>(groups);
       sub.tolerance = problem.tolerance / static_cast<double>(groups);
-      const wcs::SolveResult part = wcs::run_cycles(sub, group_search, {});
-      std::copy(part.weights.begin(), part.weights.end(), out.weights.begin() + static_cast<std::ptrdiff_t>(first));
+      wcs::SolveOptions traced;
+      traced.trace = true;
+      const wcs::SolveResult part = wcs::run_cycles(sub, group_search, traced);
+      const std::vector<double>& part_weights = closest_state(part, sub.target);
+      std::copy(part_weights.begin(), part_weights.end(), out.weights.begin() + static_cast<std::ptrdiff_t>(first));
       out.evaluations += part.evaluations;
       group_cycles += part.cycles;
       groups_converged += part.converged;
@@ -115,6 +118,17 @@ class Hierarchical final : public wcs::Strategy {
   }
 
  private:
+  /// A group's weights after its cycle closest to the group's share. A group's WCS
+  /// run ends in its last state, which for an unreachable share can be far off (p
+  /// doubles every cycle): the state after cycle k is the trace's weights before
+  /// cycle k + 1, or the final weights after the last cycle.
+  static const std::vector<double>& closest_state(const wcs::SolveResult& part, double share) {
+    std::size_t best = part.trace.size() - 1;
+    for (std::size_t k = 0; k < part.trace.size(); ++k)
+      if (std::fabs(part.trace[k].result - share) < std::fabs(part.trace[best].result - share)) best = k;
+    return best + 1 < part.trace.size() ? part.trace[best + 1].weights_before : part.weights;
+  }
+
   /// WCS cycles from the combined weights until the tolerance or max_iter.
   long long refine(const wcs::Problem& problem, const wcs::SolveOptions& options, wcs::SolveResult& out) {
     const std::size_t n = problem.n();
