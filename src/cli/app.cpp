@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "experiment/record.hpp"
 #include "wcs/plugin_loader.hpp"
 
 namespace wcs::cli {
@@ -20,15 +21,8 @@ Registry load_registry(const GlobalFlags& flags) {
 }
 
 nlohmann::ordered_json result_json(const SolveResult& r, bool with_trace) {
-  nlohmann::ordered_json j;
-  j["weights"] = r.weights;
-  j["result"] = r.result;
-  j["error"] = r.error;
-  j["converged"] = r.converged;
-  j["cycles"] = r.cycles;
-  j["evaluations"] = r.evaluations;
-  j["nonzero_weights"] = r.nonzero_weights();
-  if (!r.notes.empty()) j["notes"] = r.notes;
+  // The same record as the experiment harness writes, plus the trace.
+  nlohmann::ordered_json j = experiment::result_json(r);
   if (with_trace) {
     j["trace"] = nlohmann::ordered_json::array();
     for (const auto& t : r.trace) {
