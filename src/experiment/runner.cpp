@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "experiment/record.hpp"
@@ -143,7 +144,11 @@ RunnerSummary run_plan(const Plan& plan, const Registry& registry, const RunnerO
     SolveResult last;
     double inside = 0.0;
     try {
-      Solver solver = registry.create(run->strategy, run->params);
+      // Making and destroying the strategy (allocating and freeing its buffers) is
+      // the strategy's time, not the harness's: it counts as `inside`.
+      const auto made = Clock::now();
+      std::optional<Solver> solver(registry.create(run->strategy, run->params));
+      inside += std::chrono::duration<double>(Clock::now() - made).count();
       SolveOptions so;
       so.seed = inst.seed;
       benchmark::ClearRegisteredBenchmarks();
@@ -151,7 +156,7 @@ RunnerSummary run_plan(const Plan& plan, const Registry& registry, const RunnerO
         const auto t0 = Clock::now();
         for (auto _ : state) {
           try {
-            last = solver.solve(inst.problem_data, so);
+            last = solver->solve(inst.problem_data, so);
           } catch (const std::exception& e) {
             failure = e.what();
             state.SkipWithError(failure.c_str());
@@ -181,6 +186,9 @@ RunnerSummary run_plan(const Plan& plan, const Registry& registry, const RunnerO
       reporter.SetErrorStream(&err);
       benchmark::RunSpecifiedBenchmarks(&reporter);
       benchmark::ClearRegisteredBenchmarks();
+      const auto destroyed = Clock::now();
+      solver.reset();
+      inside += std::chrono::duration<double>(Clock::now() - destroyed).count();
       if (failure.empty()) {
         Json gb = Json::parse(json_numbers(out.str()));
         record["context"] = std::move(gb["context"]);
