@@ -10,16 +10,6 @@
 
 namespace {
 
-std::vector<wcs::test::Case> big_cases(std::uint64_t seed) {
-  std::vector<wcs::test::Case> out;
-  for (auto& c : wcs::test::problems(80, 20, seed)) {
-    if (c.problem.n() < 18 || out.size() == 4) continue;
-    c.problem.max_iter = std::min<long long>(c.problem.max_iter, 2);
-    out.push_back(std::move(c));
-  }
-  return out;
-}
-
 // Compares traces with reference case by case; returns how many cases stopped a
 // cycle early (fewer evaluations than reference).
 std::size_t compare_traces(const std::string& factor, const std::vector<wcs::test::Case>& cases) {
@@ -67,7 +57,7 @@ TEST_CASE("early-stop matches reference on every cycle but the last and converge
   const auto cases = wcs::test::problems();
   CHECK(compare_traces("1", cases) > 20);
   CHECK(compare_traces("0.1", cases) > 0);
-  compare_traces("1", big_cases(5));
+  compare_traces("1", wcs::test::big_cases(5));
 }
 
 TEST_CASE("early-stop stops at the first line within the tolerance") {

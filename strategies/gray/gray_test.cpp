@@ -13,15 +13,6 @@ namespace {
 using wcs::kernels::CycleView;
 using wcs::kernels::RangeBest;
 
-std::vector<wcs::test::Case> big_cases(std::uint64_t seed) {
-  std::vector<wcs::test::Case> out;
-  for (auto& c : wcs::test::problems(80, 20, seed)) {
-    if (c.problem.n() < 18 || out.size() == 4) continue;
-    c.problem.max_iter = std::min<long long>(c.problem.max_iter, 2);
-    out.push_back(std::move(c));
-  }
-  return out;
-}
 
 // A random cycle of n terms: integer, decimal, or decimal with many exact zeros and
 // repeated values (ties everywhere).
@@ -113,7 +104,7 @@ TEST_CASE("gray passes the conformance kit") {
 }
 
 TEST_CASE("gray matches reference at N = 18..20") {
-  const auto cases = big_cases(5);
+  const auto cases = wcs::test::big_cases(5);
   REQUIRE(cases.size() == 4);
   wcs::test::check_family("gray", {}, cases);
 }

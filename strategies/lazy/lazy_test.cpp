@@ -6,27 +6,12 @@
 
 #include "conformance.hpp"
 
-namespace {
-
-// Problems of the kit at N = 18..20 with at most two cycles each.
-std::vector<wcs::test::Case> big_cases(std::uint64_t seed) {
-  std::vector<wcs::test::Case> out;
-  for (auto& c : wcs::test::problems(80, 20, seed)) {
-    if (c.problem.n() < 18 || out.size() == 4) continue;
-    c.problem.max_iter = std::min<long long>(c.problem.max_iter, 2);
-    out.push_back(std::move(c));
-  }
-  return out;
-}
-
-}  // namespace
-
 TEST_CASE("lazy passes the conformance kit") {
   wcs::test::check_family("lazy");
 }
 
 TEST_CASE("lazy matches reference at N = 18..20") {
-  const auto cases = big_cases(5);
+  const auto cases = wcs::test::big_cases(5);
   REQUIRE(cases.size() == 4);
   wcs::test::check_family("lazy", {}, cases);
 }

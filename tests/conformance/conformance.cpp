@@ -80,6 +80,16 @@ std::vector<Case> problems(std::size_t count, std::size_t max_n, std::uint64_t s
   return out;
 }
 
+std::vector<Case> big_cases(std::uint64_t seed) {
+  std::vector<Case> out;
+  for (auto& c : problems(80, 20, seed)) {
+    if (c.problem.n() < 18 || out.size() == 4) continue;
+    c.problem.max_iter = std::min<long long>(c.problem.max_iter, 2);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 std::vector<Problem> large_problems(std::size_t count, std::size_t lo, std::size_t hi, std::uint64_t seed,
                                     long long max_iter) {
   std::mt19937_64 rng(seed);

@@ -27,6 +27,10 @@ struct Case {
 /// converging and non-converging runs. The same arguments give the same problems.
 std::vector<Case> problems(std::size_t count = 300, std::size_t max_n = 16, std::uint64_t seed = 20261128);
 
+/// Four kit problems with N = 18 to 20 and at most 2 cycles: the sizes where
+/// enumeration tricks differ most from `reference`, kept fast enough to test.
+std::vector<Case> big_cases(std::uint64_t seed);
+
 /// `count` seeded problems of N from `lo` to `hi` coefficients (decimal, mixed
 /// signs; reachable, random and unreachable targets; max_iter from 1 to
 /// `max_iter`), for strategies that scale past what `reference` runs.
