@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "conformance.hpp"
+#include "kernel_checks.hpp"
 #include "wcs/error.hpp"
 #include "kernels.hpp"
 #include "simd_table.hpp"
@@ -39,52 +40,6 @@ void for_each_target(Body&& body) {
   hwy::SetSupportedTargetsForTest(0);
 }
 
-std::vector<double> random_dl(std::mt19937_64& rng, std::size_t n, bool integer, bool zeros) {
-  std::vector<double> dl(n);
-  for (auto& x : dl) {
-    if (zeros && std::uniform_int_distribution<int>(0, 3)(rng) == 0) x = 0.0;
-    else if (integer) x = static_cast<double>(std::uniform_int_distribution<int>(-40, 40)(rng));
-    else x = std::uniform_real_distribution<double>(-10.0, 10.0)(rng);
-  }
-  return dl;
-}
-
-void check_against_fused(std::uint64_t seed, int rounds) {
-  std::mt19937_64 rng(seed);
-  for (int round = 0; round < rounds; ++round) {
-    const std::size_t n = 1 + round % 22;
-    const bool integer = round % 3 != 2;
-    const bool zeros = round % 2 == 0;
-    const std::vector<double> dl = random_dl(rng, n, integer, zeros);
-    const double base = integer ? static_cast<double>(std::uniform_int_distribution<int>(-30, 30)(rng)) : 1.25;
-    const double target = integer ? static_cast<double>(std::uniform_int_distribution<int>(-100, 100)(rng))
-                                  : std::uniform_real_distribution<double>(-40.0, 40.0)(rng);
-    const CycleView view{base, dl, target};
-    const std::uint64_t end = std::uint64_t{1} << n;
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges{{1, end}};
-    for (int r = 0; r < 4; ++r) {
-      std::uint64_t a = std::uniform_int_distribution<std::uint64_t>(1, end)(rng);
-      std::uint64_t b = std::uniform_int_distribution<std::uint64_t>(1, end)(rng);
-      if (a > b) std::swap(a, b);
-      ranges.emplace_back(a, b);
-    }
-    ranges.emplace_back(end - 1, end);
-    for (const auto& [first, last] : ranges) {
-      INFO("seed " << seed << " round " << round << " N=" << n << " range [" << first << "," << last << ")");
-      const RangeBest want = wcs::kernels::fused_range(view, first, last);
-      const RangeBest got = wcs::kernels::simd_highway_range(view, first, last);
-      if (integer) {
-        CHECK(got.line == want.line);
-        CHECK(got.result == want.result);
-        CHECK(got.error == want.error);
-      } else {
-        CHECK((got.line == 0) == (want.line == 0));
-        CHECK(std::fabs(got.error - want.error) <= 1e-12 * (std::fabs(want.result) + std::fabs(target) + 1));
-      }
-    }
-  }
-}
-
 }  // namespace
 
 TEST_CASE("every Highway target computes min |table + offset|") {
@@ -102,7 +57,7 @@ TEST_CASE("every Highway target computes min |table + offset|") {
 }
 
 TEST_CASE("every Highway target gives fused_range's winner on random ranges") {
-  for_each_target([](const std::string&) { check_against_fused(20261201, 132); });
+  for_each_target([](const std::string&) { wcs::test::check_against_fused(&wcs::kernels::simd_highway_range, 20261201, 132); });
 }
 
 TEST_CASE("the Highway kernel is in the kernel table and reports the dispatched target") {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "conformance.hpp"
+#include "kernel_checks.hpp"
 #include "wcs/error.hpp"
 #include "kernels.hpp"
 #include "simd_table.hpp"
@@ -43,57 +44,6 @@ std::vector<Instance> runnable_instances() {
   return out;
 }
 
-// Random dl: integers (exact sums, so the table and fused agree to the bit), with
-// some exact zeros (the tie case) when `zeros`.
-std::vector<double> random_dl(std::mt19937_64& rng, std::size_t n, bool integer, bool zeros) {
-  std::vector<double> dl(n);
-  for (auto& x : dl) {
-    if (zeros && std::uniform_int_distribution<int>(0, 3)(rng) == 0) x = 0.0;
-    else if (integer) x = static_cast<double>(std::uniform_int_distribution<int>(-40, 40)(rng));
-    else x = std::uniform_real_distribution<double>(-10.0, 10.0)(rng);
-  }
-  return dl;
-}
-
-// Checks `fn` against fused_range on `rounds` random problems and ranges.
-void check_against_fused(st::BlockMin fn, std::uint64_t seed, int rounds) {
-  std::mt19937_64 rng(seed);
-  for (int round = 0; round < rounds; ++round) {
-    const std::size_t n = 1 + round % 22;
-    const bool integer = round % 3 != 2;
-    const bool zeros = round % 2 == 0;
-    const std::vector<double> dl = random_dl(rng, n, integer, zeros);
-    const double base = integer ? static_cast<double>(std::uniform_int_distribution<int>(-30, 30)(rng)) : 1.25;
-    const double target = integer ? static_cast<double>(std::uniform_int_distribution<int>(-100, 100)(rng))
-                                  : std::uniform_real_distribution<double>(-40.0, 40.0)(rng);
-    const CycleView view{base, dl, target};
-    const std::uint64_t end = std::uint64_t{1} << n;
-    // Whole cycle, then unaligned sub-ranges (and single lines, empty ranges).
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges{{1, end}};
-    for (int r = 0; r < 4; ++r) {
-      std::uint64_t a = std::uniform_int_distribution<std::uint64_t>(1, end)(rng);
-      std::uint64_t b = std::uniform_int_distribution<std::uint64_t>(1, end)(rng);
-      if (a > b) std::swap(a, b);
-      ranges.emplace_back(a, b);
-    }
-    ranges.emplace_back(end - 1, end);
-    for (const auto& [first, last] : ranges) {
-      INFO("seed " << seed << " round " << round << " N=" << n << " range [" << first << "," << last << ")");
-      const RangeBest want = wcs::kernels::fused_range(view, first, last);
-      const RangeBest got = st::scan(view, first, last, fn, 0.0, st::NoVisit{});
-      if (integer) {
-        CHECK(got.line == want.line);
-        CHECK(got.result == want.result);
-        CHECK(got.error == want.error);
-      } else {
-        // Other summation order: the same best error up to rounding.
-        CHECK((got.line == 0) == (want.line == 0));
-        CHECK(std::fabs(got.error - want.error) <= 1e-12 * (std::fabs(want.result) + std::fabs(target) + 1));
-      }
-    }
-  }
-}
-
 }  // namespace
 
 TEST_CASE("every runnable xsimd instance computes min |table + offset|") {
@@ -120,7 +70,11 @@ TEST_CASE("every runnable xsimd instance gives fused_range's winner on random ra
   REQUIRE(instances.size() >= 1);
   for (const auto& inst : instances) {
     INFO("instance " << inst.name);
-    check_against_fused(inst.fn, 20261201, 132);
+    wcs::test::check_against_fused(
+        [&](const CycleView& view, std::uint64_t first, std::uint64_t last) {
+          return st::scan(view, first, last, inst.fn, 0.0, st::NoVisit{});
+        },
+        20261201, 132);
   }
 }
 
@@ -132,7 +86,7 @@ TEST_CASE("the dispatched xsimd kernel is in the kernel table and uses the best 
   CHECK(isa == runnable_instances().back().name);
   std::mt19937_64 rng(11);
   for (std::size_t n : {1u, 5u, 11u, 12u, 17u, 20u}) {
-    const auto dl = random_dl(rng, n, true, true);
+    const auto dl = wcs::test::random_dl(rng, n, true, true);
     const CycleView view{3.0, dl, 25.0};
     const std::uint64_t end = std::uint64_t{1} << n;
     const RangeBest want = wcs::kernels::fused_range(view, 1, end);
