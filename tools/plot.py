@@ -39,18 +39,24 @@ def plot(data, ylabel, title, path, log):
     if not data:
         return False
     panels = len(data)
-    fig, axes = plt.subplots(1, panels, figsize=(6 * panels, 4.5), squeeze=False)
+    fig, axes = plt.subplots(1, panels, figsize=(7.5 * panels, 4.5), squeeze=False)
     for ax, (problem, by_strategy) in zip(axes[0], data.items()):
         for strategy, points in by_strategy.items():
             points = sorted(points)
-            ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", markersize=3, label=strategy)
+            # Ten colours, three line styles: fifteen strategies stay distinguishable.
+            k = list(by_strategy).index(strategy)
+            ax.plot([p[0] for p in points], [p[1] for p in points], marker="os^"[k // 10 % 3], markersize=3,
+                    linestyle=["-", "--", ":"][k // 10 % 3], label=strategy)
         ax.set_title(problem, fontsize=10)
         ax.set_xlabel("N (coefficients)")
         ax.set_ylabel(ylabel)
         if log:
             ax.set_yscale("log")
+        ns = [p[0] for points in by_strategy.values() for p in points]
+        if ns and max(ns) > 20 * min(ns):  # N from a few to a thousand: log scale too
+            ax.set_xscale("log")
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))  # outside the lines
     fig.suptitle(title)
     fig.tight_layout()
     fig.savefig(path, dpi=110, metadata={"Software": None})
@@ -70,6 +76,12 @@ def main(argv):
     out = os.path.join(results, "plots")
     os.makedirs(out, exist_ok=True)
     name = os.path.basename(os.path.normpath(results))
+    try:  # the experiment's own name, not the folder's (which may be a shard or .partial)
+        import json
+        with open(os.path.join(results, "experiment.json")) as f:
+            name = json.load(f).get("name", name)
+    except (OSError, ValueError):
+        pass
     written = []
     speed = series(read_table(os.path.join(tables, "speed.csv")), "median ms")
     path = os.path.join(out, "time_vs_n.png")
