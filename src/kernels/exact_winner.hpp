@@ -52,10 +52,32 @@ class ExactWinner {
     nonzero_.reserve(n);
   }
 
+  /// The part of resolve() that depends only on `d`: the coefficients with d != 0
+  /// split in two halves and each half's subset sums listed (the low half sorted).
+  /// Callers may run it beside the kernel (parallel does, on a worker); resolve()
+  /// runs it itself when it was not called for this cycle.
+  void stage(std::span<const double> d) {
+    nonzero_.clear();
+    zero_mask_ = 0;
+    for (std::size_t i = 0; i < n_; ++i) {
+      if (d[i] != 0.0) nonzero_.push_back(i);
+      else zero_mask_ |= std::uint64_t{1} << i;
+    }
+    const std::size_t m = nonzero_.size();
+    const std::size_t h = m / 2;
+    high_count_ = std::uint64_t{1} << h;
+    low_count_ = std::uint64_t{1} << (m - h);
+    subset_sums(d, 0, h, high_.data());
+    subset_sums(d, h, m, low_.data());
+    std::sort(low_.begin(), low_.begin() + static_cast<std::ptrdiff_t>(low_count_));
+    staged_ = true;
+  }
+
   /// `d` in coefficient order (cycle_terms), `hint` any line of the cycle (the
   /// kernel's winner: the closer it is, the less is re-checked).
   ExactOutcome resolve(const CycleInput& in, double base, std::span<const double> d, std::uint64_t hint) {
     in_ = &in;
+    const bool staged = std::exchange(staged_, false);  // this cycle's stage() is used once
     ExactOutcome out;
     const std::size_t n = n_;
     const double target = in.target;
@@ -78,21 +100,13 @@ class ExactWinner {
     out.rechecked = 1;
     if (!std::isfinite(eps) || !std::isfinite(best_error)) return full_scan();
 
-    // Split the coefficients with d != 0 in two halves and list each half's subset
-    // sums (the low half sorted).
-    nonzero_.clear();
-    std::uint64_t zero_mask = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (d[i] != 0.0) nonzero_.push_back(i);
-      else zero_mask |= std::uint64_t{1} << i;
+    if (!staged) {
+      stage(d);
+      staged_ = false;
     }
-    const std::size_t m = nonzero_.size();
-    const std::size_t h = m / 2;
-    const std::uint64_t high_count = std::uint64_t{1} << h;
-    const std::uint64_t low_count = std::uint64_t{1} << (m - h);
-    subset_sums(d, 0, h, high_.data());
-    subset_sums(d, h, m, low_.data());
-    std::sort(low_.begin(), low_.begin() + static_cast<std::ptrdiff_t>(low_count));
+    const std::uint64_t zero_mask = zero_mask_;
+    const std::uint64_t high_count = high_count_;
+    const std::uint64_t low_count = low_count_;
     // Among lines that differ only in zero-d coefficients, the smallest line: the
     // zero-d coefficients cleared, or, for an empty non-zero part, the zero-d
     // coefficient with the smallest line bit (the largest index).
@@ -202,6 +216,8 @@ class ExactWinner {
   const CycleInput* in_ = nullptr;
   std::vector<std::pair<double, std::uint64_t>> low_, high_;
   std::vector<std::size_t> nonzero_;
+  std::uint64_t zero_mask_ = 0, high_count_ = 0, low_count_ = 0;
+  bool staged_ = false;
 };
 
 /// A CycleSearch that runs `kernel` over the lines [1, 2^N) of each cycle and then

@@ -32,11 +32,13 @@ namespace {
 
 // Line numbers are 64-bit and the range end 2^N must fit.
 constexpr std::size_t kMaxN = wcs::kMaxLineBits;
-// Chunks of 2^max(kMinChunkBits, N - kChunkSplitBits) lines: at most 256 chunks, so
-// two threads finish within 1/128 of a cycle of each other, and chunks of at least
+// Chunks of 2^max(kMinChunkBits, N - kChunkSplitBits) lines: at most 32 chunks, so
+// two threads finish within 1/16 of a cycle of each other (every chunk restarts a
+// kernel without a bound, which costs the SIMD kernels a scalar pass over a few
+// blocks, so fewer chunks are faster), and chunks of at least
 // 4096 lines so a worker's hand-off cost (~1 us) stays under a few percent.
 constexpr std::size_t kMinChunkBits = 12;
-constexpr std::size_t kChunkSplitBits = 8;
+constexpr std::size_t kChunkSplitBits = 5;
 
 /// A fixed set of threads that run one job (a cycle) at a time; the calling thread
 /// works too, so `threads` counts it.
@@ -136,11 +138,22 @@ class ParallelSearch final : public wcs::CycleSearch {
     const std::uint64_t chunk = std::uint64_t{1} << std::min(chunk_bits, n);
     const std::size_t chunks = static_cast<std::size_t>(end / chunk);
     best_.assign(chunks, {});
-    auto task = [&](std::size_t c) {
+    // Task 0 stages the exact step (its subset sums depend only on d), beside the
+    // kernel's chunks rather than after them: it is the cycle's serial part.
+    auto task = [&](std::size_t t) {
+      if (t == 0) {
+        exact_.stage(d_);
+        return;
+      }
+      const std::size_t c = t - 1;
       const std::uint64_t first = std::max<std::uint64_t>(1, c * chunk);
       best_[c] = kernel_.run(view, first, (c + 1) * chunk);
     };
-    pool_->run(chunks, task);
+    if (chunks == 1) {
+      task(1);  // small N: waking a worker costs more than the whole cycle
+    } else {
+      pool_->run(chunks + 1, task);
+    }
     wcs::kernels::RangeBest best;
     for (const auto& b : best_) best = wcs::kernels::better_of(best, b);
 
