@@ -19,13 +19,6 @@ struct SolveFlags {
   bool trace = false, json = false;
 };
 
-long long parse_integer(const std::string& text, const std::string& field) {
-  std::size_t used = 0;
-  long long v = 0;
-  try { v = std::stoll(text, &used); } catch (const std::exception&) { used = 0; }
-  if (text.empty() || used != text.size()) throw InputError(field + ": '" + text + "' is not an integer");
-  return v;
-}
 
 Problem problem_from(const SolveFlags& f) {
   Problem p;

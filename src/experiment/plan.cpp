@@ -80,13 +80,12 @@ struct Checker {
   std::optional<long long> integer(const YAML::Node& node, const std::string& key, long long min) {
     auto t = text(node, key);
     if (!t) return std::nullopt;
-    long long v = 0;
-    std::size_t used = 0;
-    try { v = std::stoll(*t, &used); } catch (const std::exception&) { used = 0; }
-    if (t->empty() || used != t->size()) {
+    const std::optional<long long> parsed = to_integer(*t);
+    if (!parsed) {
       error(node, key, "'" + *t + "' is not an integer");
       return std::nullopt;
     }
+    const long long v = *parsed;
     if (v < min) {
       error(node, key, fmt::format("{} is below the smallest allowed value {}", v, min));
       return std::nullopt;

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <string>
 
 #include "wcs/error.hpp"
 
@@ -30,6 +31,23 @@ double parse_number(const std::string& text, const std::string& field) {
   if (errno == ERANGE && (value > 1.0 || value < -1.0))
     throw InputError(field + ": '" + text + "' is out of the range of a double");
   return value;
+}
+
+std::optional<long long> to_integer(const std::string& text) {
+  std::size_t used = 0;
+  long long value = 0;
+  try {
+    value = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (text.empty() || used != text.size()) return std::nullopt;
+  return value;
+}
+
+long long parse_integer(const std::string& text, const std::string& field) {
+  if (auto value = to_integer(text)) return *value;
+  throw InputError(field + ": '" + text + "' is not an integer");
 }
 
 std::vector<double> parse_number_list(const std::string& text, const std::string& field) {

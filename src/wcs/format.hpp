@@ -1,5 +1,6 @@
 // Text forms of numbers, weights and combinations shared by every output.
 #pragma once
+#include <optional>
 #include <span>
 #include <vector>
 #include <string>
@@ -16,6 +17,12 @@ std::string format_weights(std::span<const double> w);
 /// Parses a whole string as a double (no trailing characters); nullopt-like: throws
 /// InputError naming `field` when the text is not a number.
 double parse_number(const std::string& text, const std::string& field);
+
+/// The whole string as an integer ("12", "-3"; not "2.5", "", "7x"), or nullopt.
+std::optional<long long> to_integer(const std::string& text);
+
+/// Same, throwing InputError "FIELD: 'TEXT' is not an integer" when it is not one.
+long long parse_integer(const std::string& text, const std::string& field);
 
 /// Parses "A,B,C" into doubles; an empty list or an empty item throws InputError
 /// naming `field`.

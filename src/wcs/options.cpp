@@ -97,10 +97,7 @@ void check_range(const OptionSpec& spec, double v, const std::string& where, con
 void parse_into(Options& out, const OptionSpec& spec, const std::string& text, const std::string& where) {
   switch (spec.type) {
     case OptionType::integer: {
-      std::size_t used = 0;
-      long long v = 0;
-      try { v = std::stoll(text, &used); } catch (const std::exception&) { used = 0; }
-      if (text.empty() || used != text.size()) throw InputError(where + ": '" + text + "' is not an integer");
+      const long long v = parse_integer(text, where);
       check_range(spec, static_cast<double>(v), where, text);
       out.set(spec.name, v, std::to_string(v));
       return;
