@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Counts Catch2 test cases from a meson test log (meson-logs/testlog.json).
+"""Counts test cases from a meson test log (meson-logs/testlog.json).
 
-Prints one line "N passed, N failed". Each test program's own Catch2 summary is
-read ("All tests passed (A assertions in C test cases)" or "test cases: C | P
-passed | F failed"); a program that ended without a summary (a crash, a time-out)
-counts as one failed test case. Exit status 1 when anything failed.
+Prints one line "N passed, N failed". Each test program's own summary is read:
+Catch2's ("All tests passed (A assertions in C test cases)" or "test cases: C | P
+passed | F failed"), pytest's ("== P passed, F failed in 1.2s ==") or, for the
+project's script tests (shell, fuzzers), a last line "wcs-test: P passed, F failed".
+A program that ended without a summary (a crash, a time-out) counts as one failed
+test case, and so does a program whose summary says all passed but that exited
+non-zero. Exit status 1 when anything failed.
 
 Logs are read in order; a test that appears again in a later log of the same
 folder (a rerun) counts only with its last result.
@@ -22,6 +25,10 @@ import sys
 ALL_PASSED = re.compile(r"All tests passed \(\d+ assertions? in (\d+) test cases?\)")
 MIXED = re.compile(r"test cases:\s*(\d+)\s*\|\s*(\d+) passed\s*\|\s*(\d+) failed")
 ONLY_FAILED = re.compile(r"test cases:\s*(\d+)\s*\|\s*(\d+) failed")
+# pytest's closing line: "===== 3 passed, 1 failed, 2 skipped in 0.52s =====".
+PYTEST = re.compile(r"^=+ (.*\d+ (?:passed|failed|error|errors).*) in [\d.]+s(?: \([^)]*\))? =+$", re.M)
+# Script tests (tools/*.sh run as meson tests, fuzz drivers) end with this line.
+SCRIPT = re.compile(r"^wcs-test: (\d+) passed, (\d+) failed$", re.M)
 
 
 LSAN_TRACER = "LeakSanitizer has encountered a fatal error"
@@ -44,6 +51,14 @@ def count_one(test):
         return int(m.group(2)), int(m.group(3))
     if m := ONLY_FAILED.search(out):
         return 0, int(m.group(2))
+    ok = test.get("result") == "OK"
+    if found := SCRIPT.findall(out):
+        passed, failed = (int(x) for x in found[-1])
+        return passed, failed + (0 if ok or failed else 1)
+    if found := PYTEST.findall(out):
+        counts = dict((k, int(v)) for v, k in re.findall(r"(\d+) (passed|failed|errors?)", found[-1]))
+        failed = counts.get("failed", 0) + counts.get("error", 0) + counts.get("errors", 0)
+        return counts.get("passed", 0), failed + (0 if ok or failed else 1)
     print(f"count_tests: {test.get('name')}: no Catch2 summary (result {test.get('result')})", file=sys.stderr)
     return 0, 1
 
