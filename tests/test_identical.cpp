@@ -63,7 +63,7 @@ wcs::test::Case problem(std::uint64_t seed) {
 
 }  // namespace
 
-TEST_CASE("every identical strategy equals reference, cycle by cycle, on boundary problems") {
+TEST_CASE("every identical strategy equals reference, cycle by cycle, on boundary problems", "[differential]") {
   const std::uint64_t count = env_number("WCS_DIFF_COUNT", 5000);
   const std::uint64_t seconds = env_number("WCS_DIFF_SECONDS", 0);
   const std::uint64_t seed = env_number("WCS_DIFF_SEED", 20261129);
