@@ -60,10 +60,15 @@ CycleBounds cycle_bounds(const CycleInput& in, double base, std::span<const doub
   // No addition rounds when every value is a multiple of 2^g and below 2^(52 + g):
   // both forms then compute the real sum exactly.
   b.exact = g == INT_MAX || scale < std::ldexp(1.0, 52 + std::max(g, -1074));
-  // Either form adds at most 2N + 3 rounded values whose partial sums are bounded by
-  // `scale` (each rounding at most scale * DBL_EPSILON / 2); a factor of four to
-  // spare, and an absolute term for subnormal results.
-  b.eps = (8.0 * static_cast<double>(n) + 64.0) * DBL_EPSILON * scale +
+  // How far either form's computed value of a line lies from the real sum R of its
+  // terms (the doubles a W and (a E) p, which both forms compute alike), with u =
+  // DBL_EPSILON / 2 and every partial sum bounded by `scale`: the bit-exact form
+  // rounds N - 1 additions, at most (N - 1) u scale; the d form rounds the N - 1
+  // additions of base, each d_i once, at most N additions of d in a half's sum and two
+  // more, at most (2N + 2) u scale (Higham, "Accuracy and Stability of Numerical
+  // Algorithms", 2nd ed., section 4.2). Twice that to spare, and an absolute term for
+  // subnormal results, whose rounding is absolute.
+  b.eps = (2.0 * static_cast<double>(n) + 8.0) * DBL_EPSILON * scale +
           64.0 * static_cast<double>(n + 4) * std::numeric_limits<double>::denorm_min();
   if (zero_index < n) b.zero_index = zero_index;
   return b;
@@ -139,7 +144,7 @@ bool all_below_target(const CycleInput& in, double base, std::span<const double>
   return true;
 }
 
-void ExactStep::build_half(std::span<const double> d, std::size_t from, std::size_t to, Half& half) {
+void ExactStep::build_half(std::span<const double> d, std::size_t from, std::size_t to, SubsetSums& half) {
   const std::size_t count = std::size_t{1} << (to - from);
   half.sum.resize(count);
   half.key.resize(count);
@@ -160,17 +165,15 @@ void ExactStep::build_half(std::span<const double> d, std::size_t from, std::siz
     const double dc = d[i];
     const std::uint64_t bit = key_bit(i);
     std::size_t x = 0, y = 0, o = 0;
-    while (x < size && y < size) {
-      const double sy = s[y] + dc;
-      const std::uint64_t ky = k[y] | bit;
-      if (s[x] < sy || (s[x] == sy && k[x] < ky)) {
-        t[o] = s[x];
-        u[o++] = k[x++];
-      } else {
-        t[o] = sy;
-        u[o++] = ky;
-        ++y;
-      }
+    while (x < size && y < size) {  // written without branches: the order is random
+      const double sx = s[x], sy = s[y] + dc;
+      const std::uint64_t kx = k[x], ky = k[y] | bit;
+      const bool take_x = (sx < sy) | ((sx == sy) & (kx < ky));
+      t[o] = take_x ? sx : sy;
+      u[o] = take_x ? kx : ky;
+      ++o;
+      x += take_x;
+      y += !take_x;
     }
     for (; x < size; ++x, ++o) { t[o] = s[x]; u[o] = k[x]; }
     for (; y < size; ++y, ++o) { t[o] = s[y] + dc; u[o] = k[y] | bit; }
@@ -191,8 +194,16 @@ void ExactStep::stage(std::span<const double> d) {
   for (std::size_t i = 0; i < d.size(); ++i)
     if (d[i] != 0.0) active_.push_back(i);
   const std::size_t m = active_.size();
-  build_half(d, 0, m / 2, high_);
-  build_half(d, m / 2, m, low_);
+  four_lists_ = m - m / 2 > two_list_max_bits_;
+  if (four_lists_) {
+    for (std::size_t q = 0; q < 4; ++q) build_half(d, q * m / 4, (q + 1) * m / 4, quarters_[q]);
+    high_ = {};
+    low_ = {};
+  } else {
+    build_half(d, 0, m / 2, high_);
+    build_half(d, m / 2, m, low_);
+    for (auto& q : quarters_) q = {};
+  }
   staged_ = true;
 }
 
@@ -203,11 +214,122 @@ ExactOutcome ExactStep::resolve(const CycleInput& in, double base, std::span<con
   if (!b.finite) return full_scan(in);
   if (!staged) stage(d);
   staged_ = false;
-  ExactOutcome out = b.exact ? exact_winner(in, base, b) : repaired_winner(in, base, b, hint);
+  const std::optional<std::uint64_t> zero_key =
+      b.zero_index ? std::optional<std::uint64_t>(key_bit(*b.zero_index)) : std::nullopt;
+  // Candidates: with exact sums, every pair of distinct sums at the smallest error
+  // (each standing for its smallest line); otherwise every line that can rank
+  // before the best of the halves' own rounding (or before the hint).
+  ExactOutcome out;
+  if (four_lists_) {
+    candidates_ = four_list_candidates(quarters_, base, in.target, b.exact ? 0.0 : kPad * b.eps, b.exact, zero_key);
+    out = b.exact ? pick_exact(in) : pick_repaired(in, b, std::nullopt);
+    out.half_entries = 0;
+    for (const auto& q : quarters_) out.half_entries += q.sum.size();
+  } else {
+    if (b.exact) {
+      exact_candidates(base, in.target, zero_key);
+      out = pick_exact(in);
+    } else {
+      if (!hint) closest_candidates(base, in.target, b, zero_key);
+      else window_candidates(in, base, b, zero_key, *hint);
+      out = pick_repaired(in, b, hint);
+    }
+    out.half_entries = high_.sum.size() + low_.sum.size();
+  }
   out.all_below_target = all_below_target(in, base, d, b, out.rechecked);
-  out.half_entries = high_.sum.size() + low_.sum.size();
   out.exact_arithmetic = b.exact;
   return out;
+}
+
+void ExactStep::run_starts(const SubsetSums& half, std::vector<std::uint32_t>& starts) {
+  starts.clear();
+  for (std::size_t i = 0; i < half.sum.size(); ++i)
+    if (i == 0 || half.sum[i] != half.sum[i - 1]) starts.push_back(static_cast<std::uint32_t>(i));
+}
+
+void ExactStep::exact_candidates(double base, double target, std::optional<std::uint64_t> zero_key) {
+  const SubsetSums& H = high_;
+  const SubsetSums& L = low_;
+  // Equal sums stand for their smallest key, the first of their run (the halves are
+  // sorted by (sum, key) when no sum rounds).
+  run_starts(H, high_runs_);
+  run_starts(L, low_runs_);
+  const std::size_t nh = high_runs_.size(), nl = low_runs_.size();
+  // The second smallest key of a pair of runs: another subset of the low run's sum
+  // with the high run's first, else of the high run's sum with the low run's first.
+  auto second_key = [&](std::size_t a, std::size_t c) -> std::uint64_t {
+    const std::size_t i = high_runs_[a], j = low_runs_[c];
+    if (j + 1 < L.sum.size() && L.sum[j + 1] == L.sum[j]) return L.key[j + 1];
+    if (i + 1 < H.sum.size() && H.sum[i + 1] == H.sum[i]) return H.key[i + 1];
+    return 0;
+  };
+  // The line a pair of runs stands for (0: none, the empty line alone).
+  auto line_of = [&](std::size_t a, std::size_t c) -> std::uint64_t {
+    const std::uint64_t key = H.key[high_runs_[a]] | L.key[low_runs_[c]];
+    if (key != 0) return key;
+    const std::uint64_t other = second_key(a, c);
+    if (zero_key) return other != 0 ? std::min(other, *zero_key) : *zero_key;
+    return other;
+  };
+
+  // One pass, two pointers over the distinct sums: every pair within the smallest
+  // error so far.
+  double best = std::numeric_limits<double>::infinity();
+  candidates_.clear();
+  std::size_t limit = 4096;
+  auto prune = [&](std::vector<FourListCandidate>& list, double bar) { search::prune(list, bar, limit); };
+  auto offer = [&](std::size_t a, std::size_t c, double hb) {
+    const double value = hb + L.sum[low_runs_[c]];
+    const double e = std::fabs(value - target);
+    if (e > best) return false;
+    const std::uint64_t key = line_of(a, c);
+    if (key == 0) return true;
+    best = e;
+    candidates_.push_back({value, e, key});
+    return true;
+  };
+  std::ptrdiff_t j = static_cast<std::ptrdiff_t>(nl) - 1;
+  for (std::size_t a = 0; a < nh; ++a) {
+    const double hb = base + H.sum[high_runs_[a]];
+    while (j >= 0 && hb + L.sum[low_runs_[static_cast<std::size_t>(j)]] > target) --j;
+    for (std::ptrdiff_t c = j; c >= 0 && offer(a, static_cast<std::size_t>(c), hb); --c) {}
+    for (std::size_t c = static_cast<std::size_t>(j + 1); c < nl && offer(a, c, hb); ++c) {}
+    prune(candidates_, best);
+  }
+}
+
+void ExactStep::closest_candidates(double base, double target, const CycleBounds& b,
+                                   std::optional<std::uint64_t> zero_key) {
+  const SubsetSums& H = high_;
+  const SubsetSums& L = low_;
+  const std::size_t nh = H.sum.size(), nl = L.sum.size();
+  // One pass, two pointers: every pair within kPad eps of the closest sum so far.
+  const double pad = kPad * b.eps;
+  double best = std::numeric_limits<double>::infinity();
+  candidates_.clear();
+  std::size_t limit = 4096;
+  auto prune = [&](std::vector<FourListCandidate>& list, double bar) { search::prune(list, bar, limit); };
+  auto offer = [&](std::size_t i, std::size_t j, double hb) {
+    const double value = hb + L.sum[j];
+    const double e = std::fabs(value - target);
+    if (e > best + pad) return false;
+    std::uint64_t key = H.key[i] | L.key[j];
+    if (key == 0) {
+      if (!zero_key) return true;
+      key = *zero_key;
+    }
+    best = std::min(best, e);
+    candidates_.push_back({value, e, key});
+    return true;
+  };
+  std::ptrdiff_t j = static_cast<std::ptrdiff_t>(nl) - 1;
+  for (std::size_t i = 0; i < nh; ++i) {
+    const double hb = base + H.sum[i];
+    while (j >= 0 && hb + L.sum[static_cast<std::size_t>(j)] > target) --j;
+    for (std::ptrdiff_t c = j; c >= 0 && offer(i, static_cast<std::size_t>(c), hb); --c) {}
+    for (std::size_t c = static_cast<std::size_t>(j + 1); c < nl && offer(i, c, hb); ++c) {}
+    prune(candidates_, best + pad);
+  }
 }
 
 namespace {
@@ -227,137 +349,80 @@ struct Window {
 
 }  // namespace
 
-ExactOutcome ExactStep::exact_winner(const CycleInput& in, double base, const CycleBounds& b) {
-  const Half& H = high_;
-  const Half& L = low_;
-  const std::size_t nh = H.sum.size(), nl = L.sum.size();
+void ExactStep::window_candidates(const CycleInput& in, double base, const CycleBounds& b,
+                                  std::optional<std::uint64_t> zero_key, std::uint64_t hint) {
+  const SubsetSums& H = high_;
+  const SubsetSums& L = low_;
   const double target = in.target;
-  const bool allow_empty = b.zero_index.has_value();
-  auto excluded = [&](std::size_t i, std::size_t j) { return !allow_empty && H.key[i] == 0 && L.key[j] == 0; };
-
-  // The smallest error: for each high sum, the closest low sums below and above the
-  // target (two pointers), stepping past the empty line.
-  double best = std::numeric_limits<double>::infinity();
-  {
-    std::ptrdiff_t j = static_cast<std::ptrdiff_t>(nl) - 1;
-    for (std::size_t i = 0; i < nh; ++i) {
-      const double hb = base + H.sum[i];
-      while (j >= 0 && hb + L.sum[static_cast<std::size_t>(j)] > target) --j;
-      std::ptrdiff_t below = j, above = j + 1;
-      if (below >= 0 && excluded(i, static_cast<std::size_t>(below))) --below;
-      if (above < static_cast<std::ptrdiff_t>(nl) && excluded(i, static_cast<std::size_t>(above))) ++above;
-      if (below >= 0) best = std::min(best, std::fabs(hb + L.sum[static_cast<std::size_t>(below)] - target));
-      if (above < static_cast<std::ptrdiff_t>(nl)) best = std::min(best, std::fabs(hb + L.sum[static_cast<std::size_t>(above)] - target));
-    }
-  }
-
-  // Every value whose error is `best` (a few ulps around target +- best), each equal
-  // sum of a half standing for its smallest key (the first of its run): the winner is
-  // the larger value, then the smaller key.
-  const double slack = 4 * DBL_EPSILON * (std::fabs(target) + best) + std::numeric_limits<double>::denorm_min();
-  const double lo = target - best - slack, hi = target + best + slack;
-  bool have = false;
-  double win_r = 0.0;
-  std::uint64_t win_key = 0;
-  Window w(nl);
-  for (std::size_t i = 0; i < nh; ++i) {
-    if (i > 0 && H.sum[i] == H.sum[i - 1]) continue;
+  const double reach = reach_of(std::fabs(exact_value(in, hint) - target), b);
+  const double lo = target - reach, hi = target + reach;
+  candidates_.clear();
+  Window w(L.sum.size());
+  for (std::size_t i = 0; i < H.sum.size(); ++i) {
     const double hb = base + H.sum[i];
     w.move(lo, hi, [&](std::size_t j) { return hb + L.sum[j]; });
     for (std::size_t j = w.first; j < w.end; ++j) {
-      if (j > 0 && L.sum[j] == L.sum[j - 1]) continue;
-      const double r = hb + L.sum[j];
-      if (std::fabs(r - target) != best) continue;
       std::uint64_t key = H.key[i] | L.key[j];
       if (key == 0) {
-        // The empty choice of both halves: the smallest non-empty line of this pair
-        // of sums (another low subset of sum 0 with the empty high one, else another
-        // high one with the empty low one), and the line of zero-d coefficients
-        // only, which has the same value; the smaller of the two.
-        std::uint64_t other = 0;
-        if (j + 1 < nl && L.sum[j + 1] == L.sum[j]) other = L.key[j + 1];
-        else if (i + 1 < nh && H.sum[i + 1] == H.sum[i]) other = H.key[i + 1];
-        if (allow_empty) key = other != 0 ? std::min(other, key_bit(*b.zero_index)) : key_bit(*b.zero_index);
-        else if (other != 0) key = other;
-        else continue;
+        if (!zero_key) continue;
+        key = *zero_key;
       }
-      if (!have || r > win_r || (r == win_r && key < win_key)) {
-        have = true;
-        win_r = r;
-        win_key = key;
-      }
+      const double value = hb + L.sum[j];
+      candidates_.push_back({value, std::fabs(value - target), key});
     }
   }
-  if (!have) throw std::logic_error("exact step: no line at the best error (bug)");
+}
+
+double ExactStep::reach_of(double error, const CycleBounds& b) {
+  // Every line that could rank before a line of bit-exact error `error` lies within
+  // this distance of the target in the halves' form.
+  return error * (1 + 8 * DBL_EPSILON) + 3 * b.eps;
+}
+
+ExactOutcome ExactStep::pick_exact(const CycleInput& in) const {
+  // No sum rounds: the candidates' values are reference's. At the smallest error,
+  // the larger value, then the smaller key.
+  const FourListCandidate* win = nullptr;
+  for (const FourListCandidate& c : candidates_) {
+    if (win == nullptr || c.error < win->error ||
+        (c.error == win->error && (c.value > win->value || (c.value == win->value && c.key < win->key))))
+      win = &c;
+  }
+  if (win == nullptr) throw std::logic_error("exact step: no candidate line (bug)");
   ExactOutcome out;
-  out.key = win_key;
-  out.result = exact_value(in, win_key);  // equal to win_r: no addition rounds
+  out.key = win->key;
+  out.result = exact_value(in, win->key);  // equal to win->value: no addition rounds
   out.rechecked = 1;
   return out;
 }
 
-ExactOutcome ExactStep::repaired_winner(const CycleInput& in, double base, const CycleBounds& b,
-                                        std::optional<std::uint64_t> hint) {
-  const Half& H = high_;
-  const Half& L = low_;
-  const std::size_t nh = H.sum.size(), nl = L.sum.size();
+ExactOutcome ExactStep::pick_repaired(const CycleInput& in, const CycleBounds& b,
+                                      std::optional<std::uint64_t> hint) const {
   const double target = in.target;
-  const bool allow_empty = b.zero_index.has_value();
-  const std::uint64_t zero_key = allow_empty ? key_bit(*b.zero_index) : 0;
-
-  if (!hint) {  // the closest sum of the halves, in their own rounding
-    double best = std::numeric_limits<double>::infinity();
-    std::uint64_t best_key = 0;
-    std::ptrdiff_t j = static_cast<std::ptrdiff_t>(nl) - 1;
-    auto offer = [&](std::size_t i, std::ptrdiff_t jj, double hb) {
-      if (jj < 0 || jj >= static_cast<std::ptrdiff_t>(nl)) return;
-      std::uint64_t key = H.key[i] | L.key[static_cast<std::size_t>(jj)];
-      if (key == 0 && !allow_empty) return;
-      if (key == 0) key = zero_key;
-      const double e = std::fabs(hb + L.sum[static_cast<std::size_t>(jj)] - target);
-      if (best_key == 0 || e < best) {
-        best = e;
-        best_key = key;
-      }
-    };
-    for (std::size_t i = 0; i < nh; ++i) {
-      const double hb = base + H.sum[i];
-      while (j >= 0 && hb + L.sum[static_cast<std::size_t>(j)] > target) --j;
-      // Two on each side, so the empty line (skipped) never hides its neighbour.
-      for (std::ptrdiff_t jj = j - 1; jj <= j + 2; ++jj) offer(i, jj, hb);
-    }
-    hint = best_key;
+  if (!hint) {  // the closest candidate in the halves' own rounding
+    const FourListCandidate* closest = nullptr;
+    for (const FourListCandidate& c : candidates_)
+      if (closest == nullptr || c.error < closest->error) closest = &c;
+    if (closest == nullptr) throw std::logic_error("exact step: no candidate line (bug)");
+    hint = closest->key;
   }
-
   ExactOutcome out;
   out.key = *hint;
   out.result = exact_value(in, out.key);
   double win_error = std::fabs(out.result - target);
   out.rechecked = 1;
-  // Every line that could rank before the hint in reference's form lies within
-  // win_error + 3 eps of the target in the halves' form.
-  const double reach = win_error * (1 + 8 * DBL_EPSILON) + 3 * b.eps;
+  const double reach = reach_of(win_error, b);
   const double lo = target - reach, hi = target + reach;
-  Window w(nl);
-  for (std::size_t i = 0; i < nh; ++i) {
-    const double hb = base + H.sum[i];
-    w.move(lo, hi, [&](std::size_t j) { return hb + L.sum[j]; });
-    for (std::size_t j = w.first; j < w.end; ++j) {
-      std::uint64_t key = H.key[i] | L.key[j];
-      if (key == 0) {
-        if (!allow_empty) continue;
-        key = zero_key;
-      }
-      if (key == *hint) continue;
-      const double r = exact_value(in, key);
-      ++out.rechecked;
-      const double e = std::fabs(r - target);
-      const bool before = ranks_before(e, r, win_error, out.result);
-      if (before || (!ranks_before(win_error, out.result, e, r) && key < out.key)) {
-        out.key = key;
-        out.result = r;
-        win_error = e;
-      }
+  for (const FourListCandidate& c : candidates_) {
+    if (c.key == *hint || c.value < lo || c.value > hi) continue;
+    const double r = exact_value(in, c.key);
+    ++out.rechecked;
+    const double e = std::fabs(r - target);
+    const bool before = ranks_before(e, r, win_error, out.result);
+    if (before || (!ranks_before(win_error, out.result, e, r) && c.key < out.key)) {
+      out.key = c.key;
+      out.result = r;
+      win_error = e;
     }
   }
   return out;

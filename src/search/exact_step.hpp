@@ -34,6 +34,7 @@
 #include <span>
 #include <vector>
 
+#include "search/four_list.hpp"
 #include "wcs/combination.hpp"
 #include "wcs/strategy.hpp"
 
@@ -84,6 +85,11 @@ struct ExactOutcome {
 /// cycles, so a cycle allocates nothing once they have grown.
 class ExactStep {
  public:
+  /// `two_list_max_bits`: halves of at most 2^bits sums are listed whole (800 MB at
+  /// 24); beyond, the four-list walk (src/search/four_list.hpp) takes O(2^(m/4))
+  /// memory. Tests lower it to run both paths on the same problems.
+  explicit ExactStep(std::size_t two_list_max_bits = 24) : two_list_max_bits_(two_list_max_bits) {}
+
   /// Largest N for which a cycle with overflowing values (no rounding bound) is
   /// decided by evaluating every line bit-exactly; above it such a cycle throws
   /// InputError.
@@ -103,18 +109,33 @@ class ExactStep {
                        std::optional<std::uint64_t> hint = std::nullopt);
 
  private:
-  struct Half {
-    std::vector<double> sum;           // ascending; equal sums by ascending key when exact
-    std::vector<std::uint64_t> key;    // line key of each subset
-  };
-  void build_half(std::span<const double> d, std::size_t from, std::size_t to, Half& half);
-  ExactOutcome exact_winner(const CycleInput& in, double base, const CycleBounds& b);
-  ExactOutcome repaired_winner(const CycleInput& in, double base, const CycleBounds& b,
-                               std::optional<std::uint64_t> hint);
+  // Candidates within kPad eps of the closest sum of the halves' own rounding hold
+  // every line that can win in reference's form: the closest line's bit-exact error
+  // is within 2 eps of its own, and the window of reach_of() adds 3 eps.
+  static constexpr double kPad = 6.0;
+
+  void build_half(std::span<const double> d, std::size_t from, std::size_t to, SubsetSums& half);
+  static void run_starts(const SubsetSums& half, std::vector<std::uint32_t>& starts);
+  static double reach_of(double error, const CycleBounds& b);
+  // Two-list candidates: exact sums (pairs of runs at the smallest error), the
+  // closest sum and every pair within kPad eps of it, or every pair within reach of
+  // a hint.
+  void exact_candidates(double base, double target, std::optional<std::uint64_t> zero_key);
+  void closest_candidates(double base, double target, const CycleBounds& b, std::optional<std::uint64_t> zero_key);
+  void window_candidates(const CycleInput& in, double base, const CycleBounds& b, std::optional<std::uint64_t> zero_key,
+                         std::uint64_t hint);
+  // The winner among the candidates, exactly as reference ranks lines.
+  ExactOutcome pick_exact(const CycleInput& in) const;
+  ExactOutcome pick_repaired(const CycleInput& in, const CycleBounds& b, std::optional<std::uint64_t> hint) const;
   ExactOutcome full_scan(const CycleInput& in) const;
 
+  std::size_t two_list_max_bits_;
   std::vector<std::size_t> active_;  // coefficients with d != 0, in index order
-  Half high_, low_;
+  bool four_lists_ = false;
+  SubsetSums high_, low_;            // the two halves (two-list)
+  SubsetSums quarters_[4];           // A, B, C, D (four-list)
+  std::vector<std::uint32_t> high_runs_, low_runs_;
+  std::vector<FourListCandidate> candidates_;
   std::vector<double> scratch_sum_;
   std::vector<std::uint64_t> scratch_key_;
   bool staged_ = false;

@@ -11,7 +11,9 @@
 // run without a kernel in front of it: the step lists the two halves anyway, finds
 // their closest sum, and makes the winner, its r and the WPN decision reference's to
 // the bit (equal sums stand for their smallest line, so ties cost nothing; rounding
-// near-ties are re-evaluated in the bit-exact form).
+// near-ties are re-evaluated in the bit-exact form). Past 48 coefficients it uses
+// Schroeppel and Shamir's four lists (src/search/four_list.hpp): the same time,
+// O(2^(N/4)) memory.
 #include <memory>
 #include <string>
 
@@ -21,9 +23,10 @@
 
 namespace {
 
-// 2^27 sums per half at N = 54: 16 bytes per sum and half plus 16 more per sum of
-// the larger half for the merge buffer, about 6 GB.
-constexpr std::size_t kMaxN = 54;
+// Every line key fits 64 bits. Beyond 48 coefficients with d != 0 the exact step
+// walks four lists of 2^(N/4) sums (a few MB at N = 64) instead of holding two halves
+// of 2^(N/2); time stays O(2^(N/2)) per cycle.
+constexpr std::size_t kMaxN = 64;
 
 class MitmSearch final : public wcs::CycleSearch {
  public:
