@@ -196,7 +196,14 @@ void ExactStep::stage(std::span<const double> d) {
   const std::size_t m = active_.size();
   four_lists_ = m - m / 2 > two_list_max_bits_;
   if (four_lists_) {
-    for (std::size_t q = 0; q < 4; ++q) build_half(d, q * m / 4, (q + 1) * m / 4, quarters_[q]);
+    // Each half as a small list (the heap) and a big one of at most 2^big_list_bits
+    // sums: the smaller the heap, the faster the walk, within the memory granted.
+    const std::size_t high_small = m / 2 - std::min(m / 2, big_list_bits_);
+    const std::size_t low_small = (m - m / 2) - std::min(m - m / 2, big_list_bits_);
+    build_half(d, 0, high_small, quarters_[0]);
+    build_half(d, high_small, m / 2, quarters_[1]);
+    build_half(d, m / 2, m / 2 + low_small, quarters_[2]);
+    build_half(d, m / 2 + low_small, m, quarters_[3]);
     high_ = {};
     low_ = {};
   } else {
@@ -223,8 +230,7 @@ ExactOutcome ExactStep::resolve(const CycleInput& in, double base, std::span<con
   if (four_lists_) {
     candidates_ = four_list_candidates(quarters_, base, in.target, b.exact ? 0.0 : kPad * b.eps, b.exact, zero_key);
     out = b.exact ? pick_exact(in) : pick_repaired(in, b, std::nullopt);
-    out.half_entries = 0;
-    for (const auto& q : quarters_) out.half_entries += q.sum.size();
+    out.half_entries = quarters_[0].sum.size() * quarters_[1].sum.size() + quarters_[2].sum.size() * quarters_[3].sum.size();
   } else {
     if (b.exact) {
       exact_candidates(base, in.target, zero_key);

@@ -8,42 +8,53 @@
 namespace wcs::search {
 namespace {
 
-// The sums of two quarters, every pair, in increasing (or decreasing) order: a heap
-// with one node per entry of `first`, holding the next entry of `second` to pair it
-// with.
+// The sums of two lists, every pair, in increasing (or decreasing) order: a heap with
+// one node per entry of the small list `first`, holding the next run of equal sums of
+// the big list `second` to pair it with. Runs make ties cheap: a pair of an entry
+// and a run stands for every subset of the run.
 class PairStream {
  public:
   PairStream(const SubsetSums& first, const SubsetSums& second, bool ascending)
       : first_(first), second_(second), ascending_(ascending) {
+    for (std::size_t j = 0; j < second.sum.size(); ++j)
+      if (j == 0 || second.sum[j] != second.sum[j - 1]) runs_.push_back(static_cast<std::uint32_t>(j));
+    runs_.push_back(static_cast<std::uint32_t>(second.sum.size()));
     const std::size_t n = first.sum.size();
-    const std::uint32_t start = ascending ? 0 : static_cast<std::uint32_t>(second.sum.size() - 1);
+    const std::uint32_t start = ascending ? 0 : static_cast<std::uint32_t>(runs_.size() - 2);
     heap_.reserve(n);
     for (std::size_t a = 0; a < n; ++a)
-      heap_.push_back({first.sum[a] + second.sum[start], static_cast<std::uint32_t>(a), start});
+      heap_.push_back({first.sum[a] + second.sum[runs_[start]], static_cast<std::uint32_t>(a), start});
     for (std::size_t k = n / 2; k-- > 0;) sift_down(k);
   }
   bool empty() const { return heap_.empty(); }
   double peek() const { return heap_.front().sum; }
-  // Takes the next pair: its sum and line key.
-  void pop(double& sum, std::uint64_t& key) {
+  // Takes the next pair of an entry of `first` and a run of `second`: its sum, and
+  // hands `visit` the key of every subset it stands for (smallest first when the
+  // lists are sorted by (sum, key)) until `visit` returns false.
+  template <class Visit>
+  double pop(Visit&& visit) {
     Node& top = heap_.front();
-    sum = top.sum;
-    key = first_.key[top.a] | second_.key[top.b];
-    const bool more = ascending_ ? top.b + 1 < second_.sum.size() : top.b > 0;
+    const double sum = top.sum;
+    const std::uint64_t a_key = first_.key[top.a];
+    for (std::uint32_t j = runs_[top.b]; j < runs_[top.b + 1] && visit(a_key | second_.key[j]); ++j) {}
+    const bool more = ascending_ ? top.b + 2 < runs_.size() : top.b > 0;
     if (more) {
       top.b = ascending_ ? top.b + 1 : top.b - 1;
-      top.sum = first_.sum[top.a] + second_.sum[top.b];
+      top.sum = first_.sum[top.a] + second_.sum[runs_[top.b]];
     } else {
       top = heap_.back();
       heap_.pop_back();
     }
     if (!heap_.empty()) sift_down(0);
+    return sum;
   }
+  /// Pairs this stream produces in all (entries of first times runs of second).
+  std::uint64_t pairs() const { return first_.sum.size() * (runs_.size() - 1); }
 
  private:
   struct Node {
     double sum;
-    std::uint32_t a, b;
+    std::uint32_t a, b;  // entry of first, run of second
   };
   bool before(const Node& x, const Node& y) const { return ascending_ ? x.sum < y.sum : x.sum > y.sum; }
   void sift_down(std::size_t at) {
@@ -63,6 +74,7 @@ class PairStream {
   const SubsetSums& first_;
   const SubsetSums& second_;
   bool ascending_;
+  std::vector<std::uint32_t> runs_;  // start of each run of `second`, then its size
   std::vector<Node> heap_;
 };
 
@@ -86,19 +98,20 @@ struct Run {
   bool has_second() const { return count > 1; }
 };
 
-// Takes the next run (every subset of the next sum) from a stream.
+// Takes the next run (every subset of the next sum) from a stream. With exact sums
+// only the two smallest keys matter: each pair hands over its two smallest.
 void next_run(PairStream& stream, Run& run, bool keep_members) {
-  run.sum = 0.0;
   run.count = 0;
   run.members.clear();
-  double sum = 0.0;
-  std::uint64_t key = 0;
-  stream.pop(sum, key);
-  run.sum = sum;
-  run.add(key, keep_members);
-  while (!stream.empty() && stream.peek() == run.sum) {
-    stream.pop(sum, key);
+  std::size_t taken = 0;
+  auto visit = [&](std::uint64_t key) {
     run.add(key, keep_members);
+    return keep_members || ++taken < 2;
+  };
+  run.sum = stream.pop(visit);
+  while (!stream.empty() && stream.peek() == run.sum) {
+    taken = 0;
+    stream.pop(visit);
   }
 }
 
