@@ -144,6 +144,12 @@ bool all_below_target(const CycleInput& in, double base, std::span<const double>
   return true;
 }
 
+bool all_below_target(const CycleInput& in) {
+  const CycleTerms t = cycle_terms(in.a, in.w, in.wpn);
+  std::uint64_t rechecked = 0;
+  return all_below_target(in, t.base, t.d, cycle_bounds(in, t.base, t.d), rechecked);
+}
+
 void ExactStep::build_half(std::span<const double> d, std::size_t from, std::size_t to, SubsetSums& half) {
   const std::size_t count = std::size_t{1} << (to - from);
   half.sum.resize(count);

@@ -71,6 +71,9 @@ CycleBounds cycle_bounds(const CycleInput& in, double base, std::span<const doub
 bool all_below_target(const CycleInput& in, double base, std::span<const double> d, const CycleBounds& bounds,
                       std::uint64_t& rechecked);
 
+/// The same for a cycle given only its input (computes base and d itself).
+bool all_below_target(const CycleInput& in);
+
 /// What the exact step decided.
 struct ExactOutcome {
   std::uint64_t key = 0;          ///< reference's winner, as a line key

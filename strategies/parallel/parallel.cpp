@@ -32,8 +32,9 @@
 
 namespace {
 
-// Line numbers are 64-bit and the range end 2^N must fit.
-constexpr std::size_t kMaxN = wcs::kMaxLineBits;
+// As for the other kernel strategies: 2^40 lines a cycle is already long (mitm is
+// the strategy for large N).
+constexpr std::size_t kMaxN = 40;
 // Chunks of 2^max(kMinChunkBits, N - kChunkSplitBits) lines: at most 32 chunks, so
 // two threads finish within 1/16 of a cycle of each other, and chunks of at least
 // 4096 lines so a worker's hand-off cost (~1 us) stays under a few percent.
