@@ -46,8 +46,10 @@ class SinglesSearch final : public wcs::CycleSearch {
       for (std::size_t i = 0; i < n; ++i) s.set(i);
       consider(s);
     }
-    // The WPN rule looks at every line of the cycle, not only the ones tried: the
-    // largest line value is base + the positive d_i.
+    // The WPN rule looks at every line of the cycle, not only the ones tried,
+    // through the largest line value in the d-form (base + the positive d_i). It can
+    // round across the target where the bit-exact form would not (docs/algorithm.md,
+    // the last worked example): a converging strategy may differ from `reference`.
     const wcs::CycleTerms terms = wcs::cycle_terms(in.a, in.w, in.wpn);
     out.all_below_target = wcs::max_line_value(terms.base, terms.d) < in.target;
     return out;
