@@ -142,6 +142,14 @@ int main(int argc, char** argv) {
     benchmark::AddCustomContext("wcs.compiler", std::string("g++ ") + __VERSION__);
     benchmark::AddCustomContext("wcs.cpu", cpu_model());
     benchmark::AddCustomContext("wcs.seed", std::to_string(seed));
+    // Each size's problem, so that the same solve can be timed elsewhere
+    // (tools/python-vs-bench.py): "a,b,c -> target".
+    for (std::size_t n : ns) {
+      const wcs::Problem p = bench_problem(n, cycles, seed);
+      std::string text;
+      for (double a : p.coefficients) text += (text.empty() ? "" : ",") + wcs::format_number(a);
+      benchmark::AddCustomContext("wcs.problem.N=" + std::to_string(n), text + " -> " + wcs::format_number(p.target));
+    }
     for (const auto& spec : split_specs(strategies)) {
       const auto bracket = spec.find('[');
       const std::string name = spec.substr(0, bracket);
