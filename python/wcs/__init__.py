@@ -13,14 +13,33 @@ The strategy modules are loaded once per process, on first use, from the built-i
 plugin folder and WCS_PLUGIN_PATH (colon-separated); load_plugin_dir() adds more.
 The full documentation is docs/python.md of the repository.
 """
-try:
-    import numpy as _numpy  # noqa: F401  (weights are numpy arrays)
-except ImportError as e:  # pragma: no cover - depends on the interpreter
-    import sys as _sys
 
-    raise ImportError(
-        f"wcs needs numpy, which {_sys.executable} does not have; use the python3 the "
-        "module was built for (Debian's /usr/bin/python3 with python3-numpy)") from e
+
+def _numpy():
+    """numpy, from this interpreter or, for another python3 of the version the module
+    was built for (pyenv's, a virtual environment), from the site packages of the one
+    it was built with (Debian's python3-numpy), added at the end of sys.path."""
+    import sys
+
+    from . import _build
+    try:
+        import numpy
+        return numpy
+    except ImportError:
+        pass
+    same_version = ".".join(map(str, sys.version_info[:2])) == _build.PYTHON_VERSION
+    if same_version and _build.NUMPY_PARENT not in sys.path:
+        sys.path.append(_build.NUMPY_PARENT)
+        try:
+            import numpy
+            return numpy
+        except ImportError:
+            sys.path.remove(_build.NUMPY_PARENT)
+    raise ImportError(f"wcs needs numpy, which {sys.executable} does not have; use {_build.PYTHON} "
+                      f"(the python3 the module was built for, with python3-numpy)")
+
+
+_numpy()
 
 from ._wcs import (  # noqa: E402
     InputError,
