@@ -16,6 +16,8 @@ packages=(
   libcli11-dev           # command-line parsing
   libfmt-dev             # formatting of numbers and tables
   python3-matplotlib     # plots in tools/plot.py
+  pybind11-dev python3-pybind11 python3-dev  # the Python module (python/)
+  python3-numpy python3-pandas python3-pytest  # its arrays, the drop-in's truth tables, its tests
 )
 
 missing=()

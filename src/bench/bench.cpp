@@ -100,21 +100,40 @@ std::vector<std::string> split_specs(const std::string& s) {
   return out;
 }
 
+// --help: this program's flags, then Google Benchmark's (which parses first and
+// calls this for -h/--help).
+CLI::App* help_app = nullptr;
+void print_help() {
+  if (help_app) std::cout << help_app->help() << "\n";
+  std::cout << "Google Benchmark's flags (all of them work here):\n";
+  benchmark::PrintDefaultHelp();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  CLI::App app{"wcs-bench: Google Benchmark of WCS strategies (other flags go to Google Benchmark, e.g. --benchmark_out=FILE --benchmark_out_format=json)"};
+  CLI::App app{"wcs-bench: Google Benchmark of WCS strategies on one cycle (or --cycles) at chosen N, all in one\n"
+               "run so that ratios against reference are fair. Example:\n"
+               "  wcs-bench --strategies=reference,fused,'parallel[threads=2]' --n=16,20 --benchmark_out=t.json",
+               "wcs-bench"};
   std::string strategies = "reference", sizes = "10,16,20", seed_text = "1", problems = "default";
   long long cycles = 1;
   std::vector<std::string> sets, plugin_dirs;
-  app.add_option("--strategies", strategies, "comma-separated strategy names, each optionally with [KEY=VALUE;...]")->capture_default_str();
-  app.add_option("--n", sizes, "comma-separated N")->capture_default_str();
-  app.add_option("--cycles", cycles, "cycles per solve (1: one cycle, target unreachable)")->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--strategies", strategies,
+                 "comma-separated strategy names, each optionally with its options in brackets, "
+                 "NAME[KEY=VALUE;KEY=VALUE] (see `wcs list`); a trailing *2 times two independent solves at once on "
+                 "two threads (what two processes get)")->capture_default_str();
+  app.add_option("--n", sizes, "comma-separated N (a strategy is skipped above its largest N)")->capture_default_str();
+  app.add_option("--cycles", cycles, "cycles per solve (1: one cycle with an unreachable target; K > 1: a reachable "
+                 "target with tolerance 0, K cycles)")->capture_default_str()->check(CLI::PositiveNumber);
   app.add_option("--seed", seed_text, "seed of the benchmark problems")->capture_default_str();
-  app.add_option("--problems", problems, "comma-separated problem kinds: default, decimal, integer")->capture_default_str();
-  app.add_option("--set", sets, "STRATEGY.KEY=VALUE strategy option (repeatable)");
-  app.add_option("--plugin-dir", plugin_dirs, "extra folder of strategy modules");
+  app.add_option("--problems", problems,
+                 "comma-separated problem kinds: default (coefficients in +-[0.5, 1.5]), decimal (+-[1, 100] with 6 "
+                 "decimals, target 300.3), integer (+-[1, 99], target 300.5)")->capture_default_str();
+  app.add_option("--set", sets, "STRATEGY.KEY=VALUE strategy option for every instance of STRATEGY (repeatable)");
+  app.add_option("--plugin-dir", plugin_dirs, "extra folder of strategy modules (repeatable)");
+  help_app = &app;
+  benchmark::Initialize(&argc, argv, &print_help);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -149,6 +168,17 @@ int main(int argc, char** argv) {
     for (const auto& k : kinds)
       if (std::find(kProblems.begin(), kProblems.end(), k) == kProblems.end())
         throw wcs::InputError("--problems: '" + k + "' is not one of default, decimal, integer");
+    // Each problem, so that the same solve can be timed elsewhere
+    // (tools/python-vs-bench.py): "a,b,c -> target" under wcs.problem.N=<n> for the
+    // default kind, wcs.problem.<kind>.N=<n> for the others.
+    for (const auto& kind : kinds)
+      for (std::size_t n : ns) {
+        const wcs::Problem p = bench_problem(kind, n, cycles, seed);
+        std::string text;
+        for (double a : p.coefficients) text += (text.empty() ? "" : ",") + wcs::format_number(a);
+        benchmark::AddCustomContext("wcs.problem." + (kind == "default" ? "" : kind + ".") + "N=" + std::to_string(n),
+                                    text + " -> " + wcs::format_number(p.target));
+      }
     for (std::string spec : split_specs(strategies)) {
       // "NAME[...]*2": two independent solves at once.
       int copies = 1;
