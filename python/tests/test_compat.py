@@ -162,15 +162,15 @@ def test_the_originals_search_errors_and_ours():
     # What the original did not check gets the command line's message.
     with pytest.raises(ValueError, match="^target: "):
         search.find_optimal_weights([1, 2], float("inf"))
-    with pytest.raises(ValueError, match="41"):
-        WeightCombinationSearch(**EXHAUSTIVE).find_optimal_weights([1.0] * 41, 3)
+    with pytest.raises(ValueError, match="65"):
+        WeightCombinationSearch(**EXHAUSTIVE).find_optimal_weights([1.0] * 65, 3)
 
 
 def test_the_strategy_each_setting_maps_to():
     assert WeightCombinationSearch().strategy_for(12) == ("early-stop", {"factor": 1})
     assert WeightCombinationSearch().strategy_for(13) == ("original-sample", {"early_stop": True})
-    assert WeightCombinationSearch(**EXHAUSTIVE).strategy_for(30) == ("lazy", {})
-    assert WeightCombinationSearch(early_stopping=False).strategy_for(5) == ("lazy", {})
+    assert WeightCombinationSearch(**EXHAUSTIVE).strategy_for(30) == ("mitm", {})
+    assert WeightCombinationSearch(early_stopping=False).strategy_for(5) == ("mitm", {})
     assert WeightCombinationSearch(sampler="sampling", sampling_threshold=40, sample_size=7,
                                    sampling_strategy="random").strategy_for(41) == \
         ("sampling", {"threshold": 30, "sample_size": 7, "mode": "random", "resample": "fixed"})
