@@ -16,6 +16,7 @@ packages=(
   libcli11-dev           # command-line parsing
   libfmt-dev             # formatting of numbers and tables
   python3-matplotlib     # plots in tools/plot.py
+  parallel               # GNU parallel: shards of a sweep on one machine (README)
 )
 
 missing=()
