@@ -98,14 +98,11 @@ if ! check=$("$wcs" run "$exp" --dry-run 2>&1 >/dev/null); then
 fi
 hash=$(sha256sum "$exp" | cut -d' ' -f1)
 state="$out/slurm"
-mkdir -p "$state/done" "$out/logs" "$out/shards"
 
 # One K per work folder: shard I of another K holds other runs.
 if [ -f "$state/shards" ]; then
   before=$(cat "$state/shards")
   [ "$before" = "$shards" ] || bad "$out was submitted with --shards $before; use --shards $before or another --out"
-else
-  echo "$shards" >"$state/shards"
 fi
 
 # Jobs of the previous submission still in the queue: a report job that can never
@@ -153,7 +150,13 @@ if [ ${#missing[@]} -eq 0 ] && [ "$(cat "$state/report.done" 2>/dev/null)" = "$h
   echo "results: $out/merged/tables  plots: $out/merged/plots"
   exit 0
 fi
-rm -f "$state/report.done"
+
+# Slurm does not make the folders of --output; a first submission that fails
+# leaves no folder behind.
+new_out=0
+[ -e "$out" ] || new_out=1
+mkdir -p "$state/done" "$out/logs" "$out/shards"
+forget() { [ "$new_out" = 0 ] || rm -r "$out"; }
 
 array="" dependency=()
 if [ ${#missing[@]} -gt 0 ]; then
@@ -161,15 +164,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   array=$(jobid "${opts[@]}" --job-name="wcs-$stem" --array="$indices" \
     --output="$out/logs/shard-%a.job%A.log" \
     "$here/shard-job.sh" "$wcs" "$exp" "$out" "$shards" "$hash") ||
-    die "sbatch refused the job array; nothing was submitted"
+    { forget; die "sbatch refused the job array; nothing was submitted"; }
   dependency=(--dependency="afterok:$array" --kill-on-invalid-dep=yes)
 fi
 if ! report=$(jobid "${opts[@]}" --job-name="wcs-$stem-report" "${dependency[@]}" \
     --output="$out/logs/report.job%j.log" \
     "$here/report-job.sh" "$wcs" "$repo/tools/plot.py" "$out" "$shards" "$hash"); then
   [ -z "$array" ] || scancel "$array" || true
+  forget
   die "sbatch refused the report job${array:+; job array $array was cancelled}"
 fi
+echo "$shards" >"$state/shards"
+rm -f "$state/report.done"   # until the new report job has run
 
 echo "$array $report" >"$state/jobs.last"
 echo "$(date -u +%FT%TZ) array=${array:--} shards=${indices:--} of $shards report=$report" >>"$state/jobs"

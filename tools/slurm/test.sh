@@ -36,7 +36,7 @@ finish() { echo "wcs-test: $passed passed, $failed failed"; [ "$failed" -eq 0 ];
 sudo=""
 if [ "$(id -u)" != 0 ]; then
   if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-    sudo="sudo"
+    sudo="sudo -n"
   else
     echo "slurm test: not run: starting munged, slurmctld and slurmd (and installing them) needs root or password-less sudo, and $(id -un) has neither"
     not_ok "a one-node Slurm cluster could be started"
@@ -299,12 +299,32 @@ else
   not_ok "submit.sh again on the finished sweep: nothing to do"; cat "$tmp/submit-a2.out"
 fi
 check "submit.sh with another --shards for the same folder: exit 2" bad_args "$exp" --shards 3 --out "$a"
+refused() {  # EXIT_STATUS MESSAGE ARGS...: submit.sh fails so, queues nothing, leaves no sweep-x
+  local want=$1 message=$2 status
+  shift 2
+  (cd "$tmp" && "$submit" "$@" >"$tmp/refused.out" 2>&1)
+  status=$?
+  [ "$status" = "$want" ] && grep -q "$message" "$tmp/refused.out" && [ -z "$(squeue -h -o %i)" ] &&
+    [ ! -e "$tmp/sweep-x" ] ||
+    { echo "  submit.sh $*: exit $status:"; sed 's/^/  | /' "$tmp/refused.out"; return 1; }
+}
+check "submit.sh --partition nosuch: sbatch's refusal, exit 1, no folder left" \
+  refused 1 "sbatch refused" "$exp" --shards 2 --out "$tmp/sweep-x" --partition nosuch
+
 
 # ---- sweep B: one task cancelled while it runs, then submitted again ----
 b=$tmp/sweep-b
 (cd "$tmp" && "$submit" "$exp" --shards $SHARDS --out "$b" >"$tmp/submit-b.out" 2>&1)
 cat "$tmp/submit-b.out"
 array_b=$(field array "$tmp/submit-b.out") report_b=$(field report "$tmp/submit-b.out")
+queued_b=$(squeue -h -o %i | wc -l)
+(cd "$tmp" && "$submit" "$exp" --shards $SHARDS --out "$b" >"$tmp/submit-b1.out" 2>&1)
+status=$?
+if [ "$status" = 1 ] && grep -q "still queued or running" "$tmp/submit-b1.out" && [ "$(squeue -h -o %i | wc -l)" = "$queued_b" ]; then
+  ok "submit.sh while the sweep is queued: refused (exit 1), nothing more queued"
+else
+  not_ok "submit.sh while the sweep is queued: refused (exit $status)"; cat "$tmp/submit-b1.out"
+fi
 # Wait until task 0 has recorded a run, then stop its processes so that the cancel
 # certainly lands in the middle of the shard (scancel sends SIGCONT, then SIGTERM).
 cancelled=0
