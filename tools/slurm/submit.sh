@@ -91,11 +91,11 @@ stem=$(basename "$exp"); stem=${stem%.yaml}; stem=${stem%.yml}
 out=$(realpath -m "${out:-results/$stem-slurm}")
 
 # The experiment must be valid before anything is queued (wcs names the problem).
-if ! check=$("$wcs" run "$exp" --dry-run 2>&1 >/dev/null); then
+check=$("$wcs" run "$exp" --dry-run 2>&1 >/dev/null) || {
   status=$?
   echo "$check" >&2
   die "$exp: \`wcs run --dry-run\` failed (above); nothing was submitted" "$status"
-fi
+}
 hash=$(sha256sum "$exp" | cut -d' ' -f1)
 state="$out/slurm"
 

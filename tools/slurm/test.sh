@@ -24,7 +24,7 @@ SAME_ROWS_TABLE=tables/speed.csv                                # same rows, tim
 SAME_ROWS_KEYS=problem,N,max_iter,strategy                      # its row key columns
 EXPERIMENT=experiments/quick.yaml
 SHARDS=4
-SWEEP_LIMIT=240   # seconds one sweep may take before the test gives up on it
+SWEEP_LIMIT=120   # seconds one sweep may take before the test gives up on it
 
 passed=0 failed=0
 ok() { passed=$((passed + 1)); echo "ok: $1"; }
@@ -122,6 +122,16 @@ check "submit.sh with an unknown option: exit 2" bad_args "$exp" --shards 2 --bo
 check "submit.sh with a missing file: exit 2" bad_args "$tmp/none.yaml" --shards 2
 check "submit.sh --time 5x: exit 2" bad_args "$exp" --shards 2 --time 5x
 check "submit.sh --mem lots: exit 2" bad_args "$exp" --shards 2 --mem lots
+invalid_experiment() {  # exit 2, wcs's message naming the field, nothing written
+  printf 'name: broken\nproblems: []\nstrategies: [{name: reference}]\n' >"$tmp/broken.yaml"
+  local status
+  (cd "$tmp" && "$submit" broken.yaml --shards 2 >"$tmp/broken.out" 2>&1)
+  status=$?
+  rm "$tmp/broken.yaml"
+  [ "$status" = 2 ] && grep -q "problems" "$tmp/broken.out" && [ ! -e "$tmp/results" ] ||
+    { echo "  exit $status:"; sed 's/^/  | /' "$tmp/broken.out"; return 1; }
+}
+check "submit.sh of an invalid experiment file: exit 2, wcs names the field" invalid_experiment
 check "submit.sh --help describes --shards" bash -c '"$1" --help | grep -q -- "--shards K"' _ "$submit"
 
 # ---- the single-machine run the sweeps are compared with ----
