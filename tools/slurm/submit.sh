@@ -30,11 +30,13 @@ not finished (a finished shard is one whose `wcs run` exited 0 on the file as it
 now) and a new report job; `--resume` skips the runs a cancelled task had recorded.
 When every shard has finished it submits only the report job, or nothing when that
 has run too. It refuses (exit 1) while a job of the previous submission is still
-queued or running, and a different K for the same DIR (exit 2).
+queued or running (a report job that can never start, because a task failed, is
+cancelled instead), and a different K for the same DIR (exit 2).
 
 The tasks run the wcs binary of this checkout (build/wcs; the environment variable WCS
 names another) and must see the same paths (a shared file system). Exit status: 0
-submitted (or nothing to do), 2 bad arguments, 1 anything else (e.g. sbatch failed).
+submitted (or nothing to do), 2 bad arguments or an invalid experiment file, 1 anything
+else (e.g. sbatch failed).
 EOF
 }
 set -euo pipefail
