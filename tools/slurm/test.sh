@@ -327,10 +327,10 @@ b=$tmp/sweep-b
 (cd "$tmp" && "$submit" "$exp" --shards $SHARDS --out "$b" >"$tmp/submit-b.out" 2>&1)
 cat "$tmp/submit-b.out"
 array_b=$(field array "$tmp/submit-b.out") report_b=$(field report "$tmp/submit-b.out")
-queued_b=$(squeue -h -o %i | wc -l)
 (cd "$tmp" && "$submit" "$exp" --shards $SHARDS --out "$b" >"$tmp/submit-b1.out" 2>&1)
 status=$?
-if [ "$status" = 1 ] && grep -q "still queued or running" "$tmp/submit-b1.out" && [ "$(squeue -h -o %i | wc -l)" = "$queued_b" ]; then
+newest=$(squeue -h -o %F | sort -n | tail -n 1)   # base ids: a new submission would be above report_b
+if [ "$status" = 1 ] && grep -q "still queued or running" "$tmp/submit-b1.out" && [ "${newest:-0}" -le "$report_b" ]; then
   ok "submit.sh while the sweep is queued: refused (exit 1), nothing more queued"
 else
   not_ok "submit.sh while the sweep is queued: refused (exit $status)"; cat "$tmp/submit-b1.out"
