@@ -18,6 +18,7 @@ packages=(
   python3-matplotlib     # plots in tools/plot.py
   pybind11-dev python3-pybind11 python3-dev  # the Python module (python/)
   python3-numpy python3-pandas python3-pytest  # its arrays, the drop-in's truth tables, its tests
+  parallel               # GNU parallel: shards of a sweep on one machine (README)
 )
 
 missing=()
