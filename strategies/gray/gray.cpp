@@ -19,6 +19,7 @@ void register_gray(wcs::Registry& registry) {
   info.family = wcs::Family::identical;
   info.description = "Gray-code order over aligned blocks of lines: one add per line, ties resolved by line number";
   info.max_n = kMaxN;
+  info.memory_bytes = [](std::size_t n, const wcs::Options&) { return wcs::pow2_bytes((n + 1) / 2, 32); };  // exact step
   registry.add(std::move(info), [](const wcs::Options&, const wcs::Registry&) {
     return wcs::make_cycle_strategy(std::make_unique<wcs::fast::KernelSearch>(&wcs::kernels::gray_range, "gray"));
   });

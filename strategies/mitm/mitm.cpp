@@ -289,6 +289,9 @@ void register_mitm(wcs::Registry& registry) {
   info.description =
       "exact meet-in-the-middle (Horowitz-Sahni): sorted subset sums of two halves, two pointers; O(2^(N/2)) per cycle";
   info.max_n = kMaxN;
+  info.memory_bytes = [](std::size_t n, const wcs::Options&) {  // 20 bytes per sum and half, 12 per merge slot
+    return wcs::add_bytes(wcs::pow2_bytes(n / 2, 20), wcs::pow2_bytes(n - n / 2, 32));
+  };
   registry.add(std::move(info), [](const wcs::Options&, const wcs::Registry&) {
     return wcs::make_cycle_strategy(std::make_unique<MitmSearch>());
   });
