@@ -16,6 +16,7 @@ packages=(
   libcli11-dev           # command-line parsing
   libfmt-dev             # formatting of numbers and tables
   python3-matplotlib     # plots in tools/plot.py
+  clang-14 libclang-rt-14-dev  # libFuzzer targets of tests/fuzz (tools/fuzz.sh)
 )
 
 missing=()

@@ -91,7 +91,7 @@ struct Checker {
   }
 
   std::optional<long long> integer(const YAML::Node& node, const std::string& key, long long min,
-                                   long long max = std::numeric_limits<long long>::max(), const char* limit = "") {
+                                   long long max = std::numeric_limits<long long>::max()) {
     auto t = text(node, key);
     if (!t) return std::nullopt;
     const std::optional<long long> parsed = to_integer(*t);
@@ -105,7 +105,7 @@ struct Checker {
       return std::nullopt;
     }
     if (v > max) {
-      error(node, key, fmt::format("{} is above the largest allowed value {}{}", v, max, limit));
+      error(node, key, fmt::format("{} is above the largest allowed value {}", v, max));
       return std::nullopt;
     }
     return v;
@@ -156,10 +156,11 @@ struct Settings {
 void read_timing(Checker& c, const YAML::Node& map, const std::string& path, Timing& t) {
   if (auto n = map["repetitions"])
     if (auto v = c.integer(n, path + "repetitions", 1, kMaxRepetitions)) t.repetitions = static_cast<int>(*v);
-  if (auto n = map["iterations"]) if (auto v = c.integer(n, path + "iterations", 0)) t.iterations = *v;
+  if (auto n = map["iterations"]) if (auto v = c.integer(n, path + "iterations", 0, kMaxIterations)) t.iterations = *v;
   if (auto n = map["min_time"]) {
     if (auto v = c.number(n, path + "min_time")) {
       if (*v <= 0) c.error(n, path + "min_time", format_number(*v) + " is not > 0 (seconds)");
+      else if (*v > kMaxMinTime) c.error(n, path + "min_time", fmt::format("{} is above {} seconds", format_number(*v), kMaxMinTime));
       else t.min_time = *v;
     }
   }

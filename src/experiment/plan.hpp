@@ -31,6 +31,8 @@ inline constexpr std::size_t kMaxRuns = 1'000'000;                   ///< runs o
 inline constexpr std::size_t kMaxN = 100'000;                        ///< coefficients of one problem
 inline constexpr std::size_t kMaxCoefficients = 10'000'000;          ///< over every instance of the plan
 inline constexpr long long kMaxRepetitions = 1000;                   ///< Google Benchmark repetitions
+inline constexpr long long kMaxIterations = 1'000'000'000;           ///< fixed iterations per repetition
+inline constexpr double kMaxMinTime = 3600;                          ///< seconds per repetition
 
 /// How Google Benchmark times each run.
 struct Timing {
