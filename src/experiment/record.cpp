@@ -405,6 +405,7 @@ FolderCheck prepare_results_folder(const fs::path& dir, const Plan& plan, bool f
   // Check everything before anything is removed.
   const fs::path experiment = dir / "experiment.json";
   const bool described = fs::exists(experiment, ec);
+  bool edited = false;  // the folder holds an earlier version of this experiment
   if (described) {
     Json j;
     try {
@@ -416,13 +417,15 @@ FolderCheck prepare_results_folder(const fs::path& dir, const Plan& plan, bool f
     const std::string name = j.is_object() && j.contains("name") && j["name"].is_string() ? j["name"].get<std::string>() : "?";
     if (name != plan.name)
       refuse(name, j.is_object() && j.contains("file") && j["file"].is_string() ? j["file"].get<std::string>() : "experiment.json");
+    edited = !j.contains("file_hash") || j["file_hash"] != plan.file_hash;
   }
   std::set<std::string> ids;
   for (const auto& r : plan.runs) ids.insert(r.id);
-  std::vector<fs::path> stale;
+  std::vector<fs::path> stale, kept;
   if (fs::is_directory(dir / "runs", ec)) {
     for (const auto& e : fs::directory_iterator(dir / "runs")) {
       const bool planned = ids.count(e.path().stem().string()) != 0;
+      if (planned && edited && e.path().extension() == ".json") kept.push_back(e.path());
       // Runs of this plan are this experiment's when experiment.json says so (another
       // experiment may have runs with the same ids).
       if (e.path().extension() != ".json" || (planned && described)) continue;
@@ -444,6 +447,21 @@ FolderCheck prepare_results_folder(const fs::path& dir, const Plan& plan, bool f
   }
   for (const auto& f : stale)
     if (fs::remove(f, ec)) ++out.stale;
+  // Runs the edit did not change keep their records, relabelled with this version
+  // (every shard's, so the folder is one version whichever shards run next).
+  for (const auto& f : kept) {
+    try {
+      Json j = Json::parse(read_text(f));
+      if (!j.is_object() || !j.contains("wcs") || !j["wcs"].is_object() || j["wcs"].value("experiment_hash", "") == plan.file_hash)
+        continue;
+      j["wcs"]["experiment_hash"] = plan.file_hash;
+      if (j.contains("context") && j["context"].is_object() && j["context"].contains("wcs_experiment_hash"))
+        j["context"]["wcs_experiment_hash"] = plan.file_hash;
+      write_atomic(f, j.dump(2) + "\n");
+    } catch (const Json::exception&) {
+      // unreadable: the shard it belongs to runs it again
+    }
+  }
   out.temporaries = remove_stale_temporaries(dir);
   return out;
 }

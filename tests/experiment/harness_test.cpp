@@ -282,6 +282,13 @@ TEST_CASE("an edited experiment under --resume runs its changed runs again and d
   REQUIRE(s.wcs("run exp.yaml --out res") == 0);
   CHECK(s.out().find("removed 18 stale records") != std::string::npos);
   CHECK(records(s.dir / "res").size() == 18);
+  // An edit that changes no run, seen by one shard: every shard's records are
+  // relabelled with the new version, so the folder reports as one experiment.
+  std::ofstream(s.dir / "exp.yaml") << replaced(replaced(kExperiment, "tolerance: 0.5", "tolerance: 0.25"),
+                                                "description: end-to-end test", "description: edited test");
+  REQUIRE(s.wcs("run exp.yaml --out res --shard 0/2") == 0);
+  CHECK(s.out().find("stale") == std::string::npos);
+  CHECK(s.wcs("report res") == 0);
 }
 
 TEST_CASE("a folder of another experiment is refused; --fresh starts it over", "[harness][identity]") {
