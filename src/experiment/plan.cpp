@@ -385,46 +385,68 @@ std::vector<StrategyEntry> read_strategies(Checker& c, const YAML::Node& list, c
   return out;
 }
 
-// One field of an identity text, length-prefixed so no value can imitate another field.
-void field(std::string& out, std::string_view name, std::string_view value) {
-  out += fmt::format("{} {}:{}\n", name, value.size(), value);
-}
+// FNV-1a over an identity text that is never built: each field is hashed as
+// "name length:value\n", length-prefixed so no value can imitate another field.
+class Identity {
+ public:
+  void field(std::string_view name, std::string_view value) {
+    add(name);
+    add(" ");
+    add(std::to_string(value.size()));
+    add(":");
+    add(value);
+    add("\n");
+  }
+  std::string hex() const { return fmt::format("{:016x}", h_); }
 
-// Everything of an instance that determines a run's result.
+ private:
+  void add(std::string_view bytes) {
+    for (unsigned char ch : bytes) {
+      h_ ^= ch;
+      h_ *= 1099511628211ull;
+    }
+  }
+  std::uint64_t h_ = 14695981039346656037ull;
+};
+
+// Everything of an instance that determines a run's result, hashed.
 std::string instance_identity(const Instance& inst) {
   const Problem& p = inst.problem_data;
-  std::string out;
-  field(out, "generator", inst.generator);
-  field(out, "seed", std::to_string(inst.seed));
+  Identity id;
+  id.field("generator", inst.generator);
+  id.field("seed", std::to_string(inst.seed));
   std::string coefficients;
   coefficients.reserve(p.coefficients.size() * 8);
   for (double a : p.coefficients) {
     coefficients += format_number(a);
     coefficients += ';';
   }
-  field(out, "coefficients", coefficients);
-  field(out, "target", format_number(p.target));
-  field(out, "tolerance", format_number(p.tolerance));
-  field(out, "max_iter", std::to_string(p.max_iter));
-  field(out, "initial_wpn", format_number(p.initial_wpn));
-  field(out, "wpn_bounds", format_number(p.wpn_lo) + "," + format_number(p.wpn_hi));
-  return out;
+  id.field("coefficients", coefficients);
+  id.field("target", format_number(p.target));
+  id.field("tolerance", format_number(p.tolerance));
+  id.field("max_iter", std::to_string(p.max_iter));
+  id.field("initial_wpn", format_number(p.initial_wpn));
+  id.field("wpn_bounds", format_number(p.wpn_lo) + "," + format_number(p.wpn_hi));
+  return id.hex();
 }
 
-// Everything that determines a run's result; its hash is the run id.
+// Everything that determines a run's result, hashed: the run id.
 std::string run_identity(const Run& r, const std::string& instance_hash, const std::string& version) {
-  std::string out;
-  field(out, "wcs", version);
-  field(out, "key", r.key);
-  field(out, "instance", instance_hash);
-  field(out, "strategy", r.strategy);
-  field(out, "strategy_version", r.strategy_version);
-  for (const auto& [k, v] : r.options) field(out, "option " + k, v);
-  field(out, "repetitions", std::to_string(r.timing.repetitions));
-  field(out, "min_time", format_number(r.timing.min_time));
-  field(out, "iterations", std::to_string(r.timing.iterations));
-  field(out, "skip", r.skip_reason);
-  return out;
+  Identity id;
+  id.field("wcs", version);
+  id.field("key", r.key);
+  id.field("instance", instance_hash);
+  id.field("strategy", r.strategy);
+  id.field("strategy_version", r.strategy_version);
+  for (const auto& [k, v] : r.options) {
+    id.field("option", k);
+    id.field("value", v);
+  }
+  id.field("repetitions", std::to_string(r.timing.repetitions));
+  id.field("min_time", format_number(r.timing.min_time));
+  id.field("iterations", std::to_string(r.timing.iterations));
+  id.field("skip", r.skip_reason);
+  return id.hex();
 }
 
 }  // namespace
@@ -729,7 +751,7 @@ Plan parse_plan(const std::string& text, const std::string& file, const Registry
               inst.problem_data = p;
               plan.instances.push_back(std::move(inst));
               const std::size_t ii = plan.instances.size() - 1;
-              const std::string instance_hash = fnv1a_hex(instance_identity(plan.instances[ii]));
+              const std::string instance_hash = instance_identity(plan.instances[ii]);
               for (const auto& st : strategies)
                 for (const auto& cfg : st.configs) {
                   Run r;
@@ -749,7 +771,7 @@ Plan parse_plan(const std::string& text, const std::string& file, const Registry
                   else if (n > st.max_n)
                     r.skip_reason = fmt::format("N={} is above max_n {} set for '{}' in the experiment", n, st.max_n,
                                                 cfg.label);
-                  r.id = fnv1a_hex(run_identity(r, instance_hash, plan.wcs_version));
+                  r.id = run_identity(r, instance_hash, plan.wcs_version);
                   if (!run_keys.insert(r.key).second)
                     c.error(e, path, "run '" + r.key + "' appears twice (repeated n, seed, max_iter or tolerance)");
                   plan.runs.push_back(std::move(r));
