@@ -19,6 +19,7 @@ packages=(
   pybind11-dev python3-pybind11 python3-dev  # the Python module (python/)
   python3-numpy python3-pandas python3-pytest  # its arrays, the drop-in's truth tables, its tests
   parallel               # GNU parallel: shards of a sweep on one machine (README)
+  clang-14 libclang-rt-14-dev  # libFuzzer targets of tests/fuzz (tools/fuzz.sh)
 )
 
 missing=()

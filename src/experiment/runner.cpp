@@ -80,6 +80,18 @@ std::string json_numbers(std::string text) {
   return text;
 }
 
+// The run's params with files it writes placed under the results folder (the plan
+// checked they are plain file names).
+std::map<std::string, std::string> solver_params(const Run& run, const fs::path& out) {
+  std::map<std::string, std::string> params = run.params;
+  auto it = params.find("truth_table");
+  if (it != params.end() && !it->second.empty()) {
+    fs::create_directories(out / "truth_tables");
+    it->second = (out / "truth_tables" / (run.id + "-" + it->second)).string();
+  }
+  return params;
+}
+
 std::string eta_text(double seconds) {
   const long s = std::lround(seconds);
   return fmt::format("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
@@ -111,18 +123,26 @@ RunnerSummary run_plan(const Plan& plan, const Registry& registry, const RunnerO
   RunnerSummary sum;
   const auto runs = shard_runs(plan, o.shard, o.shards);
   sum.in_shard = runs.size();
+  const FolderCheck folder = prepare_results_folder(o.out, plan, o.fresh);
+  sum.stale = folder.stale;
+  sum.temporaries = folder.temporaries;
+  sum.removed = folder.removed;
   write_atomic(o.out / "experiment.json", experiment_json(plan).dump(2) + "\n");
 
   std::size_t done = 0;
   double strategy_seconds = 0.0;
   for (const Run* run : runs) {
+    if (o.stop && *o.stop) {
+      sum.stopped_by = *o.stop;
+      break;
+    }
     if (o.progress) {
       const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
       const std::string eta = done == 0 ? "--:--:--" : eta_text(elapsed / static_cast<double>(done) * static_cast<double>(runs.size() - done));
       std::cerr << fmt::format("\r[{}/{}] ETA {}  {:<60.60}", done, runs.size(), eta, run->key) << std::flush;
     }
     ++done;
-    if (o.resume && has_record(o.out, *run)) {
+    if (o.resume && has_record(o.out, plan, *run)) {
       ++sum.resumed;
       continue;
     }
@@ -147,7 +167,7 @@ RunnerSummary run_plan(const Plan& plan, const Registry& registry, const RunnerO
       // Making and destroying the strategy (allocating and freeing its buffers) is
       // the strategy's time, not the harness's: it counts as `inside`.
       const auto made = Clock::now();
-      std::optional<Solver> solver(registry.create(run->strategy, run->params));
+      std::optional<Solver> solver(registry.create(run->strategy, solver_params(*run, o.out)));
       inside += std::chrono::duration<double>(Clock::now() - made).count();
       SolveOptions so;
       so.seed = inst.seed;

@@ -95,10 +95,12 @@ class Hierarchical final : public wcs::Strategy {
       for (double x : sub.coefficients) magnitude += std::fabs(x);
       sub.target = s_.proportional ? problem.target * (magnitude / total) : problem.target / static_cast<double>(groups);
       sub.tolerance = problem.tolerance / static_cast<double>(groups);
+      ClosestState closest(sub.target);
       wcs::SolveOptions traced;
       traced.trace = true;
+      traced.trace_sink = [&closest](const wcs::TraceEntry& e) { closest.add(e); };
       const wcs::SolveResult part = wcs::run_cycles(sub, group_search, traced);
-      const std::vector<double>& part_weights = closest_state(part, sub.target);
+      const std::vector<double>& part_weights = closest.state(part);
       std::copy(part_weights.begin(), part_weights.end(), out.weights.begin() + static_cast<std::ptrdiff_t>(first));
       out.evaluations += part.evaluations;
       group_cycles += part.cycles;
@@ -120,14 +122,34 @@ class Hierarchical final : public wcs::Strategy {
  private:
   /// A group's weights after its cycle closest to the group's share. A group's WCS
   /// run ends in its last state, which for an unreachable share can be far off (p
-  /// doubles every cycle): the state after cycle k is the trace's weights before
-  /// cycle k + 1, or the final weights after the last cycle.
-  static const std::vector<double>& closest_state(const wcs::SolveResult& part, double share) {
-    std::size_t best = part.trace.size() - 1;
-    for (std::size_t k = 0; k < part.trace.size(); ++k)
-      if (std::fabs(part.trace[k].result - share) < std::fabs(part.trace[best].result - share)) best = k;
-    return best + 1 < part.trace.size() ? part.trace[best + 1].weights_before : part.weights;
-  }
+  /// doubles every cycle): the state after cycle k is the weights before cycle k + 1,
+  /// or the final weights after the last cycle. Fed the trace as it is made, so it
+  /// holds two states whatever max_iter is. The choice: the last cycle, unless an
+  /// earlier one is strictly closer; then the first of the closest.
+  class ClosestState {
+   public:
+    explicit ClosestState(double share) : share_(share) {}
+    void add(const wcs::TraceEntry& e) {
+      if (pending_) {  // the entry after the best one holds the state after it
+        best_state_ = e.weights_before;
+        pending_ = false;
+      }
+      last_gap_ = std::fabs(e.result - share_);
+      if (!std::isnan(last_gap_) && (!have_ || last_gap_ < best_gap_)) {
+        best_gap_ = last_gap_;
+        have_ = true;
+        pending_ = true;
+      }
+    }
+    const std::vector<double>& state(const wcs::SolveResult& part) const {
+      return have_ && !pending_ && best_gap_ < last_gap_ ? best_state_ : part.weights;
+    }
+
+   private:
+    double share_, best_gap_ = 0, last_gap_ = 0;
+    bool have_ = false, pending_ = false;
+    std::vector<double> best_state_;
+  };
 
   /// WCS cycles from the combined weights until the tolerance or max_iter.
   long long refine(const wcs::Problem& problem, const wcs::SolveOptions& options, wcs::SolveResult& out) {
@@ -157,7 +179,7 @@ class Hierarchical final : public wcs::Strategy {
         e.result = r;
         e.wpn = wpn;
         e.weights_before = out.weights;
-        out.trace.push_back(std::move(e));
+        wcs::add_trace(out, options, std::move(e));
       }
       wcs::apply_weight_update(out.weights, winner, wpn);
       if (out.converged) return cycle;
@@ -271,6 +293,9 @@ void register_hierarchical(wcs::Registry& registry) {
                               "each group's share of the target: equal, or proportional to its sum of |a|"),
       wcs::OptionSpec::integer("refine_width", 12, 1, kMaxWidth,
                                "coefficients searched exhaustively in each refinement cycle"),
+  };
+  info.memory_bytes = [](std::size_t n, const wcs::Options& o) {  // the refinement's subset sums
+    return wcs::pow2_bytes(std::min<std::size_t>(n, static_cast<std::size_t>(o.integer("refine_width"))), 8);
   };
   registry.add(std::move(info), [](const wcs::Options& options, const wcs::Registry&) {
     Settings s;
