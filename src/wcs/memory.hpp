@@ -25,7 +25,8 @@ std::uint64_t mul_bytes(std::uint64_t a, std::uint64_t b);
 std::string gigabytes(std::uint64_t bytes);
 
 /// Throws InputError "coefficients: N = n: strategy 'NAME' needs X GB, Y GB available"
-/// when `needed` exceeds available_memory_bytes().
+/// when `needed` exceeds available_memory_bytes(). Estimates up to 256 MB are not
+/// checked: reading the counters would cost more than a small solve.
 void check_memory(const std::string& strategy, std::size_t n, std::uint64_t needed);
 
 }  // namespace wcs
