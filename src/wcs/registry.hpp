@@ -27,6 +27,12 @@ struct StrategyInfo {
   std::string description;               ///< one line
   std::vector<OptionSpec> options;
   std::size_t max_n = std::numeric_limits<std::size_t>::max();  ///< largest N it accepts
+  /// Empty: the strategy solves every valid problem of N <= max_n with any options.
+  /// Otherwise one line saying which problems it accepts (e.g. `dp`: cycles whose
+  /// sums are exact in binary and span at most max_span units); outside that domain
+  /// solve() refuses with an InputError saying why, never a silent fallback. Tests
+  /// (the conformance kit, the differential test) count such refusals separately.
+  std::string domain;
   std::string origin;                    ///< module path, set by the loader
 };
 
