@@ -56,27 +56,6 @@ std::vector<Candidate> candidates() {
   return out;
 }
 
-// A strategy with a declared domain (StrategyInfo::domain) may refuse a problem with
-// an InputError. Refusals are counted apart; for `dp` each is checked against its
-// domain, both ways: it refuses exactly at the first cycle of reference's run outside
-// exact binary arithmetic or its span and table bounds, and solves every problem
-// whose every cycle is inside. Returns a failure message, or "" when the outcome is
-// the one the domain calls for.
-std::string check_domain(const wcs::Solver& solver, const wcs::test::Case& c, const wcs::SolveResult& want,
-                         const std::string* refusal) {
-  if (solver.info().name != "dp") return "";  // no checker for this domain: refusals only counted
-  wcs::test::DyadicLimits limits;
-  limits.max_span = static_cast<std::uint64_t>(solver.options().integer("max_span"));
-  limits.max_table_bytes = static_cast<std::uint64_t>(solver.options().integer("max_table_mb")) << 20;
-  const auto [cycle, why] = wcs::test::first_cycle_outside_dyadic(c.problem, want, limits);
-  if (!refusal) return cycle == 0 ? "" : fmt::format("solved although cycle {} is outside its domain ({})", cycle, why);
-  if (cycle == 0) return "refused a problem inside its domain: " + *refusal;
-  const std::string named = fmt::format("dp: cycle {}:", cycle);
-  if (refusal->rfind(named, 0) != 0)
-    return fmt::format("refused with '{}' but the first cycle outside its domain is {} ({})", *refusal, cycle, why);
-  return "";
-}
-
 // Problem k's own seed: consecutive k give unrelated problems.
 std::uint64_t problem_seed(std::uint64_t seed, std::uint64_t k) { return seed + k; }
 
@@ -120,13 +99,13 @@ TEST_CASE("every identical strategy equals reference, cycle by cycle, on boundar
         if (solvers[j].info().domain.empty()) throw;  // only a declared domain allows a refusal
         ++refused[list[j].name];
         const std::string message = e.what();
-        if (const std::string wrong = check_domain(solvers[j], c, want, &message); !wrong.empty() && ++differences <= 20)
+        if (const std::string wrong = wcs::test::domain_mismatch(solvers[j], c.problem, want, &message); !wrong.empty() && ++differences <= 20)
           FAIL_CHECK(fmt::format("{} on boundary problem {} ({}): {}\n  reproduce: {}", list[j].name, s, c.label, wrong,
                                  wcs::test::solve_command(list[j].name, list[j].options, c.problem)));
         continue;
       }
       if (!solvers[j].info().domain.empty()) {
-        if (const std::string wrong = check_domain(solvers[j], c, want, nullptr); !wrong.empty() && ++differences <= 20)
+        if (const std::string wrong = wcs::test::domain_mismatch(solvers[j], c.problem, want, nullptr); !wrong.empty() && ++differences <= 20)
           FAIL_CHECK(fmt::format("{} on boundary problem {} ({}): {}", list[j].name, s, c.label, wrong));
       }
       if (const auto difference = wcs::test::identical_difference(got, want)) {

@@ -262,4 +262,19 @@ std::pair<long long, std::string> first_cycle_outside_dyadic(const Problem& p, c
   return {0, ""};
 }
 
+std::string domain_mismatch(const Solver& solver, const Problem& problem, const SolveResult& want,
+                            const std::string* refusal) {
+  if (solver.info().name != "dp") return "";  // no checker for this domain: refusals only counted
+  DyadicLimits limits;
+  limits.max_span = static_cast<std::uint64_t>(solver.options().integer("max_span"));
+  limits.max_table_bytes = static_cast<std::uint64_t>(solver.options().integer("max_table_mb")) << 20;
+  const auto [cycle, why] = first_cycle_outside_dyadic(problem, want, limits);
+  if (!refusal) return cycle == 0 ? "" : fmt::format("solved although cycle {} is outside its domain ({})", cycle, why);
+  if (cycle == 0) return "refused a problem inside its domain: " + *refusal;
+  const std::string named = fmt::format("dp: cycle {}:", cycle);
+  if (refusal->rfind(named, 0) != 0)
+    return fmt::format("refused with '{}' but the first cycle outside its domain is {} ({})", *refusal, cycle, why);
+  return "";
+}
+
 }  // namespace wcs::test

@@ -98,4 +98,13 @@ std::string outside_dyadic(const Problem& problem, std::span<const double> w, do
 std::pair<long long, std::string> first_cycle_outside_dyadic(const Problem& problem, const SolveResult& traced_reference,
                                                              const DyadicLimits& limits = {});
 
+/// For a strategy with a declared domain: whether refusing (`refusal`: its message)
+/// or solving (nullptr) `problem` is what its domain calls for, given reference's
+/// traced run of it. For `dp` both ways: it refuses exactly at the first cycle outside
+/// the dyadic domain (with its own max_span and max_table_mb) and solves every
+/// problem with no such cycle. For a domain this kit has no checker for, any outcome.
+/// Returns "" when the outcome is right, else what is wrong.
+std::string domain_mismatch(const Solver& solver, const Problem& problem, const SolveResult& traced_reference,
+                            const std::string* refusal);
+
 }  // namespace wcs::test
