@@ -16,6 +16,7 @@ packages=(
   libcli11-dev           # command-line parsing
   libfmt-dev             # formatting of numbers and tables
   python3-matplotlib     # plots in tools/plot.py
+  python3-numpy          # tools/original-default.py (the original's default, mirrored)
 )
 
 missing=()

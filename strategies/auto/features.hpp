@@ -1,0 +1,79 @@
+// The cheap features `auto` chooses by, computed in O(N) from the problem alone. The
+// same definitions, operation for operation, are in tools/autosuite.py (the fit and
+// the check), which checks them against the values `auto` reports in its notes.
+#pragma once
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "wcs/problem.hpp"
+
+namespace wcs::autorule {
+
+enum Feature { kN = 0, kSpan = 1, kRelTol = 2, kInside = 3, kFeatureCount = 4 };
+inline constexpr const char* kFeatureNames[kFeatureCount] = {"n", "span", "rel_tol", "inside"};
+
+/// The features of a problem, as doubles:
+/// - n: the number of coefficients;
+/// - span: when the first cycle's values are exact in binary (every d_i = a_i p0 a
+///   multiple of one power of two 2^g and |target| + 2 sum |d_i| below 2^(52+g)), the
+///   span of its subset sums in units of 2^g, sum |d_i| / 2^g + 1 (what `dp` works
+///   through); +inf otherwise (decimal data);
+/// - rel_tol: the tolerance over the mean |a_i|;
+/// - inside: 1 when the target lies between the smallest and the largest subset sum
+///   of the first cycle (sums of the negative and of the positive d_i), else 0.
+struct Features {
+  double value[kFeatureCount] = {};
+  double operator[](int f) const { return value[f]; }
+  /// "n=50 span=1276 rel_tol=0.39215686274509803 inside=1", every number to the bit.
+  std::string text() const {
+    std::string out;
+    for (int f = 0; f < kFeatureCount; ++f)
+      out += fmt::format("{}{}={}", f ? " " : "", kFeatureNames[f], value[f]);
+    return out;
+  }
+};
+
+namespace detail {
+/// The exponent of the lowest set bit of a finite non-zero x.
+inline int lowest_exponent(double x) {
+  int e = 0;
+  const double m = std::frexp(std::fabs(x), &e);
+  const auto mantissa = static_cast<std::uint64_t>(std::ldexp(m, 53));
+  return e - 53 + std::countr_zero(mantissa);
+}
+}  // namespace detail
+
+inline Features features(const Problem& p) {
+  Features f;
+  const std::size_t n = p.n();
+  f.value[kN] = static_cast<double>(n);
+  double magnitude = 0.0, negative = 0.0, positive = 0.0;
+  int g = std::numeric_limits<int>::max();
+  bool finite = true;
+  for (double a : p.coefficients) {
+    const double d = a * p.initial_wpn;  // d_i of the first cycle (W = 0)
+    magnitude += std::fabs(d);
+    if (d < 0) negative += d; else positive += d;
+    finite = finite && std::isfinite(d);
+    if (d != 0.0 && std::isfinite(d)) g = std::min(g, detail::lowest_exponent(d));
+  }
+  const double scale = std::fabs(p.target) + 2.0 * magnitude;
+  const bool exact = finite && std::isfinite(scale) &&
+                     (g == std::numeric_limits<int>::max() || scale < std::ldexp(1.0, 52 + std::max(g, -1074)));
+  f.value[kSpan] = !exact ? std::numeric_limits<double>::infinity()
+                   : g == std::numeric_limits<int>::max() ? 1.0
+                                                          : std::ldexp(magnitude, -g) + 1.0;
+  double mean = 0.0;
+  for (double a : p.coefficients) mean += std::fabs(a);
+  mean /= static_cast<double>(n);
+  f.value[kRelTol] = p.tolerance / mean;
+  f.value[kInside] = negative <= p.target && p.target <= positive ? 1.0 : 0.0;
+  return f;
+}
+
+}  // namespace wcs::autorule
