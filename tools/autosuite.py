@@ -10,6 +10,7 @@ import glob
 import json
 import math
 import os
+import re
 from collections import defaultdict
 
 INF = math.inf
@@ -116,6 +117,29 @@ def features(p):
     mean /= len(p["coefficients"])
     inside = 1.0 if negative <= p["target"] <= positive else 0.0
     return [float(len(p["coefficients"])), span, p["tolerance"] / mean, inside]
+
+
+def read_tree(path):
+    """The kTree rows of a fitted_rule.hpp: [(feature, threshold, below, above, plan)]."""
+    with open(path) as f:
+        text = f.read()
+    rows = re.findall(r"^\s*\{(-?\d+), ([^,{}]+), (-?\d+), (-?\d+), (-?\d+)\},", text, re.M)
+    return [(int(f), float(t), int(b), int(a), int(p)) for f, t, b, a, p in rows]
+
+
+def leaf_of(x, tree):
+    """The leaf of features x in the tree, as strategies/auto/rules.hpp walks it."""
+    at = 0
+    while tree[at][0] >= 0:
+        f, t, below, above, _ = tree[at]
+        at = below if x[f] <= t else above
+    return at
+
+
+def reported_leaf(notes):
+    """The leaf auto reported in its `rule` note ("... -> plan 3 (leaf 5)"), or None."""
+    m = re.search(r"\(leaf (\d+)\)$", notes.get("rule", ""))
+    return int(m.group(1)) if m else None
 
 
 def parse_features(text):

@@ -13,8 +13,11 @@ The goals (issue 13), over the problems of the folder:
 3. auto reaches the tolerance on every problem where the original's default
    converges (--original: tools/original-default.py's output).
 
-It also checks that the features auto reported (notes.features) are those of
-tools/autosuite.py, i.e. that the fit and auto see the same problem. Prints a
+It also checks that auto and the fit see the same problem: the leaf auto reported
+(notes.rule, "(leaf L)") is the one tools/autosuite.py's features reach in the
+fitted tree (--rule, strategies/auto/fitted_rule.hpp by default: a run made with
+another rule shows as mismatches), and, where auto reported them (a traced solve),
+the features themselves. Prints a
 Markdown report; exit status 0 when every goal holds, 1 otherwise, 2 on bad input.
 """
 import argparse
@@ -41,8 +44,12 @@ def main():
     ap.add_argument("results")
     ap.add_argument("--original", help="tools/original-default.py output for the same folder")
     ap.add_argument("--time", choices=["ms", "cpu_ms"], default="ms", help="real (ms, default) or CPU time")
+    ap.add_argument("--rule", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "strategies",
+                                                   "auto", "fitted_rule.hpp"),
+                    help="the fitted_rule.hpp auto was built with")
     args = ap.parse_args()
     t = args.time
+    tree = autosuite.read_tree(args.rule) if os.path.exists(args.rule) else []
 
     problems, runs = autosuite.load(args.results)
     labels = autosuite.caps(problems, runs, autosuite.portfolio(runs))
@@ -69,8 +76,11 @@ def main():
         auto_conv += a.converged
         n = problems[k]["n"]
         by_n[n][2] += a.converged
-        if "features" in a.notes and not same_features(autosuite.parse_features(a.notes["features"]),
-                                                        autosuite.features(problems[k])):
+        x = autosuite.features(problems[k])
+        if "features" in a.notes and not same_features(autosuite.parse_features(a.notes["features"]), x):
+            feature_mismatch.append(k)
+        leaf = autosuite.reported_leaf(a.notes)
+        if leaf is not None and tree and leaf != autosuite.leaf_of(x, tree):
             feature_mismatch.append(k)
         best, best_label = autosuite.vbs(by_label, labels, t)
         if original is not None and original.get(k, {}).get("converged") and not a.converged:
@@ -107,7 +117,7 @@ def main():
             (f"| auto converges on every problem where the original's default converges ({orig_conv}) | "
              f"{orig_conv - len(original_missed)} | {'met' if goal3 else 'NOT met'} |") if original is not None else
             "| auto converges wherever the original's default does | no --original data | NOT checked |",
-            f"| features reported by auto equal tools/autosuite.py's | {len(feature_mismatch)} mismatches | "
+            f"| auto's leaf (and features, where reported) equal tools/autosuite.py's | {len(feature_mismatch)} mismatches | "
             f"{'met' if not feature_mismatch else 'NOT met'} |", ""]
     out += ["Problems converged per strategy: " + ", ".join(f"`{l}` {c}" for l, c in sorted(solved.items())) +
             f", `auto` {auto_conv}.", ""]

@@ -7,9 +7,9 @@
 // they usually suffice, an exact one (dp, mitm, simd-highway) where they do not.
 //
 // It answers with the first attempt that converged, else the closest one. Its notes
-// say what it saw, why and what it ran: `features`, `rule` (the path through the
-// tree), `ran` (every attempt and its outcome), `chose` and `chose_options` (the
-// strategy whose answer it is). An attempt whose strategy is not registered, or
+// say why and what it ran: `rule` (the path through the tree, the plan and the
+// leaf), `ran` (every attempt and its outcome), `chose` and `chose_options` (the
+// strategy whose answer it is), and with a traced solve `features` (every value). An attempt whose strategy is not registered, or
 // does not take N, is skipped and said; one that refuses the problem outside its
 // declared domain (dp on decimal data) is said and the plan goes on. If no attempt
 // of the plan could run, solving fails with an input error naming N and the plan.
@@ -95,7 +95,9 @@ class Auto final : public wcs::Strategy {
     auto& notes = out.notes;
     notes.insert_or_assign(notes.end(), "chose", chosen->strategy);
     notes.insert_or_assign(notes.end(), "chose_options", chosen->options_text);
-    notes.insert_or_assign(notes.end(), "features", f.text());
+    // The feature values to the bit, when asked for detail (a traced solve): their
+    // text costs about as much as a strategy that converges at once.
+    if (options.trace) notes.insert_or_assign(notes.end(), "features", f.text());
     notes.insert_or_assign(notes.end(), "ran", std::move(ran));
     notes.insert_or_assign(notes.end(), "rule", rule);
     return out;

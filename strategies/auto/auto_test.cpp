@@ -218,6 +218,7 @@ TEST_CASE("auto: a plan's attempts run in order until one converges, and the not
   wcs::Solver automatic = registry.create("auto");
   wcs::SolveOptions seeded;
   seeded.seed = 4242;
+  seeded.trace = true;  // auto adds its features then
   std::size_t plans_checked = 0;
   for (const auto& [leaf, p] : problems_by_leaf()) {
     const ar::Plan& plan = ar::kPlans[ar::kTree[leaf].plan];
@@ -255,6 +256,13 @@ TEST_CASE("auto: a plan's attempts run in order until one converges, and the not
       CHECK(own.find(fmt::format("|{}", seeded.seed)) != std::string::npos);
       CHECK(r.notes.at("features") == ar::features(p).text());
       CHECK(r.notes.at("rule") == ar::rule_text(leaf));
+      // Untraced, the same but for the features.
+      wcs::SolveOptions plain = seeded;
+      plain.trace = false;
+      const wcs::SolveResult quiet = automatic.solve(p, plain);
+      CHECK(quiet.notes.count("features") == 0);
+      CHECK(quiet.notes.at("ran") == r.notes.at("ran"));
+      CHECK(quiet.notes.at("rule") == r.notes.at("rule"));
     }
     ++plans_checked;
   }
@@ -333,10 +341,13 @@ TEST_CASE("auto on the original's benchmark: converges and says what it ran and 
   p.target = 637;
   p.tolerance = 10;
   p.max_iter = 50;
-  const wcs::SolveResult r = wcs::test::plugins().create("auto").solve(p);
+  wcs::SolveOptions traced;
+  traced.trace = true;
+  const wcs::SolveResult r = wcs::test::plugins().create("auto").solve(p, traced);
   CHECK(r.converged);
   CHECK(r.notes.at("features") == "n=50 span=1276 rel_tol=0.39215686274509803 inside=1");
   CHECK(r.notes.at("rule").find("-> plan ") != std::string::npos);
+  CHECK(r.notes.at("rule").find("(leaf ") != std::string::npos);
   CHECK(r.notes.at("ran").find(r.notes.at("chose")) != std::string::npos);
 }
 

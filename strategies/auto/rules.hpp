@@ -77,7 +77,7 @@ inline int leaf_of(const Features& f) {
   return at;
 }
 
-/// The path from the root to `leaf`, as text ("n <= 26.83, span > 4096 -> plan 3").
+/// The path from the root to `leaf`, as text ("n <= 26.83, span > 4096 -> plan 3 (leaf 5)").
 inline std::string rule_text(int leaf) {
   std::vector<std::string> steps;
   for (int at = leaf; at != 0;) {
@@ -89,7 +89,8 @@ inline std::string rule_text(int leaf) {
   }
   std::string out;
   for (auto it = steps.rbegin(); it != steps.rend(); ++it) out += (out.empty() ? "" : ", ") + *it;
-  return fmt::format("{} -> plan {}", out.empty() ? std::string("(every problem)") : out, kTree[leaf].plan);
+  return fmt::format("{} -> plan {} (leaf {})", out.empty() ? std::string("(every problem)") : out, kTree[leaf].plan,
+                     leaf);
 }
 
 }  // namespace wcs::autorule

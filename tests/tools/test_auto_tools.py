@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Tests of the tools behind `auto`'s rule (tools/autosuite.py, fit-auto.py, check-auto.py).
 
-- The features of tools/autosuite.py are those `auto` reports (`wcs solve --json`),
-  to the bit, on integer, dyadic, decimal and extreme problems.
+- The features of tools/autosuite.py are those `auto` reports (`wcs solve --trace
+  --json`), to the bit, on integer, dyadic, decimal and extreme problems, and they
+  reach the leaf auto reports in the tree read from strategies/auto/fitted_rule.hpp.
 - fit-auto.py, on a synthetic result folder where a cheap strategy converges on small
   problems only and an exact one everywhere, writes a tree that splits on N and plans
   that try the cheap one first where it pays.
@@ -39,14 +40,17 @@ def features_from_auto(problem):
     coef = ",".join(repr(a) for a in problem["coefficients"])
     out = subprocess.run([os.environ["WCS_EXE"], "solve", "--strategy", "auto", f"--coef={coef}",
                           f"--target={problem['target']!r}", f"--tol={problem['tolerance']!r}",
-                          f"--wpn={problem['initial_wpn']!r}", "--max-iter=1", "--json"],
+                          f"--wpn={problem['initial_wpn']!r}", "--max-iter=1", "--trace", "--json"],
                          capture_output=True, text=True)
     if out.returncode != 0:
-        return None, out.stderr.strip()
-    return autosuite.parse_features(json.loads(out.stdout)["notes"]["features"]), ""
+        return None, None, out.stderr.strip()
+    notes = json.loads(out.stdout)["notes"]
+    return autosuite.parse_features(notes["features"]), autosuite.reported_leaf(notes), ""
 
 
 def test_features():
+    tree = autosuite.read_tree(os.path.join(ROOT, "strategies", "auto", "fitted_rule.hpp"))
+    check(len(tree) >= 1, "the fitted tree reads")
     problems = [
         ([float(i) for i in range(1, 51)], 637.0, 10.0, 1.0),
         ([15.0, 47.0, -12.0], 28.0, 2.0, 1.0),
@@ -59,10 +63,13 @@ def test_features():
     ]
     for a, t, tol, wpn in problems:
         p = {"coefficients": a, "target": t, "tolerance": tol, "initial_wpn": wpn}
-        got, err = features_from_auto(p)
+        got, leaf, err = features_from_auto(p)
         want = autosuite.features(p)
         check(got is not None and all(x == y or (math.isinf(x) and math.isinf(y)) for x, y in zip(got, want)),
               f"features of {p}: auto {got} {err}, tools/autosuite.py {want}")
+        # The leaf auto reports is the one the same features reach in the header's tree.
+        check(leaf == autosuite.leaf_of(want, tree), f"leaf of {p}: auto {leaf}, tools/autosuite.py "
+                                                     f"{autosuite.leaf_of(want, tree)}")
 
 
 def record(folder, instance, n, label, ms, converged, status="ok", notes=None, tol=0.5):
