@@ -7,9 +7,11 @@
 // they usually suffice, an exact one (dp, mitm, simd-highway) where they do not.
 //
 // It answers with the first attempt that converged, else the closest one. Its notes
-// say why and what it ran: `rule` (the path through the tree, the plan and the
-// leaf), `ran` (every attempt and its outcome), `chose` and `chose_options` (the
-// strategy whose answer it is), and with a traced solve `features` (every value). An attempt whose strategy is not registered, or
+// say why and what it ran: `chose` and `chose_options` (the strategy whose answer it
+// is, and the options the plan gives it), `rule` (the leaf of the tree; with detail,
+// the path to it and the plan), and with detail `ran` (every attempt and its
+// outcome) and, for a traced solve, `features`. Detail comes with a traced solve or
+// whenever more than the first attempt ran or it did not converge. An attempt whose strategy is not registered, or
 // does not take N, is skipped and said; one that refuses the problem outside its
 // declared domain (dp on decimal data) is said and the plan goes on. If no attempt
 // of the plan could run, solving fails with an input error naming N and the plan.
@@ -35,7 +37,10 @@ class Auto final : public wcs::Strategy {
   explicit Auto(const wcs::Registry& registry)
       : registry_(registry),
         attempts_(std::size(wcs::autorule::kAttempts)),
-        rules_(std::size(wcs::autorule::kTree)) {}
+        rules_(std::size(wcs::autorule::kTree)),
+        leaves_(std::size(wcs::autorule::kTree)) {
+    for (std::size_t i = 0; i < leaves_.size(); ++i) leaves_[i] = fmt::format("leaf {}", i);
+  }
 
   wcs::SolveResult solve(const wcs::Problem& problem, const wcs::SolveOptions& options) override {
     const wcs::autorule::Features f = wcs::autorule::features(problem);
@@ -45,18 +50,19 @@ class Auto final : public wcs::Strategy {
 
     std::optional<wcs::SolveResult> best;
     State* chosen = nullptr;
-    std::string ran;
+    std::string ran;  // written only once something other than "the first attempt converged" happened
     std::uint64_t evaluations = 0;
     for (int k = 0; k < plan.count; ++k) {
       State& state = attempt(plan.first + k);
-      if (!ran.empty()) ran += "; ";
-      ran += state.label;
+      auto entry = [&](const std::string& what) {
+        ran += fmt::format("{}{}: {}", ran.empty() ? "" : "; ", state.label, what);
+      };
       if (state.info == nullptr) {
-        ran += ": not registered";
+        entry("not registered");
         continue;
       }
       if (n > state.max_n) {
-        ran += fmt::format(": skipped, N above {}", state.max_n);
+        entry(fmt::format("skipped, N above {}", state.max_n));
         continue;
       }
       wcs::SolveResult r;
@@ -64,18 +70,15 @@ class Auto final : public wcs::Strategy {
         r = solver(state).solve(problem, options);
       } catch (const wcs::InputError& e) {
         if (state.info->domain.empty()) throw;
-        ran += fmt::format(": refused ({})", e.what());
+        entry(fmt::format("refused ({})", e.what()));
         continue;
       }
       evaluations += r.evaluations;
-      if (r.converged) {
-        ran += ": converged in ";
-        ran += std::to_string(r.cycles);
-        ran += " cycles";
-      } else {
-        ran += fmt::format(": not converged, error {}", r.error);
-      }
       const bool converged = r.converged;
+      // The common case, the first attempt converging, writes nothing here: `chose`
+      // says it all (see below).
+      if (!(converged && k == 0)) entry(converged ? fmt::format("converged in {} cycles", r.cycles)
+                                                  : fmt::format("not converged, error {}", r.error));
       if (!best || converged || r.error < best->error) {
         best = std::move(r);
         chosen = &state;
@@ -88,18 +91,28 @@ class Auto final : public wcs::Strategy {
 
     wcs::SolveResult out = std::move(*best);
     out.evaluations = evaluations;  // the work of every attempt
-    std::string& rule = rules_[static_cast<std::size_t>(leaf)];
-    if (rule.empty()) rule = wcs::autorule::rule_text(leaf);
-    // In key order, each after the last: no search of the map (this is most of what
-    // auto adds to a strategy that converges in a microsecond).
+    // What auto adds to a strategy that converges in a tenth of a microsecond is
+    // mostly these notes (an allocation each), so the common case (the first attempt
+    // converged, no trace) writes the fewest, each short enough to need no other
+    // allocation: the strategy, its options from the table when it has any, the leaf
+    // ("leaf 12": fitted_rule.hpp lists each leaf's path and plan). Otherwise, or
+    // with a traced solve, `ran` lists every attempt and `rule` spells out the path;
+    // a traced solve adds the features. In key order, each after the last.
+    const bool detail = options.trace || !ran.empty();
     auto& notes = out.notes;
     notes.insert_or_assign(notes.end(), "chose", chosen->strategy);
-    notes.insert_or_assign(notes.end(), "chose_options", chosen->options_text);
-    // The feature values to the bit, when asked for detail (a traced solve): their
-    // text costs about as much as a strategy that converges at once.
+    if (detail || !chosen->options_text.empty())
+      notes.insert_or_assign(notes.end(), "chose_options", chosen->options_text);
     if (options.trace) notes.insert_or_assign(notes.end(), "features", f.text());
-    notes.insert_or_assign(notes.end(), "ran", std::move(ran));
-    notes.insert_or_assign(notes.end(), "rule", rule);
+    if (detail) {
+      if (ran.empty()) ran = fmt::format("{}: converged in {} cycles", chosen->label, out.cycles);
+      notes.insert_or_assign(notes.end(), "ran", std::move(ran));
+      std::string& rule = rules_[static_cast<std::size_t>(leaf)];
+      if (rule.empty()) rule = wcs::autorule::rule_text(leaf);
+      notes.insert_or_assign(notes.end(), "rule", rule);
+    } else {
+      notes.insert_or_assign(notes.end(), "rule", leaves_[static_cast<std::size_t>(leaf)]);
+    }
     return out;
   }
 
@@ -122,6 +135,7 @@ class Auto final : public wcs::Strategy {
       s.ready = true;
       s.strategy = a.strategy;
       s.label = wcs::autorule::attempt_label(a);
+      s.options_text = a.options;
       s.info = registry_.find(a.strategy);
       if (s.info != nullptr) s.max_n = std::min(s.info->max_n, a.max_n);
     }
@@ -132,15 +146,14 @@ class Auto final : public wcs::Strategy {
     if (!s.solver) {
       const Attempt& a = wcs::autorule::kAttempts[&s - attempts_.data()];
       s.solver.emplace(registry_.create(a.strategy, wcs::autorule::attempt_options(a)));
-      for (const auto& [k, v] : s.solver->options().canonical())
-        s.options_text += fmt::format("{}{}={}", s.options_text.empty() ? "" : ",", k, v);
     }
     return *s.solver;
   }
 
   const wcs::Registry& registry_;
   std::vector<State> attempts_;
-  std::vector<std::string> rules_;  // rule_text of each leaf, made on first use
+  std::vector<std::string> rules_;   // rule_text of each leaf, made on first use
+  std::vector<std::string> leaves_;  // "leaf 12"
 };
 
 void register_auto(wcs::Registry& registry) {

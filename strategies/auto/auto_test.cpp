@@ -37,7 +37,7 @@ void load(const std::string& name, wcs::Registry& registry) {
 // The catalogue auto may choose from: every strategy but auto and the peers.
 const std::set<std::string> kChoosable = {"reference", "lazy",  "early-stop", "fused",    "gray",
                                           "simd-xsimd", "simd-highway", "parallel", "mitm", "dp",
-                                          "sampling", "hierarchical",  "greedy"};
+                                          "sampling", "hierarchical",  "greedy", "original"};
 
 // What a stand-in does with a problem: converge (error 0), or not (this error), or
 // refuse (an InputError, as dp does outside its domain).
