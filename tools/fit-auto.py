@@ -193,9 +193,9 @@ def main():
     ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "strategies", "auto",
                                                   "fitted_rule.hpp"))
     ap.add_argument("--time", choices=["ms", "cpu_ms"], default="ms", help="real (ms, default) or CPU time")
-    ap.add_argument("--min-leaf", type=int, default=10)
-    ap.add_argument("--min-gain", type=float, default=2.0)
-    ap.add_argument("--max-depth", type=int, default=6)
+    ap.add_argument("--min-leaf", type=int, default=5)
+    ap.add_argument("--min-gain", type=float, default=1.0)
+    ap.add_argument("--max-depth", type=int, default=10)
     ap.add_argument("--max-plan", type=int, default=3, help="most strategies in a plan")
     args = ap.parse_args()
 

@@ -39,12 +39,20 @@ struct Features {
 };
 
 namespace detail {
-/// The exponent of the lowest set bit of a finite non-zero x.
+/// The exponent of the lowest set bit of a finite non-zero x (x is an odd multiple of
+/// 2^result), from its bits: frexp and ldexp cost more than the rest of a small
+/// problem's features.
 inline int lowest_exponent(double x) {
-  int e = 0;
-  const double m = std::frexp(std::fabs(x), &e);
-  const auto mantissa = static_cast<std::uint64_t>(std::ldexp(m, 53));
-  return e - 53 + std::countr_zero(mantissa);
+  const auto bits = std::bit_cast<std::uint64_t>(x);
+  const int biased = static_cast<int>((bits >> 52) & 0x7ff);
+  const std::uint64_t fraction = bits & ((std::uint64_t{1} << 52) - 1);
+  if (biased == 0) return -1074 + std::countr_zero(fraction);  // subnormal
+  return biased - 1075 + std::countr_zero(fraction | (std::uint64_t{1} << 52));
+}
+/// 2^e for -1022 <= e <= 1023 (a normal double), else std::ldexp.
+inline double power_of_two(int e) {
+  if (e < -1022 || e > 1023) return std::ldexp(1.0, e);
+  return std::bit_cast<double>(static_cast<std::uint64_t>(e + 1023) << 52);
 }
 }  // namespace detail
 
@@ -52,24 +60,25 @@ inline Features features(const Problem& p) {
   Features f;
   const std::size_t n = p.n();
   f.value[kN] = static_cast<double>(n);
-  double magnitude = 0.0, negative = 0.0, positive = 0.0;
+  double magnitude = 0.0, negative = 0.0, positive = 0.0, mean = 0.0;
   int g = std::numeric_limits<int>::max();
   bool finite = true;
   for (double a : p.coefficients) {
     const double d = a * p.initial_wpn;  // d_i of the first cycle (W = 0)
     magnitude += std::fabs(d);
+    mean += std::fabs(a);
     if (d < 0) negative += d; else positive += d;
     finite = finite && std::isfinite(d);
     if (d != 0.0 && std::isfinite(d)) g = std::min(g, detail::lowest_exponent(d));
   }
   const double scale = std::fabs(p.target) + 2.0 * magnitude;
   const bool exact = finite && std::isfinite(scale) &&
-                     (g == std::numeric_limits<int>::max() || scale < std::ldexp(1.0, 52 + std::max(g, -1074)));
+                     (g == std::numeric_limits<int>::max() || scale < detail::power_of_two(52 + std::max(g, -1074)));
+  // magnitude is a multiple of 2^g below 2^(52+g) when exact: times 2^-g is exact.
   f.value[kSpan] = !exact ? std::numeric_limits<double>::infinity()
                    : g == std::numeric_limits<int>::max() ? 1.0
+                   : -g >= -1022 && -g <= 1023          ? magnitude * detail::power_of_two(-g) + 1.0
                                                           : std::ldexp(magnitude, -g) + 1.0;
-  double mean = 0.0;
-  for (double a : p.coefficients) mean += std::fabs(a);
   mean /= static_cast<double>(n);
   f.value[kRelTol] = p.tolerance / mean;
   f.value[kInside] = negative <= p.target && p.target <= positive ? 1.0 : 0.0;
