@@ -99,13 +99,15 @@ TEST_CASE("every identical strategy equals reference, cycle by cycle, on boundar
         if (solvers[j].info().domain.empty()) throw;  // only a declared domain allows a refusal
         ++refused[list[j].name];
         const std::string message = e.what();
-        if (const std::string wrong = wcs::test::domain_mismatch(solvers[j], c.problem, want, &message); !wrong.empty() && ++differences <= 20)
+        const std::string wrong = wcs::test::domain_mismatch(solvers[j], c.problem, want, &message);
+        if (!wrong.empty() && ++differences <= 20)
           FAIL_CHECK(fmt::format("{} on boundary problem {} ({}): {}\n  reproduce: {}", list[j].name, s, c.label, wrong,
                                  wcs::test::solve_command(list[j].name, list[j].options, c.problem)));
         continue;
       }
       if (!solvers[j].info().domain.empty()) {
-        if (const std::string wrong = wcs::test::domain_mismatch(solvers[j], c.problem, want, nullptr); !wrong.empty() && ++differences <= 20)
+        const std::string wrong = wcs::test::domain_mismatch(solvers[j], c.problem, want, nullptr);
+        if (!wrong.empty() && ++differences <= 20)
           FAIL_CHECK(fmt::format("{} on boundary problem {} ({}): {}", list[j].name, s, c.label, wrong));
       }
       if (const auto difference = wcs::test::identical_difference(got, want)) {
@@ -116,8 +118,10 @@ TEST_CASE("every identical strategy equals reference, cycle by cycle, on boundar
     }
   }
   std::cout << fmt::format("differential: {} boundary problems from seed {}, {} differences;", problems, seed, differences);
-  for (const auto& [name, n] : compared)
-    std::cout << fmt::format(" {} {}", name, n) << (refused.count(name) ? fmt::format(" ({} refused outside its domain)", refused[name]) : "");
+  for (const auto& [name, n] : compared) {
+    std::cout << fmt::format(" {} {}", name, n);
+    if (refused.count(name)) std::cout << fmt::format(" ({} refused outside its domain)", refused[name]);
+  }
   std::cout << "\n";
   CHECK(differences == 0);
   CHECK(problems >= count);
