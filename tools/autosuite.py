@@ -193,7 +193,7 @@ def vbs(by_label, labels, time="ms"):
 def refusal_cost(by_label, time="ms"):
     """What a refused attempt is taken to cost (its record has no time): the slowest
     completed run of the problem, a pessimistic guess that keeps refusals rare."""
-    ts = [getattr(r, time) for r in by_label.values() if r.status == "ok"]
+    ts = [getattr(r, time) for r in by_label.values() if r.status == "ok" and r.strategy != "auto"]
     return max(ts) if ts else 0.0
 
 

@@ -205,7 +205,7 @@ def main():
                 for done, (key, o) in enumerate(pool.imap_unordered(run_original, jobs), 1):
                     print(f"\roriginal-default: {done}/{len(jobs)} runs of the original", end="", file=sys.stderr)
                     entry = result[key]
-                    entry["original"] = {k: o[k] for k in ("converged", "error", "cycles", "seconds", "skipped") if k in o}
+                    entry["original"] = {k: o[k] for k in ("converged", "error", "cycles", "skipped") if k in o}
                     if "skipped" in o:
                         continue
                     entry.update(converged=o["converged"], error=o["error"], cycles=o["cycles"], source="original")
