@@ -22,6 +22,7 @@ Command add_list(CLI::App& app, const GlobalFlags& flags) {
         j["family"] = family_name(s->family);
         j["description"] = s->description;
         j["max_n"] = s->max_n;
+        j["domain"] = s->domain;
         j["module"] = s->origin;
         j["options"] = nlohmann::ordered_json::array();
         for (const auto& o : s->options)
@@ -35,6 +36,7 @@ Command add_list(CLI::App& app, const GlobalFlags& flags) {
     for (const StrategyInfo* s : registry.list()) {
       fmt::print("{:<14} {:<11} {}\n", s->name, family_name(s->family), s->description);
       if (s->max_n != std::numeric_limits<std::size_t>::max()) fmt::print("{:27}N <= {}\n", "", s->max_n);
+      if (!s->domain.empty()) fmt::print("{:27}domain: {}\n", "", s->domain);
       for (const auto& o : s->options) {
         const std::string range = o.range_text();
         fmt::print("{:27}{}={} ({}{}) {}\n", "", o.name, o.default_value.empty() ? "\"\"" : o.default_value,

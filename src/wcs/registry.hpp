@@ -38,6 +38,12 @@ struct StrategyInfo {
   /// 2^(N/2) entries, samples): the Solver refuses a solve that needs more than the
   /// machine has ("needs X GB, Y GB available") before the strategy allocates.
   MemoryEstimate memory_bytes;
+  /// Empty: the strategy solves every valid problem of N <= max_n with any options.
+  /// Otherwise one line saying which problems it accepts (e.g. `dp`: cycles whose
+  /// sums are exact in binary and span at most max_span units); outside that domain
+  /// solve() refuses with an InputError saying why, never a silent fallback. Tests
+  /// (the conformance kit, the differential test) count such refusals separately.
+  std::string domain;
   std::string origin;                    ///< module path, set by the loader
   std::string version;                   ///< the module's version, set by the loader
 };

@@ -1,6 +1,6 @@
 // `hierarchical`: divide and conquer (seed idea 2).
 //   1. Split the coefficients into consecutive groups of `group_size` (the last one
-//      may be smaller).
+//      may be smaller; a group_size above N is one group of N).
 //   2. Solve each group as a WCS problem of its own, through the shared outer loop
 //      with an exhaustive cycle search that follows `reference` to the letter (line
 //      order, bit-exact values, tie rules), for its share of the target (`share`:
@@ -75,10 +75,10 @@ class Hierarchical final : public wcs::Strategy {
 
   wcs::SolveResult solve(const wcs::Problem& problem, const wcs::SolveOptions& options) override {
     const std::size_t n = problem.n();
-    if (s_.group_size > n)
-      throw wcs::InputError(fmt::format("hierarchical: group_size={} is above N={}", s_.group_size, n));
+    // A group cannot hold more than the N coefficients there are: one group of N.
+    const std::size_t size = std::min(s_.group_size, n);
     const std::span<const double> a = problem.coefficients;
-    const std::size_t groups = (n + s_.group_size - 1) / s_.group_size;
+    const std::size_t groups = (n + size - 1) / size;
     double total = 0;
     for (double x : a) total += std::fabs(x);
 
@@ -88,7 +88,7 @@ class Hierarchical final : public wcs::Strategy {
     std::size_t groups_converged = 0;
     GroupSearch group_search;
     for (std::size_t g = 0; g < groups; ++g) {
-      const std::size_t first = g * s_.group_size, last = std::min(n, first + s_.group_size);
+      const std::size_t first = g * size, last = std::min(n, first + size);
       wcs::Problem sub = problem;
       sub.coefficients.assign(a.begin() + static_cast<std::ptrdiff_t>(first), a.begin() + static_cast<std::ptrdiff_t>(last));
       double magnitude = 0;
@@ -110,7 +110,8 @@ class Hierarchical final : public wcs::Strategy {
     out.error = std::fabs(out.result - problem.target);
     out.converged = out.error <= problem.tolerance;
     out.cycles = group_cycles;
-    out.notes["groups"] = fmt::format("{} of {} (share {}), {} converged, {} cycles", groups, s_.group_size,
+    out.notes["groups"] = fmt::format("{} of {}{} (share {}), {} converged, {} cycles", groups, size,
+                                      size < s_.group_size ? fmt::format(" (group_size={} clamped to N)", s_.group_size) : "",
                                       s_.proportional ? "proportional" : "equal", groups_converged, group_cycles);
 
     long long refine_cycles = 0;
@@ -288,7 +289,7 @@ void register_hierarchical(wcs::Registry& registry) {
   info.family = wcs::Family::converging;
   info.description = "groups of `group_size` solved exhaustively for a share of the target, then refined by bounded cycles";
   info.options = {
-      wcs::OptionSpec::integer("group_size", 5, 1, kMaxGroup, "coefficients per group (at most N)"),
+      wcs::OptionSpec::integer("group_size", 5, 1, kMaxGroup, "coefficients per group (clamped to N)"),
       wcs::OptionSpec::choice("share", "equal", {"equal", "proportional"},
                               "each group's share of the target: equal, or proportional to its sum of |a|"),
       wcs::OptionSpec::integer("refine_width", 12, 1, kMaxWidth,
