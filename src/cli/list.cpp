@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "strategy_list.hpp"
 
 namespace wcs::cli {
 
@@ -15,22 +16,7 @@ Command add_list(CLI::App& app, const GlobalFlags& flags) {
   return [json, &flags]() -> int {
     Registry registry = load_registry(flags);
     if (*json) {
-      nlohmann::ordered_json all = nlohmann::ordered_json::array();
-      for (const StrategyInfo* s : registry.list()) {
-        nlohmann::ordered_json j;
-        j["name"] = s->name;
-        j["family"] = family_name(s->family);
-        j["description"] = s->description;
-        j["max_n"] = s->max_n;
-        j["domain"] = s->domain;
-        j["module"] = s->origin;
-        j["options"] = nlohmann::ordered_json::array();
-        for (const auto& o : s->options)
-          j["options"].push_back({{"name", o.name}, {"type", o.type_name()}, {"default", o.default_value},
-                                  {"range", o.range_text()}, {"help", o.help}});
-        all.push_back(std::move(j));
-      }
-      std::cout << all.dump(2) << "\n";
+      std::cout << strategy_list_json(registry).dump(2) << "\n";
       return 0;
     }
     for (const StrategyInfo* s : registry.list()) {
