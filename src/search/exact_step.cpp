@@ -24,6 +24,27 @@ Combination combination_of_key(std::uint64_t key, std::size_t n) {
   return c;
 }
 
+void ExactStep::load_terms(const CycleInput& in) {
+  // The two terms of each coefficient exactly as line_value() computes them, off the
+  // line at 2i and on it at 2i + 1.
+  const std::size_t n = in.a.size();
+  terms_.resize(2 * n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double w = in.w[i];
+    terms_[2 * i] = (in.a[i] * (w != 0.0 ? w : 0.0)) * 1.0;
+    terms_[2 * i + 1] = (in.a[i] * (w != 0.0 ? w : 1.0)) * in.wpn;
+  }
+}
+
+double ExactStep::value_of(std::uint64_t key) const {
+  // line_value() over the loaded terms: the same terms added in the same order, each
+  // picked by an index rather than a branch (the bits are unpredictable).
+  double r = 0.0;
+  const std::size_t n = terms_.size() / 2;
+  for (std::size_t i = 0; i < n; ++i) r += terms_[2 * i + ((key >> (63 - i)) & 1u)];
+  return r;
+}
+
 double exact_value(const CycleInput& in, std::uint64_t key) {
   return line_value(in.a, in.w, in.wpn, [key](std::size_t i) { return key_selects(key, i); });
 }
@@ -38,10 +59,13 @@ CycleBounds cycle_bounds(const CycleInput& in, double base, std::span<const doub
   int g = INT_MAX;  // every term is a multiple of 2^g
   auto note = [&](double x) {
     if (x == 0.0 || !std::isfinite(x)) return;
-    int e = 0;
-    const double m = std::frexp(std::fabs(x), &e);  // x = m 2^e, m in [0.5, 1)
-    const auto mantissa = static_cast<std::uint64_t>(std::ldexp(m, 53));
-    g = std::min(g, e - 53 + std::countr_zero(mantissa));
+    // The exponent of x's lowest set bit, read from its fields: a normal x is
+    // (2^52 + fraction) 2^(biased - 1075), a subnormal one fraction 2^-1074.
+    const std::uint64_t bits = std::bit_cast<std::uint64_t>(x);
+    const int biased = static_cast<int>((bits >> 52) & 0x7ff);
+    const std::uint64_t fraction = bits & ((std::uint64_t{1} << 52) - 1);
+    const std::uint64_t mantissa = biased != 0 ? fraction | (std::uint64_t{1} << 52) : fraction;
+    g = std::min(g, (biased != 0 ? biased - 1075 : -1074) + std::countr_zero(mantissa));
   };
   std::size_t zero_index = n;
   for (std::size_t i = 0; i < n; ++i) {
@@ -164,15 +188,20 @@ void ExactStep::build_half(std::span<const double> d, std::size_t from, std::siz
   s[0] = 0.0;
   k[0] = 0;
   std::size_t size = 1;
-  // Coefficients join in index order, each as the new smallest line bit: merging the
-  // list with itself shifted by d keeps it sorted by (sum, key) when no sum rounds,
-  // and sorted by sum always (rounding is monotone), with no sort.
-  for (std::size_t c = from; c < to; ++c) {
-    const std::size_t i = active_[c];
+  // Coefficients join smallest |d| first: merging the list with itself shifted by d
+  // keeps it sorted by (sum, key) when no sum rounds, and sorted by sum always
+  // (rounding is monotone), with no sort. The order of joining changes nothing in
+  // the result (ties are ordered by key), only the speed: a shift larger than the
+  // span so far is a mere concatenation, which the branches of the merge predict.
+  std::size_t join[64];
+  std::copy(active_.begin() + static_cast<std::ptrdiff_t>(from), active_.begin() + static_cast<std::ptrdiff_t>(to), join);
+  std::sort(join, join + (to - from), [&](std::size_t x, std::size_t y) { return std::fabs(d[x]) < std::fabs(d[y]); });
+  for (std::size_t c = 0; c < to - from; ++c) {
+    const std::size_t i = join[c];
     const double dc = d[i];
     const std::uint64_t bit = key_bit(i);
     std::size_t x = 0, y = 0, o = 0;
-    while (x < size && y < size) {  // written without branches: the order is random
+    while (x < size && y < size) {
       const double sx = s[x], sy = s[y] + dc;
       const std::uint64_t kx = k[x], ky = k[y] | bit;
       const bool take_x = (sx < sy) | ((sx == sy) & (kx < ky));
@@ -234,6 +263,7 @@ ExactOutcome ExactStep::resolve(const CycleInput& in, double base, std::span<con
                                 std::optional<std::uint64_t> hint) {
   const bool staged = std::exchange(staged_, false);  // a stage() serves one cycle
   const CycleBounds b = cycle_bounds(in, base, d);
+  load_terms(in);
   if (!b.finite) return full_scan(in);
   if (!staged) stage(d);
   staged_ = false;
@@ -245,12 +275,12 @@ ExactOutcome ExactStep::resolve(const CycleInput& in, double base, std::span<con
   ExactOutcome out;
   if (four_lists_) {
     candidates_ = four_list_candidates(quarters_, base, in.target, b.exact ? 0.0 : kPad * b.eps, b.exact, zero_key);
-    out = b.exact ? pick_exact(in) : pick_repaired(in, b, std::nullopt);
+    out = b.exact ? pick_exact() : pick_repaired(in, b, std::nullopt);
     out.half_entries = quarters_[0].sum.size() * quarters_[1].sum.size() + quarters_[2].sum.size() * quarters_[3].sum.size();
   } else {
     if (b.exact) {
       exact_candidates(base, in.target, zero_key);
-      out = pick_exact(in);
+      out = pick_exact();
     } else {
       if (!hint) closest_candidates(base, in.target, b, zero_key);
       else window_candidates(in, base, b, zero_key, *hint);
@@ -268,6 +298,58 @@ void ExactStep::run_starts(const SubsetSums& half, std::vector<std::uint32_t>& s
   for (std::size_t i = 0; i < half.sum.size(); ++i)
     if (i == 0 || half.sum[i] != half.sum[i - 1]) starts.push_back(static_cast<std::uint32_t>(i));
 }
+
+namespace {
+
+// For every entry a of the high list (value hb(a), increasing in a), the last low
+// entry whose sum with hb stays at or below the target (-1: none). `low(c)`
+// increases in c, so the position only moves down as a grows.
+template <class High, class Low>
+void split_points(std::size_t nh, std::size_t nl, double target, High&& hb_of, Low&& low,
+                  std::vector<std::int32_t>& split) {
+  split.resize(nh);
+  std::ptrdiff_t j = static_cast<std::ptrdiff_t>(nl) - 1;
+  for (std::size_t a = 0; a < nh; ++a) {
+    const double hb = hb_of(a);
+    while (j >= 0 && hb + low(static_cast<std::size_t>(j)) > target) --j;
+    split[a] = static_cast<std::int32_t>(j);
+  }
+}
+
+// Walks, for every entry a of the high list, the low entries outward from its split
+// point: down from it, then up from the next. On each side the error grows as the
+// walk moves away; `visit(a, c, value, error)` returns whether to go on along it.
+template <class High, class Low, class Visit>
+void walk_outward(const std::vector<std::int32_t>& split, std::size_t nl, double target, High&& hb_of, Low&& low,
+                  Visit&& visit) {
+  for (std::size_t a = 0; a < split.size(); ++a) {
+    const double hb = hb_of(a);
+    for (std::ptrdiff_t c = split[a]; c >= 0; --c) {
+      const double value = hb + low(static_cast<std::size_t>(c));
+      if (!visit(a, static_cast<std::size_t>(c), value, std::fabs(value - target))) break;
+    }
+    for (std::size_t c = static_cast<std::size_t>(split[a] + 1); c < nl; ++c) {
+      const double value = hb + low(c);
+      if (!visit(a, c, value, std::fabs(value - target))) break;
+    }
+  }
+}
+
+// The smallest error over the pairs that stand for a line (`line(a, c)` != 0).
+template <class High, class Low, class Line>
+double smallest_error(const std::vector<std::int32_t>& split, std::size_t nl, double target, High&& hb_of, Low&& low,
+                      Line&& line) {
+  double best = std::numeric_limits<double>::infinity();
+  walk_outward(split, nl, target, hb_of, low, [&](std::size_t a, std::size_t c, double, double e) {
+    if (!(e < best)) return false;     // this side holds nothing closer
+    if (line(a, c) == 0) return true;  // the empty line: look one further
+    best = e;
+    return false;
+  });
+  return best;
+}
+
+}  // namespace
 
 void ExactStep::exact_candidates(double base, double target, std::optional<std::uint64_t> zero_key) {
   const SubsetSums& H = high_;
@@ -293,65 +375,38 @@ void ExactStep::exact_candidates(double base, double target, std::optional<std::
     if (zero_key) return other != 0 ? std::min(other, *zero_key) : *zero_key;
     return other;
   };
-
-  // One pass, two pointers over the distinct sums: every pair within the smallest
-  // error so far.
-  double best = std::numeric_limits<double>::infinity();
+  auto hb_of = [&](std::size_t a) { return base + H.sum[high_runs_[a]]; };
+  auto low = [&](std::size_t c) { return L.sum[low_runs_[c]]; };
+  // Two passes over the distinct sums: the smallest error, then every pair at it.
+  split_points(nh, nl, target, hb_of, low, split_);
+  const double best = smallest_error(split_, nl, target, hb_of, low, line_of);
   candidates_.clear();
-  std::size_t limit = 4096;
-  auto prune = [&](std::vector<FourListCandidate>& list, double bar) { search::prune(list, bar, limit); };
-  auto offer = [&](std::size_t a, std::size_t c, double hb) {
-    const double value = hb + L.sum[low_runs_[c]];
-    const double e = std::fabs(value - target);
+  walk_outward(split_, nl, target, hb_of, low, [&](std::size_t a, std::size_t c, double value, double e) {
     if (e > best) return false;
-    const std::uint64_t key = line_of(a, c);
-    if (key == 0) return true;
-    best = e;
-    candidates_.push_back({value, e, key});
+    if (const std::uint64_t key = line_of(a, c); key != 0) candidates_.push_back({value, e, key});
     return true;
-  };
-  std::ptrdiff_t j = static_cast<std::ptrdiff_t>(nl) - 1;
-  for (std::size_t a = 0; a < nh; ++a) {
-    const double hb = base + H.sum[high_runs_[a]];
-    while (j >= 0 && hb + L.sum[low_runs_[static_cast<std::size_t>(j)]] > target) --j;
-    for (std::ptrdiff_t c = j; c >= 0 && offer(a, static_cast<std::size_t>(c), hb); --c) {}
-    for (std::size_t c = static_cast<std::size_t>(j + 1); c < nl && offer(a, c, hb); ++c) {}
-    prune(candidates_, best);
-  }
+  });
 }
 
 void ExactStep::closest_candidates(double base, double target, const CycleBounds& b,
                                    std::optional<std::uint64_t> zero_key) {
   const SubsetSums& H = high_;
   const SubsetSums& L = low_;
-  const std::size_t nh = H.sum.size(), nl = L.sum.size();
-  // One pass, two pointers: every pair within kPad eps of the closest sum so far.
-  const double pad = kPad * b.eps;
-  double best = std::numeric_limits<double>::infinity();
-  candidates_.clear();
-  std::size_t limit = 4096;
-  auto prune = [&](std::vector<FourListCandidate>& list, double bar) { search::prune(list, bar, limit); };
-  auto offer = [&](std::size_t i, std::size_t j, double hb) {
-    const double value = hb + L.sum[j];
-    const double e = std::fabs(value - target);
-    if (e > best + pad) return false;
-    std::uint64_t key = H.key[i] | L.key[j];
-    if (key == 0) {
-      if (!zero_key) return true;
-      key = *zero_key;
-    }
-    best = std::min(best, e);
-    candidates_.push_back({value, e, key});
-    return true;
+  auto line_of = [&](std::size_t i, std::size_t j) -> std::uint64_t {
+    const std::uint64_t key = H.key[i] | L.key[j];
+    return key != 0 ? key : zero_key.value_or(0);
   };
-  std::ptrdiff_t j = static_cast<std::ptrdiff_t>(nl) - 1;
-  for (std::size_t i = 0; i < nh; ++i) {
-    const double hb = base + H.sum[i];
-    while (j >= 0 && hb + L.sum[static_cast<std::size_t>(j)] > target) --j;
-    for (std::ptrdiff_t c = j; c >= 0 && offer(i, static_cast<std::size_t>(c), hb); --c) {}
-    for (std::size_t c = static_cast<std::size_t>(j + 1); c < nl && offer(i, c, hb); ++c) {}
-    prune(candidates_, best + pad);
-  }
+  auto hb_of = [&](std::size_t i) { return base + H.sum[i]; };
+  auto low = [&](std::size_t j) { return L.sum[j]; };
+  // Two passes: the closest sum, then every pair within kPad eps of it.
+  split_points(H.sum.size(), L.sum.size(), target, hb_of, low, split_);
+  const double bar = smallest_error(split_, L.sum.size(), target, hb_of, low, line_of) + kPad * b.eps;
+  candidates_.clear();
+  walk_outward(split_, L.sum.size(), target, hb_of, low, [&](std::size_t i, std::size_t j, double value, double e) {
+    if (e > bar) return false;
+    if (const std::uint64_t key = line_of(i, j); key != 0) candidates_.push_back({value, e, key});
+    return true;
+  });
 }
 
 namespace {
@@ -376,7 +431,7 @@ void ExactStep::window_candidates(const CycleInput& in, double base, const Cycle
   const SubsetSums& H = high_;
   const SubsetSums& L = low_;
   const double target = in.target;
-  const double reach = reach_of(std::fabs(exact_value(in, hint) - target), b);
+  const double reach = reach_of(std::fabs(value_of(hint) - target), b);
   const double lo = target - reach, hi = target + reach;
   candidates_.clear();
   Window w(L.sum.size());
@@ -401,7 +456,7 @@ double ExactStep::reach_of(double error, const CycleBounds& b) {
   return error * (1 + 8 * DBL_EPSILON) + 3 * b.eps;
 }
 
-ExactOutcome ExactStep::pick_exact(const CycleInput& in) const {
+ExactOutcome ExactStep::pick_exact() const {
   // No sum rounds: the candidates' values are reference's. At the smallest error,
   // the larger value, then the smaller key.
   const FourListCandidate* win = nullptr;
@@ -413,7 +468,7 @@ ExactOutcome ExactStep::pick_exact(const CycleInput& in) const {
   if (win == nullptr) throw std::logic_error("exact step: no candidate line (bug)");
   ExactOutcome out;
   out.key = win->key;
-  out.result = exact_value(in, win->key);  // equal to win->value: no addition rounds
+  out.result = value_of(win->key);  // equal to win->value: no addition rounds
   out.rechecked = 1;
   return out;
 }
@@ -430,14 +485,14 @@ ExactOutcome ExactStep::pick_repaired(const CycleInput& in, const CycleBounds& b
   }
   ExactOutcome out;
   out.key = *hint;
-  out.result = exact_value(in, out.key);
+  out.result = value_of(out.key);
   double win_error = std::fabs(out.result - target);
   out.rechecked = 1;
   const double reach = reach_of(win_error, b);
   const double lo = target - reach, hi = target + reach;
   for (const FourListCandidate& c : candidates_) {
     if (c.key == *hint || c.value < lo || c.value > hi) continue;
-    const double r = exact_value(in, c.key);
+    const double r = value_of(c.key);
     ++out.rechecked;
     const double e = std::fabs(r - target);
     const bool before = ranks_before(e, r, win_error, out.result);
@@ -462,7 +517,7 @@ ExactOutcome ExactStep::full_scan(const CycleInput& in) const {
   const std::uint64_t lines = (std::uint64_t{1} << n) - 1;
   for (std::uint64_t line = 1; line <= lines; ++line) {
     const std::uint64_t key = key_of_line(line, n);
-    const double r = exact_value(in, key);
+    const double r = value_of(key);
     const double error = std::fabs(r - in.target);
     if (line == 1 || ranks_before(error, r, best_error, out.result)) {
       out.key = key;

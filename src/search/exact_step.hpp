@@ -137,9 +137,13 @@ class ExactStep {
   void window_candidates(const CycleInput& in, double base, const CycleBounds& b, std::optional<std::uint64_t> zero_key,
                          std::uint64_t hint);
   // The winner among the candidates, exactly as reference ranks lines.
-  ExactOutcome pick_exact(const CycleInput& in) const;
+  ExactOutcome pick_exact() const;
   ExactOutcome pick_repaired(const CycleInput& in, const CycleBounds& b, std::optional<std::uint64_t> hint) const;
   ExactOutcome full_scan(const CycleInput& in) const;
+  // Each coefficient's term off and on the line, as reference computes it, and a
+  // line's value from them (bit for bit exact_value()).
+  void load_terms(const CycleInput& in);
+  double value_of(std::uint64_t key) const;
 
   std::size_t two_list_max_bits_, big_list_bits_;
   std::vector<std::size_t> active_;  // coefficients with d != 0, in index order
@@ -148,6 +152,8 @@ class ExactStep {
   SubsetSums quarters_[4];           // small and big list of each half (four-list)
   std::vector<std::uint32_t> high_runs_, low_runs_;
   std::vector<FourListCandidate> candidates_;
+  std::vector<double> terms_;
+  std::vector<std::int32_t> split_;  // per high entry, the low entry at or below the target
   std::vector<double> scratch_sum_;
   std::vector<std::uint64_t> scratch_key_;
   bool staged_ = false;
