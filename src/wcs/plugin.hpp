@@ -8,7 +8,7 @@
 #include "wcs/registry.hpp"
 
 /// Bumped whenever a core header that plugins compile against changes incompatibly.
-#define WCS_PLUGIN_ABI_VERSION 1u
+#define WCS_PLUGIN_ABI_VERSION 2u  // 2: TraceEntry gained evaluations and seconds
 
 extern "C" {
 /// Returned by a module's `wcs_plugin_entry`. `register_strategies` adds the
