@@ -16,7 +16,7 @@ namespace wcs::cli {
 namespace {
 struct RunFlags {
   std::string file, out, shard = "0/1";
-  bool resume = false, dry_run = false;
+  bool resume = false, dry_run = false, quiet = false;
 };
 }  // namespace
 
@@ -29,6 +29,8 @@ Command add_run(CLI::App& app, const GlobalFlags& flags) {
       ->capture_default_str();
   cmd->add_flag("--resume", f->resume, "skip runs already recorded in the results folder");
   cmd->add_flag("--dry-run", f->dry_run, "print the expanded plan and exit");
+  cmd->add_flag("--quiet", f->quiet,
+                "no progress on standard error (by default: a line every 5% of the runs or 30 s, redrawn in place on a terminal)");
   return [f, &flags]() -> int {
     namespace ex = wcs::experiment;
     const auto [shard, shards] = ex::parse_shard(f->shard);
@@ -61,7 +63,8 @@ Command add_run(CLI::App& app, const GlobalFlags& flags) {
     o.shard = shard;
     o.shards = shards;
     o.resume = f->resume;
-    o.progress = ::isatty(STDERR_FILENO) != 0;
+    o.progress = !f->quiet;
+    o.terminal = ::isatty(STDERR_FILENO) != 0;
     ex::add_build_context(std::filesystem::path(f->file).parent_path());
     const auto s = ex::run_plan(plan, registry, o);
     const double harness_ms = s.ran ? (s.seconds - s.strategy_seconds) * 1e3 / static_cast<double>(s.ran + s.skipped) : 0.0;

@@ -14,7 +14,8 @@ struct RunnerOptions {
   std::filesystem::path out;          ///< results folder (records go to out/runs)
   std::size_t shard = 0, shards = 1;  ///< run the runs with index % shards == shard
   bool resume = false;                ///< skip runs that already have a finished record
-  bool progress = false;              ///< "runs done/total, ETA" on standard error
+  bool progress = false;              ///< runs done, failures and ETA on standard error
+  bool terminal = false;              ///< progress redrawn in place; else a line every 5% or 30 s
 };
 
 struct RunnerSummary {
@@ -32,7 +33,10 @@ struct RunnerSummary {
 /// process with benchmark::AddCustomContext.
 void add_build_context(const std::filesystem::path& checkout);
 
-/// Runs the shard of `plan`. Writes out/experiment.json and one record per run.
+/// Runs the shard of `plan`. Writes out/experiment.json and one record per run. A run
+/// with `trace` is solved once more, untimed by Google Benchmark, with the per-cycle
+/// trace on; its trajectory (cycle, evaluations, seconds, error, best error so far)
+/// goes into the record as `wcs.trajectory`.
 RunnerSummary run_plan(const Plan& plan, const Registry& registry, const RunnerOptions& options);
 
 }  // namespace wcs::experiment
