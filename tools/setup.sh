@@ -16,6 +16,9 @@ packages=(
   libcli11-dev           # command-line parsing
   libfmt-dev             # formatting of numbers and tables
   python3-matplotlib     # plots in tools/plot.py
+  python3-pandas         # the test that tables/runs.csv reads in one line
+  python3-pytest         # runs the Python tests (tests/python)
+  libbenchmark-tools     # Google Benchmark's compare.py (/usr/share/benchmark), for two benchmarks.json
 )
 
 missing=()
