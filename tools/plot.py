@@ -115,6 +115,19 @@ def legend(ax):
               handlelength=2.2, columnspacing=1.0)
 
 
+def dress(ax, title, xlabel=None, ylabel=None, with_legend=False):
+    """Grid, small ticks, the panel's title, the labels given, the legend if asked."""
+    ax.grid(True, which="major", alpha=0.3)
+    ax.tick_params(labelsize=7)
+    ax.set_title(title, fontsize=7.5)
+    if xlabel:
+        ax.set_xlabel(xlabel, fontsize=8)
+    if ylabel:
+        ax.set_ylabel(ylabel, fontsize=8)
+    if with_legend:
+        legend(ax)
+
+
 def seconds_text(x, _pos=None):
     for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6), ("ns", 1e-9)):
         if x >= scale or unit == "ns":
@@ -185,15 +198,9 @@ def plot_lines(rows, layout, value, lo, hi, ylabel, title, path, written, log_y,
             if log_y:
                 ax.set_yscale("log")
                 time_axis(ax.yaxis)
-            ax.grid(True, which="major", alpha=0.3)
-            ax.tick_params(labelsize=7)
-            ax.set_title((col_title + "\n" if i == 0 else "") + panel_title(key), fontsize=7.5)
-            if i == len(panels) - 1:
-                ax.set_xlabel("N (coefficients)", fontsize=8)
-            if j == 0:
-                ax.set_ylabel(ylabel, fontsize=8)
-            if i == len(panels) - 1:
-                legend(ax)
+            last = i == len(panels) - 1
+            dress(ax, (col_title + "\n" if i == 0 else "") + panel_title(key), "N (coefficients)" if last else None,
+                  ylabel if j == 0 else None, last)
     finish(fig, title, path, written)
 
 
@@ -251,7 +258,7 @@ def plot_speedup(rows, baseline, title, path, written):
         ax.grid(True, axis="x", which="major", alpha=0.3)
         ax.set_title(ptitle, fontsize=8)
         ax.set_xlabel("speed-up against %s (log; right of 1x is faster)" % baseline, fontsize=8)
-        legend(ax)
+        ax.legend(fontsize=6.5, loc="upper left", framealpha=0.9)
     for idx in range(len(panels), nrows * ncols):
         axes[idx // ncols][idx % ncols].set_visible(False)
     finish(fig, title, path, written)
@@ -292,15 +299,8 @@ def plot_ecdf(rows, layout, title, path, written):
                 time_axis(ax.xaxis)
             ax.set_xlim(left, right)
             ax.set_ylim(-0.02, 1.02)
-            ax.grid(True, alpha=0.3)
-            ax.tick_params(labelsize=7)
-            ax.set_xlabel(xlabel, fontsize=8)
-            if j == 0:
-                ax.set_ylabel("fraction of runs at tolerance", fontsize=8)
-            if i == 0:
-                ax.set_title(col_title, fontsize=8)
-            if i == len(measures) - 1:
-                legend(ax)
+            dress(ax, col_title if i == 0 else "", xlabel, "fraction of runs at tolerance" if j == 0 else None,
+                  i == len(measures) - 1)
     finish(fig, title, path, written)
 
 
@@ -322,13 +322,8 @@ def plot_profile(rows, layout, title, path, written):
         ax.set_xscale("log", base=2)
         ax.set_xlim(1.0, right)
         ax.set_ylim(-0.02, 1.02)
-        ax.grid(True, alpha=0.3)
-        ax.tick_params(labelsize=7)
-        ax.set_title(col_title, fontsize=8)
-        ax.set_xlabel("tau: within this factor of the fastest", fontsize=8)
-        if j == 0:
-            ax.set_ylabel("fraction of problem instances", fontsize=8)
-        legend(ax)
+        dress(ax, col_title, "tau: within this factor of the fastest",
+              "fraction of problem instances" if j == 0 else None, True)
     finish(fig, title, path, written)
 
 
@@ -405,25 +400,24 @@ def plot_trajectories(rows, layout, by, title, path, written):
                 ax.plot(grid, med, color=st["color"], linewidth=1.2, linestyle=dashes,
                         label=label_of(s, layout.baseline), marker=st["marker"], markersize=2.5,
                         markevery=max(1, len(grid) // 8))
-                ax.fill_between(grid, lo, hi, color=st["color"], alpha=0.12, linewidth=0)
+                ax.fill_between(grid, lo, hi, color=st["color"], alpha=0.08, linewidth=0)
             tol_value = float(tol)
             if tol_value > 0:
                 ax.axhline(tol_value, color="#555555", linewidth=0.8, linestyle=":")
-            ax.set_yscale("symlog", linthresh=max(min(positive) if positive else 1e-3, 1e-12))
+            # Linear near 0 (exact hits), logarithmic above: from a hundredth of the
+            # tolerance, so rounding residues far below it read as reached.
+            floor = tol_value / 100 if tol_value > 0 else (min(positive) if positive else 1e-3)
+            ax.set_yscale("symlog", linthresh=floor)
+            ax.yaxis.set_major_locator(matplotlib.ticker.SymmetricalLogLocator(linthresh=floor, base=10))
+            ax.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
             ax.set_ylim(bottom=0)
             log_x = index == 1 or hi_x > 50 * lo_x
             ax.set_xscale("log" if log_x else "linear")
             ax.set_xlim(lo_x / 1.3 if log_x else lo_x - 0.5, hi_x * 1.3 if log_x else hi_x + 0.5)
-            ax.grid(True, alpha=0.3)
-            ax.tick_params(labelsize=7)
-            ax.set_title((col_title + "\n" if i == 0 else "") + "%s N=%d (max_iter %s)" % (problem, n, max_iter),
-                         fontsize=7.5)
-            if i == len(panels) - 1:
-                ax.set_xlabel("cycle" if index == 0 else "line evaluations", fontsize=8)
-            if j == 0:
-                ax.set_ylabel("best |r - target| so far", fontsize=8)
-            if i == len(panels) - 1:
-                legend(ax)
+            last = i == len(panels) - 1
+            dress(ax, (col_title + "\n" if i == 0 else "") + "%s N=%d (max_iter %s)" % (problem, n, max_iter),
+                  ("cycle" if index == 0 else "line evaluations") if last else None,
+                  "best |r - target| so far" if j == 0 else None, last)
     finish(fig, title, path, written)
 
 
