@@ -262,6 +262,13 @@ TEST_CASE("trace: true keeps each run's trajectory; trajectories.csv holds them 
   CHECK(std::count(csv.begin(), csv.end(), '\n') == 1 + 6 * 3);
   CHECK(csv.find("\nharness,worked/n=3/seed=2/max_iter=50/tol=2/reference,worked,3,2,50,2,reference,identical,2,trace,3,21,")
         != std::string::npos);
+  // A value that is not true or false: exit 2 naming the key, nothing run.
+  std::string bad = text;
+  bad.replace(bad.find("trace: true"), 11, "trace: yes!");
+  std::ofstream(s.dir / "bad.yaml") << bad;
+  CHECK(s.wcs("run bad.yaml --out bad --quiet") == 2);
+  CHECK(s.err().find("problems[0].trace: 'yes!' is not true or false") != std::string::npos);
+  CHECK_FALSE(fs::exists(s.dir / "bad"));
   // Traced runs are solved once more outside the timing: the timed results are the same.
   Sandbox plain;
   REQUIRE(plain.wcs("run exp.yaml --out res --quiet") == 0);
