@@ -95,6 +95,31 @@ TEST_CASE("worked example 5: 1..20 -> 200 in one cycle of 2^20 - 1 lines") {
   CHECK(r.evaluations == (1u << 20) - 1);
 }
 
+TEST_CASE("worked example 6: the all-below decision is taken per line, bit-exact") {
+  // The target lies a rounding error away from the largest line value of a later
+  // cycle: the d form's largest value and reference's per-line values fall on
+  // either side of it, and only the per-line decision gives the original's p.
+  const auto r = solve({-4.75, 4.603, 6.59}, 7.704000000000001, 0, 6);
+  CHECK(r.result == 7.66653125);
+  CHECK(r.weights == std::vector<double>{0.015625, 0.25, 1});
+  for (const auto& strategy : wcs::test::plugins().names()) {
+    const wcs::StrategyInfo& info = wcs::test::plugins().get(strategy);
+    if (info.family != wcs::Family::identical) continue;
+    INFO(strategy);
+    wcs::Problem p;
+    p.coefficients = {-4.75, 4.603, 6.59};
+    p.target = 7.704000000000001;
+    p.max_iter = 6;
+    wcs::SolveOptions so;
+    so.trace = true;
+    const auto got = wcs::test::plugins().create(strategy).solve(p, so);
+    CHECK(got.result == r.result);
+    CHECK(got.weights == r.weights);
+    REQUIRE(got.trace.size() == r.trace.size());
+    for (std::size_t k = 0; k < r.trace.size(); ++k) CHECK(got.trace[k].wpn == r.trace[k].wpn);
+  }
+}
+
 TEST_CASE("WPN is clamped into its bounds after every change") {
   wcs::Problem p;
   p.coefficients = {100, 250, 500};

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "wcs/error.hpp"
+#include "wcs/plugin.hpp"
 #include "wcs/plugin_loader.hpp"
 
 namespace fs = std::filesystem;
@@ -57,6 +58,33 @@ TEST_CASE("a plugin folder with broken modules: each is reported, the rest work"
   p.max_iter = 50;
   CHECK(registry.create("reference").solve(p).result == 29.5);
   fs::remove_all(dir);
+}
+
+TEST_CASE("a module built against other headers is refused, naming it and both fingerprints") {
+  const fs::path module = fs::path(env("WCS_TEST_BROKEN_PLUGIN_DIR")) / "wrong-fingerprint.so";
+  wcs::Registry registry;
+  wcs::PluginReport report;
+  wcs::load_plugin(module.string(), registry, report);
+  CHECK(report.loaded.empty());
+  CHECK(registry.size() == 0);
+  REQUIRE(report.problems.size() == 1);
+  CHECK_THAT(report.problems[0], Contains(module.string()) && Contains("'wrong-fingerprint'") &&
+                                     Contains("headers=0000000000000000 gxxabi=0 cxx11abi=0") &&
+                                     Contains(std::string("this wcs has '") + wcs::abi_fingerprint() + "'"));
+  // The real modules carry the core's fingerprint: they load.
+  wcs::PluginReport good;
+  wcs::load_plugin((fs::path(env("WCS_TEST_PLUGIN_DIR")) / "reference" / "wcs-strategy-reference.so").string(),
+                   registry, good);
+  CHECK(good.problems.empty());
+  CHECK(registry.find("reference") != nullptr);
+}
+
+TEST_CASE("the ABI fingerprint names the headers' hash and the compiler's ABI") {
+  const std::string fp = wcs::abi_fingerprint();
+  CHECK(fp == WCS_ABI_FINGERPRINT);  // the library's and these headers' agree
+  CHECK_THAT(fp, Contains("headers=") && Contains("gxxabi="));
+  CHECK(fp.find("headers=") == 0);
+  CHECK(fp.size() > std::string("headers=") .size() + 16);
 }
 
 TEST_CASE("a missing plugin folder is reported") {

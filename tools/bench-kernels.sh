@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Regenerates results/kernels/: one cycle per strategy at N = 10 .. 50 (a target no
-# line reaches, so no early convergence) and a 50-cycle solve at N = 20, all timed
-# by wcs-bench (Google Benchmark) so ratios against reference come from one run.
-# Takes about ten minutes on a 2-core machine; run it on an otherwise idle machine.
+# line reaches, so no early convergence), a 50-cycle solve at N = 20, and the
+# ties-and-threads run (the SIMD and table strategies on decimal and integer
+# problems, parallel against two solves at once), all timed by wcs-bench (Google
+# Benchmark) so each ratio comes from one run. Takes about fifteen minutes on a
+# 2-core machine; run it on an otherwise idle machine.
 #   tools/bench-kernels.sh [BUILD_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +23,8 @@ bench one-cycle --strategies="$all" --n=10,16,20,24
 bench one-cycle-large --strategies="$fast" --n=28,32
 bench one-cycle-mitm --strategies=mitm --n=40,50
 bench fifty-cycles --strategies="reference,fused,gray,simd-xsimd,simd-highway,parallel,mitm" --n=20 --cycles=50
+bench ties-and-threads --strategies=gray,simd-xsimd,simd-highway,'simd-highway*2','parallel[threads=1]','parallel[threads=2]' \
+  --n=24,27 --problems=default,decimal,integer
 python3 tools/kernels_table.py "$out/README.md" "$out/one-cycle.json" "$out/one-cycle-large.json" \
-  "$out/one-cycle-mitm.json" "$out/fifty-cycles.json"
+  "$out/one-cycle-mitm.json" "$out/fifty-cycles.json" "$out/ties-and-threads.json"
 echo "bench-kernels: $out/README.md" >&2

@@ -3,37 +3,42 @@
 
     tools/kernels_table.py OUT.md one-cycle.json [more.json ...]
 
-Every number comes from the JSON: median real time per strategy and N (over the
-repetitions), the speed-up against `reference` at the same N and in the same file,
-and the goals of issue 3 as ratios measured in the same run. Nothing is typed in.
+Every number comes from the JSON: median real time per strategy, N, cycles and
+problem (over the repetitions), the speed-up against `reference` at the same N in
+the same file, the instruction set each strategy reported, and the goals of the
+issues as ratios measured in the same file. Nothing is typed in.
 """
 import json
+import os
 import re
 import sys
 from collections import defaultdict
 
-NAME = re.compile(r"^(?P<spec>.+)/N=(?P<n>\d+)/cycles=(?P<cycles>\d+)")
+NAME = re.compile(r"^(?P<spec>.+?)/N=(?P<n>\d+)/cycles=(?P<cycles>\d+)(?:/problem=(?P<problem>[\w-]+))?")
+PROBLEMS = {
+    "default": "coefficients in +-[0.5, 1.5], a target no line reaches",
+    "decimal": "coefficients uniform in +-[1, 100] with 6 decimals, target 300.3",
+    "integer": "integer coefficients in +-[1, 99], target 300.5 (thousands of lines tie)",
+}
 
 
 def load(path):
     with open(path) as f:
         data = json.load(f)
-    times = defaultdict(list)  # (spec, n, cycles) -> [real_time ms]
-    cpu = defaultdict(list)
+    times = defaultdict(list)  # (spec, n, cycles, problem) -> [real_time ms]
     labels = {}
     for b in data["benchmarks"]:
         if b.get("run_type") == "aggregate":
             continue
-        m = NAME.match(b["run_name"] if "run_name" in b else b["name"])
+        m = NAME.match(b.get("run_name", b["name"]))
         if not m:
             continue
-        key = (m["spec"], int(m["n"]), int(m["cycles"]))
+        key = (m["spec"], int(m["n"]), int(m["cycles"]), m["problem"] or "default")
         scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[b["time_unit"]]
         times[key].append(b["real_time"] * scale)
-        cpu[key].append(b["cpu_time"] * scale)
         if b.get("label"):
-            labels[key] = b["label"]
-    return data["context"], times, cpu, labels
+            labels[key[0]] = b["label"]
+    return data["context"], {k: median(v) for k, v in times.items()}, labels
 
 
 def median(xs):
@@ -46,82 +51,154 @@ def fmt_ms(x):
     return f"{x:.3g}" if x >= 0.001 else f"{x:.2e}"
 
 
+def note(label, key):
+    for part in (label or "").split():
+        k, _, v = part.partition("=")
+        if k == key:
+            return v
+    return ""
+
+
+class Goals:
+    """Goal rows: each a ratio or a time from one file, with the instruction sets involved."""
+
+    def __init__(self, files):
+        self.files = files  # [(name, context, medians, labels)]
+        self.rows = defaultdict(list)
+
+    def find(self, spec, n, cycles=1, problem="default"):
+        for name, ctx, med, labels in self.files:
+            t = med.get((spec, n, cycles, problem))
+            if t is not None:
+                return t, name, labels
+        return None, None, {}
+
+    def isa(self, labels, *specs):
+        found = sorted({note(labels.get(s), "isa") for s in specs} - {""})
+        return ", ".join(found) or "scalar"
+
+    def speedup(self, issue, what, fast, slow, n, goal, cycles=1, problem="default"):
+        """slow / fast >= goal, both measured in one file."""
+        for name, ctx, med, labels in self.files:
+            tf, ts = med.get((fast, n, cycles, problem)), med.get((slow, n, cycles, problem))
+            if tf is not None and ts is not None:
+                r = ts / tf
+                self.rows[issue].append(f"| {what} | >= {goal:g}x | {r:.3g}x | {self.isa(labels, fast, slow)} | "
+                                        f"`{name}` | {'met' if r >= goal else 'NOT met'} |")
+                return
+        self.rows[issue].append(f"| {what} | >= {goal:g}x | not measured | | | |")
+
+    def at_most(self, issue, what, a, b, n, goal, problem_a="default", problem_b="default", cycles=1):
+        """time(a) / time(b) <= goal, both measured in one file."""
+        for name, ctx, med, labels in self.files:
+            ta, tb = med.get((a, n, cycles, problem_a)), med.get((b, n, cycles, problem_b))
+            if ta is not None and tb is not None:
+                r = ta / tb
+                self.rows[issue].append(f"| {what} | <= {goal:g}x | {r:.3g}x | {self.isa(labels, a, b)} | "
+                                        f"`{name}` | {'met' if r <= goal else 'NOT met'} |")
+                return
+        self.rows[issue].append(f"| {what} | <= {goal:g}x | not measured | | | |")
+
+    def time(self, issue, what, spec, n, limit_ms, cycles=1, problem="default"):
+        t, name, labels = self.find(spec, n, cycles, problem)
+        if t is None:
+            self.rows[issue].append(f"| {what} | < {limit_ms:g} ms | not measured | | | |")
+            return
+        self.rows[issue].append(f"| {what} | < {limit_ms:g} ms | {fmt_ms(t)} ms | {self.isa(labels, spec)} | "
+                                f"`{name}` | {'met' if t < limit_ms else 'NOT met'} |")
+
+    def throughput(self, issue, what, one, pair, n, goal, problem):
+        """Solves per second of `one` against `pair` (two solves at once): (t_pair / 2) / t_one >= goal."""
+        for name, ctx, med, labels in self.files:
+            t1, t2 = med.get((one, n, 1, problem)), med.get((pair, n, 1, problem))
+            if t1 is not None and t2 is not None:
+                r = (t2 / 2) / t1
+                self.rows[issue].append(f"| {what} | >= {goal:g} | {r:.3g} | {self.isa(labels, one, pair)} | "
+                                        f"`{name}` | {'met' if r >= goal else 'NOT met'} |")
+                return
+        self.rows[issue].append(f"| {what} | >= {goal:g} | not measured | | | |")
+
+
 def main(argv):
     out_path, inputs = argv[1], argv[2:]
     lines = ["# Kernel speed: one cycle per strategy", "",
              "Generated by `tools/kernels_table.py` from `wcs-bench` (Google Benchmark) JSON in this folder;",
              "regenerate with `tools/bench-kernels.sh`. Times are medians of the repetitions, real (wall)",
-             "time in milliseconds; ratios compare strategies measured in the same file.", ""]
-    goals = []
-    all_med = {}
+             "time in milliseconds; ratios compare strategies measured in the same file. The `isa` column",
+             "is the instruction set each strategy reported it ran on (`scalar`: no vector kernel).",
+             "A name ending in `*2` is two independent solves at once on two threads (what two processes",
+             "get); its time is the wall time of both.", ""]
+    files = []
     for path in inputs:
-        ctx, times, cpu, labels = load(path)
-        med = {k: median(v) for k, v in times.items()}
-        all_med.update({(path,) + k: v for k, v in med.items()})
-        cycles = sorted({k[2] for k in med})
-        lines += [f"## `{path.split('/')[-1]}`", "",
+        ctx, med, labels = load(path)
+        name = os.path.basename(path)
+        files.append((name, ctx, med, labels))
+        lines += [f"## `{name}`", "",
                   f"Machine: {ctx.get('wcs.cpu', '?')}, {ctx.get('num_cpus')} CPUs at {ctx.get('mhz_per_cpu')} MHz, "
-                  f"{ctx.get('wcs.compiler', '?')}; run {ctx.get('date')}; cycles per solve: {', '.join(map(str, cycles))}.", ""]
+                  f"{ctx.get('wcs.compiler', '?')}, {ctx.get('library_build_type', '?')} Google Benchmark library; "
+                  f"run {ctx.get('date')}.", ""]
         ns = sorted({k[1] for k in med})
         specs = []
         for k in med:
             if k[0] not in specs:
                 specs.append(k[0])
-        for c in cycles:
-            lines.append("| strategy | " + " | ".join(f"N={n}" for n in ns) + " |")
-            lines.append("|---|" + "---|" * len(ns))
+        for cycles, problem in sorted({(k[2], k[3]) for k in med}):
+            lines += [f"Cycles per solve: {cycles}; problem `{problem}`: {PROBLEMS.get(problem, problem)}.", ""]
+            lines.append("| strategy | isa | " + " | ".join(f"N={n}" for n in ns) + " |")
+            lines.append("|---|---|" + "---|" * len(ns))
             for s in specs:
                 cells = []
                 for n in ns:
-                    t = med.get((s, n, c))
+                    t = med.get((s, n, cycles, problem))
                     if t is None:
                         cells.append("")
                         continue
-                    ref = med.get(("reference", n, c))
+                    ref = med.get(("reference", n, cycles, problem))
                     cell = fmt_ms(t) + " ms"
                     if ref and s != "reference":
                         cell += f" ({ref / t:.3g}x)"
                     cells.append(cell)
-                lines.append(f"| `{s}` | " + " | ".join(cells) + " |")
+                if any(cells):
+                    lines.append(f"| `{s}` | {note(labels.get(s), 'isa') or 'scalar'} | " + " | ".join(cells) + " |")
             lines.append("")
-        isas = sorted({f"`{k[0]}`: {v}" for k, v in labels.items()})
-        if isas:
-            lines += ["Notes reported by the strategies: " + "; ".join(isas) + ".", ""]
+        notes = sorted(f"`{k}`: {v}" for k, v in labels.items())
+        if notes:
+            lines += ["Notes reported by the strategies (last run of each): " + "; ".join(notes) + ".", ""]
 
-    def find(spec, n, cycles=1):
-        for k, v in all_med.items():
-            if k[1] == spec and k[2] == n and k[3] == cycles:
-                return v
-        return None
+    g = Goals(files)
+    # Issue 3: the zero-loss strategies.
+    g.speedup(3, "`fused` vs `reference`, N = 20", "fused", "reference", 20, 10)
+    g.speedup(3, "`gray` vs `fused`, N = 20", "gray", "fused", 20, 3)
+    best_simd = min((s for s in ("simd-xsimd", "simd-highway") if g.find(s, 24)[0]),
+                    key=lambda s: g.find(s, 24)[0], default="simd-xsimd")
+    g.speedup(3, f"best of `simd-*` (`{best_simd}`) vs `gray`, N = 24", best_simd, "gray", 24, 8)
+    g.speedup(3, "`parallel` 2 threads vs 1 thread, N = 24", "parallel[threads=2]", "parallel[threads=1]", 24, 1.7)
+    g.speedup(3, "`mitm` vs `reference`, N = 20", "mitm", "reference", 20, 1000)
+    g.time(3, "`mitm`, N = 40, one cycle", "mitm", 40, 500)
+    g.time(3, "`mitm`, a full 50-cycle solve at N = 20", "mitm", 20, 2, cycles=50)
+    # Issue 8: ties cost nothing; parallel scales; SIMD against gray on both problems.
+    for s in ("simd-xsimd", "simd-highway", "parallel[threads=1]", "parallel[threads=2]"):
+        g.at_most(8, f"`{s}`: integer problem vs decimal problem, N = 24", s, s, 24, 1.3,
+                  problem_a="integer", problem_b="decimal")
+    for problem in ("default", "decimal", "integer"):
+        for n in (24, 27):
+            g.throughput(8, f"`parallel` 2 threads vs two solves at once (`simd-highway*2`), problem `{problem}`, "
+                            f"N = {n}: share of the two-process throughput", "parallel[threads=2]", "simd-highway*2",
+                         n, 0.9, problem)
+        g.at_most(8, f"`parallel` 1 thread vs its kernel alone (`simd-highway`), problem `{problem}`, N = 24",
+                  "parallel[threads=1]", "simd-highway", 24, 1.1, problem_a=problem, problem_b=problem)
+    for problem in ("decimal", "integer"):
+        for s in ("simd-xsimd", "simd-highway"):
+            g.speedup(8, f"`{s}` vs `gray`, problem `{problem}`, N = 24", s, "gray", 24, 8, problem=problem)
 
-    def ratio_goal(what, a, b, n, goal, cycles=1):
-        ta, tb = find(a, n, cycles), find(b, n, cycles)
-        if ta is None or tb is None:
-            goals.append(f"| {what} | >= {goal}x | not measured |  |")
-            return
-        r = tb / ta
-        goals.append(f"| {what} | >= {goal}x | {r:.3g}x | {'met' if r >= goal else 'NOT met'} |")
-
-    def time_goal(what, spec, n, limit_ms, cycles=1):
-        t = find(spec, n, cycles)
-        if t is None:
-            goals.append(f"| {what} | < {limit_ms} ms | not measured |  |")
-            return
-        goals.append(f"| {what} | < {limit_ms} ms | {fmt_ms(t)} ms | {'met' if t < limit_ms else 'NOT met'} |")
-
-    ratio_goal("`fused` vs `reference`, N = 20", "fused", "reference", 20, 10)
-    ratio_goal("`gray` vs `fused`, N = 20", "gray", "fused", 20, 3)
-    best_simd = min((s for s in ("simd-xsimd", "simd-highway") if find(s, 24)), key=lambda s: find(s, 24), default="simd-xsimd")
-    ratio_goal(f"best of `simd-*` (`{best_simd}`) vs `gray`, N = 24", best_simd, "gray", 24, 8)
-    ratio_goal("`parallel` 2 threads vs 1 thread, N = 24", "parallel[threads=2]", "parallel[threads=1]", 24, 1.7)
-    ratio_goal("`mitm` vs `reference`, N = 20", "mitm", "reference", 20, 1000)
-    time_goal("`mitm`, N = 40, one cycle", "mitm", 40, 500)
-    time_goal("`mitm`, a full 50-cycle solve at N = 20", "mitm", 20, 2, cycles=50)
-    lines += ["## Goals of issue 3", "", "| comparison | goal | measured | |", "|---|---|---|---|"] + goals + [""]
+    head = ["| comparison | goal | measured | isa | file | |", "|---|---|---|---|---|---|"]
+    titles = {3: "Goals of issue 3 (zero-loss strategies)",
+              8: "Goals of issue 8 (ties cost nothing, parallel that scales)"}
+    for issue in sorted(g.rows):
+        lines += [f"## {titles.get(issue, f'Goals of issue {issue}')}", ""] + head + g.rows[issue] + [""]
     tmp = out_path + ".partial"
     with open(tmp, "w") as f:
         f.write("\n".join(lines))
-    import os
     os.replace(tmp, out_path)
 
 

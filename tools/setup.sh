@@ -16,8 +16,8 @@ packages=(
   libcli11-dev           # command-line parsing
   libfmt-dev             # formatting of numbers and tables
   python3-matplotlib     # plots in tools/plot.py
-  python3-pandas         # the test that tables/runs.csv reads in one line
-  python3-pytest         # runs the Python tests (tests/python)
+  pybind11-dev python3-pybind11 python3-dev  # the Python module (python/)
+  python3-numpy python3-pandas python3-pytest  # its arrays, the drop-in's truth tables, its tests
   libbenchmark-tools     # Google Benchmark's compare.py (/usr/share/benchmark), for two benchmarks.json
 )
 

@@ -2,7 +2,7 @@
 # Sets everything up and runs every test: a warning-free release build
 # (-Wall -Wextra -Werror) in build/, then the same tests under AddressSanitizer and
 # UndefinedBehaviorSanitizer in build-sanitize/. Ends with "N passed, N failed"
-# counted from the Catch2 results of both runs.
+# counted from the test logs of both runs (Catch2, pytest and the script tests).
 #   tools/test.sh [--no-sanitize]
 set -uo pipefail
 cd "$(dirname "$0")/.."

@@ -2,17 +2,23 @@
 // at chosen N, all in one run so that ratios against `reference` are fair.
 //
 //   wcs-bench --strategies=reference,fused,parallel[threads=1],parallel[threads=2]
-//             --n=10,16,20 [--cycles=1] [--set fused.key=value]... [--plugin-dir DIR]
-//             [Google Benchmark flags]
+//             --n=10,16,20 [--cycles=1] [--problems=default,decimal,integer]
+//             [--set fused.key=value]... [--plugin-dir DIR] [Google Benchmark flags]
 //
 // A strategy may carry its own options in brackets (KEY=VALUE separated by ';'), so
-// that one strategy can be timed with several settings in the same run.
+// that one strategy can be timed with several settings in the same run. A spec
+// ending in `*2` runs two independent solves at once on two threads, each with its
+// own strategy object (what two processes get: nothing shared but the machine); its
+// time is the wall time of both, so its throughput is two solves per time.
 //
-// One cycle uses a target no line reaches (no early convergence); --cycles=K > 1
-// uses a reachable target with tolerance 0 so the solve runs all K cycles.
+// Problems: `default` (coefficients in +-[0.5, 1.5]; one cycle uses a target no line
+// reaches, --cycles=K > 1 a reachable one with tolerance 0 so every cycle runs),
+// `decimal` (coefficients uniform in +-[1, 100] with 6 decimals, target 300.3) and
+// `integer` (integers in +-[1, 99], target 300.5: thousands of lines tie).
 #include <benchmark/benchmark.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -25,18 +31,30 @@
 
 namespace {
 
-/// The benchmark problem of size n: seeded random decimal coefficients.
-wcs::Problem bench_problem(std::size_t n, long long cycles, std::uint64_t seed) {
+const std::vector<std::string> kProblems = {"default", "decimal", "integer"};
+
+/// The benchmark problem `kind` of size n (see the file comment), seeded.
+wcs::Problem bench_problem(const std::string& kind, std::size_t n, long long cycles, std::uint64_t seed) {
   std::mt19937_64 rng(seed * 1000003u + n);
-  std::uniform_real_distribution<double> coef(0.5, 1.5);
   wcs::Problem p;
+  p.max_iter = cycles;
+  p.tolerance = 0;
+  if (kind == "decimal" || kind == "integer") {
+    const bool integer = kind == "integer";
+    std::uniform_int_distribution<long long> units(integer ? 1 : 1000000, integer ? 99 : 100000000);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double magnitude = integer ? static_cast<double>(units(rng)) : static_cast<double>(units(rng)) / 1e6;
+      p.coefficients.push_back(rng() & 1 ? magnitude : -magnitude);
+    }
+    p.target = integer ? 300.5 : 300.3;
+    return p;
+  }
+  std::uniform_real_distribution<double> coef(0.5, 1.5);
   double sum = 0;
   for (std::size_t i = 0; i < n; ++i) {
     p.coefficients.push_back(coef(rng) * (i % 3 == 2 ? -1.0 : 1.0));
     sum += std::fabs(p.coefficients.back());
   }
-  p.max_iter = cycles;
-  p.tolerance = 0;
   p.target = cycles == 1 ? 1e6 * (sum + 1) : 0.37 * sum;  // unreachable for one cycle
   return p;
 }
@@ -82,20 +100,40 @@ std::vector<std::string> split_specs(const std::string& s) {
   return out;
 }
 
+// --help: this program's flags, then Google Benchmark's (which parses first and
+// calls this for -h/--help).
+CLI::App* help_app = nullptr;
+void print_help() {
+  if (help_app) std::cout << help_app->help() << "\n";
+  std::cout << "Google Benchmark's flags (all of them work here):\n";
+  benchmark::PrintDefaultHelp();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  CLI::App app{"wcs-bench: Google Benchmark of WCS strategies (other flags go to Google Benchmark, e.g. --benchmark_out=FILE --benchmark_out_format=json)"};
-  std::string strategies = "reference", sizes = "10,16,20", seed_text = "1";
+  CLI::App app{"wcs-bench: Google Benchmark of WCS strategies on one cycle (or --cycles) at chosen N, all in one\n"
+               "run so that ratios against reference are fair. Example:\n"
+               "  wcs-bench --strategies=reference,fused,'parallel[threads=2]' --n=16,20 --benchmark_out=t.json",
+               "wcs-bench"};
+  std::string strategies = "reference", sizes = "10,16,20", seed_text = "1", problems = "default";
   long long cycles = 1;
   std::vector<std::string> sets, plugin_dirs;
-  app.add_option("--strategies", strategies, "comma-separated strategy names, each optionally with [KEY=VALUE;...]")->capture_default_str();
-  app.add_option("--n", sizes, "comma-separated N")->capture_default_str();
-  app.add_option("--cycles", cycles, "cycles per solve (1: one cycle, target unreachable)")->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--strategies", strategies,
+                 "comma-separated strategy names, each optionally with its options in brackets, "
+                 "NAME[KEY=VALUE;KEY=VALUE] (see `wcs list`); a trailing *2 times two independent solves at once on "
+                 "two threads (what two processes get)")->capture_default_str();
+  app.add_option("--n", sizes, "comma-separated N (a strategy is skipped above its largest N)")->capture_default_str();
+  app.add_option("--cycles", cycles, "cycles per solve (1: one cycle with an unreachable target; K > 1: a reachable "
+                 "target with tolerance 0, K cycles)")->capture_default_str()->check(CLI::PositiveNumber);
   app.add_option("--seed", seed_text, "seed of the benchmark problems")->capture_default_str();
-  app.add_option("--set", sets, "STRATEGY.KEY=VALUE strategy option (repeatable)");
-  app.add_option("--plugin-dir", plugin_dirs, "extra folder of strategy modules");
+  app.add_option("--problems", problems,
+                 "comma-separated problem kinds: default (coefficients in +-[0.5, 1.5]), decimal (+-[1, 100] with 6 "
+                 "decimals, target 300.3), integer (+-[1, 99], target 300.5)")->capture_default_str();
+  app.add_option("--set", sets, "STRATEGY.KEY=VALUE strategy option for every instance of STRATEGY (repeatable)");
+  app.add_option("--plugin-dir", plugin_dirs, "extra folder of strategy modules (repeatable)");
+  help_app = &app;
+  benchmark::Initialize(&argc, argv, &print_help);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -126,7 +164,28 @@ int main(int argc, char** argv) {
     benchmark::AddCustomContext("wcs.compiler", std::string("g++ ") + __VERSION__);
     benchmark::AddCustomContext("wcs.cpu", cpu_model());
     benchmark::AddCustomContext("wcs.seed", std::to_string(seed));
-    for (const auto& spec : split_specs(strategies)) {
+    std::vector<std::string> kinds = split(problems);
+    for (const auto& k : kinds)
+      if (std::find(kProblems.begin(), kProblems.end(), k) == kProblems.end())
+        throw wcs::InputError("--problems: '" + k + "' is not one of default, decimal, integer");
+    // Each problem, so that the same solve can be timed elsewhere
+    // (tools/python-vs-bench.py): "a,b,c -> target" under wcs.problem.N=<n> for the
+    // default kind, wcs.problem.<kind>.N=<n> for the others.
+    for (const auto& kind : kinds)
+      for (std::size_t n : ns) {
+        const wcs::Problem p = bench_problem(kind, n, cycles, seed);
+        std::string text;
+        for (double a : p.coefficients) text += (text.empty() ? "" : ",") + wcs::format_number(a);
+        benchmark::AddCustomContext("wcs.problem." + (kind == "default" ? "" : kind + ".") + "N=" + std::to_string(n),
+                                    text + " -> " + wcs::format_number(p.target));
+      }
+    for (std::string spec : split_specs(strategies)) {
+      // "NAME[...]*2": two independent solves at once.
+      int copies = 1;
+      if (spec.size() > 2 && spec.compare(spec.size() - 2, 2, "*2") == 0) {
+        copies = 2;
+        spec.resize(spec.size() - 2);
+      }
       const auto bracket = spec.find('[');
       const std::string name = spec.substr(0, bracket);
       auto given = options[name];
@@ -141,36 +200,43 @@ int main(int argc, char** argv) {
         }
       }
       const wcs::StrategyInfo& info = registry.get(name);
-      for (std::size_t n : ns) {
-        if (n > info.max_n) {
-          std::cerr << "wcs-bench: skipping " << name << " at N = " << n << " (supports N <= " << info.max_n << ")\n";
-          continue;
+      for (const auto& kind : kinds) {
+        for (std::size_t n : ns) {
+          if (n > info.max_n) {
+            std::cerr << "wcs-bench: skipping " << name << " at N = " << n << " (supports N <= " << info.max_n << ")\n";
+            continue;
+          }
+          // One strategy object per concurrent solve: a strategy serves one solve at a time.
+          std::vector<std::shared_ptr<wcs::Solver>> solvers;
+          for (int c = 0; c < copies; ++c) solvers.push_back(std::make_shared<wcs::Solver>(registry.create(name, given)));
+          const wcs::Problem problem = bench_problem(kind, n, cycles, seed);
+          const std::string title = spec + (copies > 1 ? "*2" : "") + "/N=" + std::to_string(n) +
+                                    "/cycles=" + std::to_string(cycles) + "/problem=" + kind;
+          auto* b = benchmark::RegisterBenchmark(title.c_str(), [solvers, problem, n](benchmark::State& state) {
+            wcs::Solver& solver = *solvers[static_cast<std::size_t>(state.thread_index())];
+            wcs::SolveResult r;
+            for (auto _ : state) {
+              r = solver.solve(problem);
+              benchmark::DoNotOptimize(r.result);
+            }
+            if (state.thread_index() != 0) return;
+            const double lines = n < 64 ? std::ldexp(1.0, static_cast<int>(n)) - 1 : 0.0;
+            state.counters["n"] = static_cast<double>(n);
+            state.counters["cycles"] = static_cast<double>(r.cycles);
+            state.counters["error"] = r.error;
+            state.counters["evaluations"] = static_cast<double>(r.evaluations);
+            // Seconds per line of the enumeration (2^N - 1 lines a cycle).
+            state.counters["seconds_per_line"] = benchmark::Counter(
+                lines * static_cast<double>(r.cycles),
+                benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+            std::string label;
+            for (const auto& [k, v] : r.notes) label += (label.empty() ? "" : " ") + k + "=" + v;
+            state.SetLabel(label);
+          });
+          // ns: compare.py prints whole units (ms printed 0 below 1 ms) and matches one unit only.
+          b->Unit(benchmark::kNanosecond)->UseRealTime();
+          if (copies > 1) b->Threads(copies);
         }
-        auto solver = std::make_shared<wcs::Solver>(registry.create(name, given));
-        const wcs::Problem problem = bench_problem(n, cycles, seed);
-        benchmark::RegisterBenchmark(
-            (spec + "/N=" + std::to_string(n) + "/cycles=" + std::to_string(cycles)).c_str(),
-            [solver, problem, n](benchmark::State& state) {
-              wcs::SolveResult r;
-              for (auto _ : state) {
-                r = solver->solve(problem);
-                benchmark::DoNotOptimize(r.result);
-              }
-              const double lines = n < 64 ? std::ldexp(1.0, static_cast<int>(n)) - 1 : 0.0;
-              state.counters["n"] = static_cast<double>(n);
-              state.counters["cycles"] = static_cast<double>(r.cycles);
-              state.counters["error"] = r.error;
-              state.counters["evaluations"] = static_cast<double>(r.evaluations);
-              // Seconds per line of the enumeration (2^N - 1 lines a cycle).
-              state.counters["seconds_per_line"] = benchmark::Counter(
-                  lines * static_cast<double>(r.cycles),
-                  benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
-              std::string label;
-              for (const auto& [k, v] : r.notes) label += (label.empty() ? "" : " ") + k + "=" + v;
-              state.SetLabel(label);
-            })
-            ->Unit(benchmark::kNanosecond)  // compare.py prints whole units: ms showed 0 below 1 ms
-            ->UseRealTime();
       }
     }
   } catch (const wcs::InputError& e) {

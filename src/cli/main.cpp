@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "version.hpp"
 #include "wcs/error.hpp"
 
 int main(int argc, char** argv) {
@@ -11,6 +12,8 @@ int main(int argc, char** argv) {
   CLI::App app{"wcs: a research harness for WeightCombinationSearch strategies"};
   app.require_subcommand(1);
   app.fallthrough();
+  app.set_version_flag("--version", [] { return wcs::cli::version_text(); },
+                       "print the version, commit, compiler, build type, SIMD targets and plugin ABI, and exit");
   GlobalFlags flags;
   app.add_option("--plugin-dir", flags.plugin_dirs, "extra folder of strategy modules (repeatable; also WCS_PLUGIN_PATH)");
   std::vector<std::pair<CLI::App*, Command>> commands;
@@ -26,6 +29,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "wcs: " << e.what() << " (see --help)\n";

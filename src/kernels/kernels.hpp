@@ -1,6 +1,8 @@
-// Enumeration kernels: find the best line of a range of lines of one cycle in the
-// base + d_i form. Shared by the fast identical strategies (fused, gray, simd-*,
-// parallel), which pick one by name.
+// Enumeration kernels: find a line of smallest error in a range of lines of one
+// cycle, in the base + d_i form and the kernel's own arithmetic. Shared by the fast
+// identical strategies (fused, gray, simd-*, parallel), which pick one by name; the
+// exact step (src/search/exact_step.hpp) turns a kernel's line into reference's
+// winner, so a kernel is free to add in any order and to break ties as it likes.
 #pragma once
 #include <cstdint>
 #include <span>
@@ -19,22 +21,24 @@ struct CycleView {
   double target = 0.0;
 };
 
-/// Best line of a range by the winner order of algorithm.md (smaller |r - target|,
-/// then larger r, then smaller line). `line == 0` means the range was empty.
+/// A kernel's pick in a range of lines. `line == 0` means the range was empty (or
+/// every error was NaN).
 struct RangeBest {
-  double error = 0.0;
+  double error = 0.0;         ///< |result - target| as the kernel computed it
   double result = 0.0;        ///< the kernel's value of the line (may differ from the
                               ///< bit-exact form in the last bits)
   std::uint64_t line = 0;
 };
 
-/// Merges two range winners with the winner order (what parallel needs).
+/// The better of two picks by the winner order of docs/algorithm.md on the kernels'
+/// values (smaller error, then larger value, then smaller line): what parallel uses
+/// to merge its chunks, so its pick does not depend on the thread count.
 RangeBest better_of(const RangeBest& x, const RangeBest& y);
 
-/// A kernel: the best line among lines [first, last), 1 <= first <= last <= 2^N.
-/// Kernels must preserve exact ties that come from d terms that are exactly 0 (a
-/// line that differs from another only in such bits must get the same value) so
-/// that the smaller line wins as in `reference`.
+/// A kernel: a line of smallest error among lines [first, last), 1 <= first <= last
+/// <= 2^N, in the kernel's own arithmetic. When no addition rounds (integer and
+/// dyadic problems) every kernel's values are exact, so its error is the cycle's
+/// smallest; which of several tied lines it returns is free.
 using RangeKernel = RangeBest (*)(const CycleView& cycle, std::uint64_t first, std::uint64_t last);
 
 struct KernelInfo {
@@ -58,15 +62,13 @@ std::string names();
 RangeBest fused_range(const CycleView& cycle, std::uint64_t first, std::uint64_t last);
 
 /// Gray-code kernel (gray.cpp): visits aligned blocks of lines in Gray-code order, one
-/// add per line. Returns exactly what fused_range returns (same line, same fused-order
-/// value): near-ties of the path-dependent sums are re-ranked in fused summation order.
+/// add per line (path-dependent sums).
 RangeBest gray_range(const CycleView& cycle, std::uint64_t first, std::uint64_t last);
 
 /// SIMD kernels (simd_table.hpp): a table of the subset sums of the low 11 line bits
 /// added to each high part's partial sum, one vector pass per block of 2^11 lines.
-/// Values are h + table[j] (may differ from fused_range's in the last bits; exact
-/// zero terms keep exact ties). xsimd with per-architecture instances
-/// (simd_xsimd*.cpp), Highway with run-time dispatch (simd_highway.cpp).
+/// xsimd with per-architecture instances (simd_xsimd*.cpp), Highway with run-time
+/// dispatch (simd_highway.cpp).
 RangeBest simd_xsimd_range(const CycleView& cycle, std::uint64_t first, std::uint64_t last);
 /// The xsimd architecture it runs on ("avx512f", "avx2", "sse2").
 const char* simd_xsimd_isa();

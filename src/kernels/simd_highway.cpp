@@ -41,6 +41,25 @@ double BlockMinHwy(const double* HWY_RESTRICT table, std::size_t count, double o
   return out;
 }
 
+// The first j < count with |table[j] + offset| == value, computed as BlockMinHwy
+// computes it; count when there is none.
+std::size_t BlockFindHwy(const double* HWY_RESTRICT table, std::size_t count, double offset, double value) {
+  const hn::ScalableTag<double> d;
+  const std::size_t lanes = hn::Lanes(d);
+  const auto shift = hn::Set(d, offset);
+  const auto wanted = hn::Set(d, value);
+  std::size_t i = 0;
+  for (; i + lanes <= count; i += lanes) {
+    const auto hit = hn::Eq(hn::Abs(hn::LoadU(d, table + i) + shift), wanted);
+    if (!hn::AllFalse(d, hit)) return i + static_cast<std::size_t>(hn::FindKnownFirstTrue(d, hit));
+  }
+  for (; i < count; ++i) {
+    const double v = table[i] + offset;
+    if ((v < 0 ? -v : v) == value) return i;
+  }
+  return count;
+}
+
 // The target this instance was compiled for (for the "isa" note).
 std::int64_t TargetHwy() { return HWY_TARGET; }
 
@@ -57,16 +76,21 @@ namespace wcs {
 namespace kernels {
 
 HWY_EXPORT(BlockMinHwy);
+HWY_EXPORT(BlockFindHwy);
 HWY_EXPORT(TargetHwy);
 
 double simd_highway_block_min(const double* table, std::size_t count, double offset) {
   return HWY_DYNAMIC_DISPATCH(BlockMinHwy)(table, count, offset);
 }
 
+std::size_t simd_highway_block_find(const double* table, std::size_t count, double offset, double value) {
+  return HWY_DYNAMIC_DISPATCH(BlockFindHwy)(table, count, offset, value);
+}
+
 const char* simd_highway_isa() { return hwy::TargetName(HWY_DYNAMIC_DISPATCH(TargetHwy)()); }
 
 RangeBest simd_highway_range(const CycleView& cycle, std::uint64_t first, std::uint64_t last) {
-  return simd_table::scan(cycle, first, last, &simd_highway_block_min, 0.0, simd_table::NoVisit{});
+  return simd_table::scan(cycle, first, last, &simd_highway_block_min, &simd_highway_block_find);
 }
 
 }  // namespace kernels

@@ -16,11 +16,24 @@ struct BlockMin {
   double operator()(Arch, const double* table, std::size_t count, double offset) const;
 };
 
+/// The first j < count with |table[j] + offset| == value, as BlockMin computes it
+/// (count a multiple of one batch); count when there is none.
+struct BlockFind {
+  template <class Arch>
+  std::size_t operator()(Arch, const double* table, std::size_t count, double offset, double value) const;
+};
+
 /// Compiled instances: avx512f, avx2 and the x86-64 baseline sse2 (SSE4.2 and FMA
 /// add nothing to add/abs/min on doubles).
 
 extern template double BlockMin::operator()<xsimd::avx512f>(xsimd::avx512f, const double*, std::size_t, double) const;
 extern template double BlockMin::operator()<xsimd::avx2>(xsimd::avx2, const double*, std::size_t, double) const;
 extern template double BlockMin::operator()<xsimd::sse2>(xsimd::sse2, const double*, std::size_t, double) const;
+extern template std::size_t BlockFind::operator()<xsimd::avx512f>(xsimd::avx512f, const double*, std::size_t, double,
+                                                                   double) const;
+extern template std::size_t BlockFind::operator()<xsimd::avx2>(xsimd::avx2, const double*, std::size_t, double,
+                                                                double) const;
+extern template std::size_t BlockFind::operator()<xsimd::sse2>(xsimd::sse2, const double*, std::size_t, double,
+                                                                double) const;
 
 }  // namespace wcs::kernels::xsimd_detail

@@ -8,5 +8,7 @@
 
 namespace wcs::kernels::xsimd_detail {
 template double BlockMin::operator()<xsimd::avx512f>(xsimd::avx512f, const double*, std::size_t, double) const;
+template std::size_t BlockFind::operator()<xsimd::avx512f>(xsimd::avx512f, const double*, std::size_t, double,
+                                                             double) const;
 }  // namespace wcs::kernels::xsimd_detail
 #pragma GCC diagnostic pop

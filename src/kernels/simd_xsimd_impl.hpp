@@ -27,4 +27,20 @@ double BlockMin::operator()(Arch, const double* table, std::size_t count, double
   return out;
 }
 
+template <class Arch>
+std::size_t BlockFind::operator()(Arch, const double* table, std::size_t count, double offset, double value) const {
+  using Batch = xsimd::batch<double, Arch>;
+  constexpr std::size_t lanes = Batch::size;
+  const Batch shift(offset), wanted(value);
+  for (std::size_t i = 0; i < count; i += lanes) {
+    if (xsimd::any(xsimd::abs(Batch::load_unaligned(table + i) + shift) == wanted)) {
+      for (std::size_t j = i; j < i + lanes; ++j) {
+        const double v = table[j] + offset;
+        if ((v < 0 ? -v : v) == value) return j;
+      }
+    }
+  }
+  return count;
+}
+
 }  // namespace wcs::kernels::xsimd_detail

@@ -3,4 +3,6 @@
 
 namespace wcs::kernels::xsimd_detail {
 template double BlockMin::operator()<xsimd::sse2>(xsimd::sse2, const double*, std::size_t, double) const;
+template std::size_t BlockFind::operator()<xsimd::sse2>(xsimd::sse2, const double*, std::size_t, double,
+                                                             double) const;
 }  // namespace wcs::kernels::xsimd_detail

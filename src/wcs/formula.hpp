@@ -42,8 +42,11 @@ CycleTerms cycle_terms(std::span<const double> a, std::span<const double> w, dou
 /// Same into caller-owned storage (d.size() == a.size()); returns base.
 double cycle_terms(std::span<const double> a, std::span<const double> w, double wpn, std::span<double> d);
 
-/// The largest line value of the cycle, base + sum of positive d (base + max d when
-/// none is positive): `all_below_target` is `max_line_value(...) < target`.
+/// The largest line value of the cycle in the d form: base + the sum of the positive
+/// d (base + the largest d when none is positive). Not reference's all-below
+/// decision by itself: reference compares every line's bit-exact value with the
+/// target, and the d form may round differently, so this value decides only when it
+/// lies beyond rounding of the target (search::all_below_target does the rest).
 double max_line_value(double base, std::span<const double> d);
 
 /// Winner order of algorithm.md: smaller |r - target|, then larger r. Returns true

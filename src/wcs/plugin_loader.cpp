@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 
 #include "wcs/plugin.hpp"
@@ -34,6 +35,14 @@ void load_plugin(const std::string& path, Registry& registry, PluginReport& repo
     report.problems.push_back(path + ": plugin ABI version " +
                               (plugin ? std::to_string(plugin->abi_version) : std::string("(none)")) +
                               ", this program needs " + std::to_string(WCS_PLUGIN_ABI_VERSION));
+    dlclose(handle);
+    return;
+  }
+  if (!plugin->abi_fingerprint || std::strcmp(plugin->abi_fingerprint, abi_fingerprint()) != 0) {
+    report.problems.push_back(path + ": plugin '" + (plugin->name ? plugin->name : "(no name)") +
+                              "' was built against wcs ABI fingerprint '" +
+                              (plugin->abi_fingerprint ? plugin->abi_fingerprint : "(none)") + "', this wcs has '" +
+                              abi_fingerprint() + "': rebuild it against this wcs's headers");
     dlclose(handle);
     return;
   }
@@ -72,15 +81,23 @@ void load_plugin_dir(const std::string& dir, Registry& registry, PluginReport& r
   for (const auto& m : modules) load_plugin(m, registry, report);
 }
 
+const char* abi_fingerprint() { return WCS_ABI_FINGERPRINT; }
+
 std::string default_plugin_dir() {
+  // Found from where this library lies, so that every host (the programs, the tests,
+  // the Python module, a program of the user's) finds the same modules and an
+  // installed tree can be moved (or staged with DESTDIR) as a whole.
   std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const fs::path build_tree = exe.parent_path() / "strategies";
-    // A build tree (meson-private beside the program) uses its own freshly built
-    // modules, never an installed copy.
-    if (fs::exists(exe.parent_path() / "meson-private", ec) && fs::is_directory(build_tree, ec))
-      return build_tree.string();
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<void*>(&abi_fingerprint), &info) != 0 && info.dli_fname) {
+    const fs::path lib = fs::weakly_canonical(info.dli_fname, ec).parent_path();
+    // A build tree (build/src/wcs/libwcs.so, meson-private at its top) uses its own
+    // freshly built modules, never an installed copy.
+    const fs::path top = lib.parent_path().parent_path();
+    if (fs::exists(top / "meson-private", ec) && fs::is_directory(top / "strategies", ec))
+      return (top / "strategies").string();
+    // Installed: LIBDIR/libwcs.so and LIBDIR/wcs/strategies (meson.build's plugin_install_dir).
+    if (fs::is_directory(lib / "wcs" / "strategies", ec)) return (lib / "wcs" / "strategies").string();
   }
   return WCS_PLUGIN_INSTALL_DIR;
 }

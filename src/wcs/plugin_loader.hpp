@@ -14,7 +14,8 @@ struct PluginReport {
 };
 
 /// Loads one module and registers its strategies. A module that cannot be opened,
-/// lacks `wcs_plugin_entry`, has another ABI version, fails to register or names a
+/// lacks `wcs_plugin_entry`, has another ABI version or ABI fingerprint (built against
+/// other headers than this library's), fails to register or names a
 /// strategy that is already registered adds a problem to the report and registers
 /// nothing. Modules stay loaded for the life of the process.
 void load_plugin(const std::string& path, Registry& registry, PluginReport& report);
@@ -23,8 +24,9 @@ void load_plugin(const std::string& path, Registry& registry, PluginReport& repo
 /// folder that does not exist is a problem in the report.
 void load_plugin_dir(const std::string& dir, Registry& registry, PluginReport& report);
 
-/// The built-in plugin folder: `strategies/` next to the program in a build tree,
-/// otherwise the install folder compiled in.
+/// The built-in plugin folder, found from where libwcs itself lies: `strategies/` at
+/// the top of the build tree it belongs to, else `wcs/strategies` beside the installed
+/// library, else the install folder compiled in.
 std::string default_plugin_dir();
 
 /// Folders from a colon-separated list such as WCS_PLUGIN_PATH (empty items skipped).

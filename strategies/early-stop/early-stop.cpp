@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "line_scan.hpp"
+#include "search/exact_step.hpp"
 #include "wcs/plugin.hpp"
 
 namespace {
@@ -19,10 +20,7 @@ class EarlyStopSearch final : public wcs::CycleSearch {
  public:
   explicit EarlyStopSearch(double factor) : factor_(factor) {}
 
-  void prepare(const wcs::Problem& problem, const wcs::SolveOptions&) override {
-    d_.assign(problem.n(), 0.0);
-    stopped_ = 0;
-  }
+  void prepare(const wcs::Problem&, const wcs::SolveOptions&) override { stopped_ = 0; }
 
   wcs::CycleOutcome search(const wcs::CycleInput& in) override {
     const wcs::kernels::LineScan scan = wcs::kernels::scan_lines_exact(in, factor_ * in.tolerance);
@@ -33,10 +31,9 @@ class EarlyStopSearch final : public wcs::CycleSearch {
     out.all_below_target = scan.all_below;
     if (scan.stopped) {
       // Stopped early: the cycle converges, so the WPN rule is not applied; still
-      // report it as reference would, from the largest line value.
+      // report it as reference would.
       ++stopped_;
-      const double base = wcs::cycle_terms(in.a, in.w, in.wpn, d_);
-      out.all_below_target = wcs::max_line_value(base, d_) < in.target;
+      out.all_below_target = wcs::search::all_below_target(in);
     }
     return out;
   }
@@ -45,7 +42,6 @@ class EarlyStopSearch final : public wcs::CycleSearch {
 
  private:
   double factor_;
-  std::vector<double> d_;
   std::uint64_t stopped_ = 0;
 };
 

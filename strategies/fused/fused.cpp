@@ -1,10 +1,10 @@
 // `fused`: the compiled analogue of the seed's JIT idea (idea 6). Per cycle, base and
-// d_i once (algorithm.md, equivalent form), then the tight allocation-free loop of
-// the `fused` kernel over every line; the exact step (src/kernels/exact_winner.hpp) makes the
-// winner and its r those of `reference` to the bit.
+// d_i once (docs/algorithm.md, equivalent form), then the tight allocation-free loop
+// of the `fused` kernel over every line; the exact step (src/search/exact_step.hpp)
+// makes the winner, its r and the WPN decision those of `reference` to the bit.
 #include <memory>
 
-#include "exact_winner.hpp"
+#include "search/kernel_search.hpp"
 #include "wcs/plugin.hpp"
 
 namespace {
@@ -20,7 +20,7 @@ void register_fused(wcs::Registry& registry) {
   info.description = "per cycle base + d_i, then a tight allocation-free loop over all lines (fused kernel)";
   info.max_n = kMaxN;
   registry.add(std::move(info), [](const wcs::Options&, const wcs::Registry&) {
-    return wcs::make_cycle_strategy(std::make_unique<wcs::fast::KernelSearch>(&wcs::kernels::fused_range, "fused"));
+    return wcs::search::make_kernel_strategy("fused");
   });
 }
 

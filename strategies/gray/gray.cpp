@@ -1,10 +1,10 @@
 // `gray`: lines visited in Gray-code order so each next value is one add away (O(1)
-// per line instead of O(N)); the `gray` kernel (src/kernels/gray.cpp) keeps the
-// winner order of line order, and the exact step (src/kernels/exact_winner.hpp) makes
-// the winner and its r those of `reference` to the bit.
+// per line instead of O(N)) by the `gray` kernel (src/kernels/gray.cpp); the exact
+// step (src/search/exact_step.hpp) makes the winner, its r and the WPN decision those
+// of `reference` to the bit.
 #include <memory>
 
-#include "exact_winner.hpp"
+#include "search/kernel_search.hpp"
 #include "wcs/plugin.hpp"
 
 namespace {
@@ -17,10 +17,10 @@ void register_gray(wcs::Registry& registry) {
   wcs::StrategyInfo info;
   info.name = "gray";
   info.family = wcs::Family::identical;
-  info.description = "Gray-code order over aligned blocks of lines: one add per line, ties resolved by line number";
+  info.description = "Gray-code order over aligned blocks of lines: one add per line";
   info.max_n = kMaxN;
   registry.add(std::move(info), [](const wcs::Options&, const wcs::Registry&) {
-    return wcs::make_cycle_strategy(std::make_unique<wcs::fast::KernelSearch>(&wcs::kernels::gray_range, "gray"));
+    return wcs::search::make_kernel_strategy("gray");
   });
 }
 

@@ -9,7 +9,8 @@
 //      at once), found in O(N log N) by sorting the flip deltas and closing in with
 //      two pointers (closest pair sum to the gap), then back to single flips.
 // The shared outer loop does the weight and WPN updates; the winner's r is
-// recomputed bit-exactly and the WPN rule is max_line_value(base, d) < target.
+// recomputed bit-exactly and the WPN rule is reference's, decided exactly by the
+// exact step's all-below rule (src/search/exact_step.hpp).
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "wcs/formula.hpp"
+#include "search/exact_step.hpp"
 #include "wcs/plugin.hpp"
 
 namespace {
@@ -82,7 +84,7 @@ class GreedySearch final : public wcs::CycleSearch {
     for (std::size_t i = 0; i < n; ++i)
       if (selected_[i]) out.winner.set(i);
     out.result = wcs::line_value(in.a, in.w, in.wpn, std::as_const(out.winner));
-    out.all_below_target = wcs::max_line_value(base, d_) < in.target;
+    out.all_below_target = wcs::search::all_below_target(in);
     out.evaluated = evaluated_;
     return out;
   }

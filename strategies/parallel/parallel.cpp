@@ -1,12 +1,14 @@
-// `parallel`: each cycle's lines [1, 2^N) split over worker threads that run one of
-// the enumeration kernels of src/kernels (option `kernel`, default the fastest).
+// `parallel`: the kernel cycle search of the other kernel strategies
+// (src/search/kernel_search.hpp) with a range runner that splits each cycle's lines
+// [1, 2^N) over worker threads running one of the enumeration kernels of src/kernels
+// (option `kernel`, default the fastest).
 //
 // The lines are cut into chunks whose boundaries depend only on N (never on the
-// thread count), workers take chunks from a shared counter, and the per-chunk
-// winners are merged in chunk order with kernels::better_of (the winner order of
-// algorithm.md, line last). A kernel's value of a line may depend on where its range
-// starts (a Gray-code walk accumulates), so fixing the chunks is what makes the
-// answer independent of `threads`, not only of the merge order.
+// thread count), workers take chunks from a shared counter, and the per-chunk picks
+// are merged in chunk order with kernels::better_of. A kernel's value of a line may
+// depend on where its range starts (a Gray-code walk accumulates), so fixing the
+// chunks is what makes the pick, and with it every note, independent of `threads`;
+// the exact step then makes the cycle's decisions reference's.
 //
 // The worker threads live as long as the strategy object: created on the first
 // solve, reused by every cycle of every solve, joined by the destructor.
@@ -15,27 +17,26 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include <fmt/format.h>
 
-#include "kernels.hpp"
-#include "exact_winner.hpp"
+#include "search/kernel_search.hpp"
 #include "wcs/error.hpp"
-#include "wcs/formula.hpp"
 #include "wcs/plugin.hpp"
 
 namespace {
 
-// Line numbers are 64-bit and the range end 2^N must fit.
-constexpr std::size_t kMaxN = wcs::kMaxLineBits;
+// As for the other kernel strategies: 2^40 lines a cycle is already long (mitm is
+// the strategy for large N).
+constexpr std::size_t kMaxN = 40;
 // Chunks of 2^max(kMinChunkBits, N - kChunkSplitBits) lines: at most 32 chunks, so
-// two threads finish within 1/16 of a cycle of each other (every chunk restarts a
-// kernel without a bound, which costs the SIMD kernels a scalar pass over a few
-// blocks, so fewer chunks are faster), and chunks of at least
+// two threads finish within 1/16 of a cycle of each other, and chunks of at least
 // 4096 lines so a worker's hand-off cost (~1 us) stays under a few percent.
 constexpr std::size_t kMinChunkBits = 12;
 constexpr std::size_t kChunkSplitBits = 5;
@@ -115,78 +116,50 @@ class WorkerPool {
   bool stop_ = false;
 };
 
-class ParallelSearch final : public wcs::CycleSearch {
+/// The range runner: fixed chunks over the pool, the exact step's staging as one
+/// more task beside them (it is the cycle's serial part).
+class ChunkRunner final : public wcs::search::RangeRunner {
  public:
-  ParallelSearch(const wcs::kernels::KernelInfo& kernel, unsigned threads) : kernel_(kernel), threads_(threads) {}
+  explicit ChunkRunner(unsigned threads) : threads_(threads) {}
 
-  void prepare(const wcs::Problem& problem, const wcs::SolveOptions&) override {
+  void prepare(std::size_t) override {
     if (!pool_) pool_ = std::make_unique<WorkerPool>(threads_);
-    exact_.prepare(problem.n());
-    repaired_ = 0;
   }
 
-  wcs::CycleOutcome search(const wcs::CycleInput& in) override {
-    const std::size_t n = in.a.size();
-    d_.resize(n);
-    dl_.resize(n);
-    const double base = wcs::cycle_terms(in.a, in.w, in.wpn, d_);
-    for (std::size_t j = 0; j < n; ++j) dl_[j] = d_[n - 1 - j];
-    const wcs::kernels::CycleView view{base, dl_, in.target};
-
-    const std::uint64_t end = std::uint64_t{1} << n;  // lines [1, end)
+  wcs::kernels::RangeBest run(wcs::kernels::RangeKernel kernel, const wcs::kernels::CycleView& view, std::uint64_t end,
+                              const std::function<void()>& side) override {
+    const std::size_t n = view.dl.size();
     const std::size_t chunk_bits = std::max(kMinChunkBits, n > kChunkSplitBits ? n - kChunkSplitBits : 0);
     const std::uint64_t chunk = std::uint64_t{1} << std::min(chunk_bits, n);
     const std::size_t chunks = static_cast<std::size_t>(end / chunk);
+    if (chunks == 1) {  // small N: waking a worker costs more than the whole cycle
+      const wcs::kernels::RangeBest best = kernel(view, 1, end);
+      side();
+      return best;
+    }
     best_.assign(chunks, {});
-    // Task 0 stages the exact step (its subset sums depend only on d), beside the
-    // kernel's chunks rather than after them: it is the cycle's serial part.
     auto task = [&](std::size_t t) {
       if (t == 0) {
-        exact_.stage(d_);
+        side();
         return;
       }
       const std::size_t c = t - 1;
-      const std::uint64_t first = std::max<std::uint64_t>(1, c * chunk);
-      best_[c] = kernel_.run(view, first, (c + 1) * chunk);
+      best_[c] = kernel(view, std::max<std::uint64_t>(1, c * chunk), (c + 1) * chunk);
     };
-    if (chunks == 1) {
-      task(1);  // small N: waking a worker costs more than the whole cycle
-    } else {
-      pool_->run(chunks + 1, task);
-    }
+    pool_->run(chunks + 1, task);
     wcs::kernels::RangeBest best;
     for (const auto& b : best_) best = wcs::kernels::better_of(best, b);
-
-    // The kernel's sums may differ from the bit-exact form in the last bits: the
-    // exact step re-evaluates every line within rounding of the kernel's best error
-    // (a meet-in-the-middle over the non-zero d, O(2^(N/2))) so the winner, its r and
-    // the WPN rule are reference's to the bit.
-    const wcs::fast::ExactOutcome exact = exact_.resolve(in, base, d_, best.line);
-    repaired_ += exact.line != best.line;
-
-    wcs::CycleOutcome out;
-    out.winner = wcs::Combination::from_line(exact.line, n);
-    out.result = exact.result;
-    out.all_below_target = exact.all_below_target;
-    out.evaluated = end - 1;
-    return out;
+    return best;
   }
 
-  void finish(wcs::SolveResult& result) override {
-    result.notes["kernel"] = kernel_.name;
-    result.notes["isa"] = kernel_.isa();
-    result.notes["threads"] = std::to_string(pool_ ? pool_->threads() : threads_);
-    result.notes["winners_repaired"] = std::to_string(repaired_);
+  void notes(std::map<std::string, std::string>& notes) const override {
+    notes["threads"] = std::to_string(pool_ ? pool_->threads() : threads_);
   }
 
  private:
-  const wcs::kernels::KernelInfo& kernel_;
   unsigned threads_;
   std::unique_ptr<WorkerPool> pool_;
-  std::vector<double> d_, dl_;
   std::vector<wcs::kernels::RangeBest> best_;
-  wcs::fast::ExactWinner exact_;
-  std::uint64_t repaired_ = 0;
 };
 
 void register_parallel(wcs::Registry& registry) {
@@ -209,7 +182,8 @@ void register_parallel(wcs::Registry& registry) {
       throw wcs::InputError(fmt::format("parallel: kernel: unknown kernel '{}' (known: {})", name, wcs::kernels::names()));
     unsigned threads = static_cast<unsigned>(options.integer("threads"));
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-    return wcs::make_cycle_strategy(std::make_unique<ParallelSearch>(*kernel, threads));
+    return wcs::make_cycle_strategy(
+        std::make_unique<wcs::search::KernelSearch>(*kernel, std::make_unique<ChunkRunner>(threads)));
   });
 }
 

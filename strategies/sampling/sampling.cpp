@@ -2,12 +2,14 @@
 // identical to `reference`, while N <= threshold; above it each cycle tests
 // `sample_size` combinations drawn by `mode` from the run's seed.
 //
-// Both paths use the base + d_i form of algorithm.md (a cycle is a closest-subset-sum
-// over the d_i). Values are sums of table entries that are themselves built by
-// adding one d at a time, so two lines that differ only in coefficients whose d is
-// exactly 0 get exactly the same value (the reference's exact ties stay ties). The
-// winner's r is recomputed with the bit-exact wcs::line_value, and the WPN rule is
-// max_line_value(base, d) < target, exactly the reference's rule.
+// Both paths use the base + d_i form of docs/algorithm.md (a cycle is a
+// closest-subset-sum over the d_i), with values summed from tables of subset sums.
+// The exhaustive path hands its best line to the exact step of the identical
+// strategies (src/search/exact_step.hpp), which makes the winner, its r and the WPN
+// decision reference's to the bit. The sampled path takes its best sampled line as
+// the winner, recomputes its r with the bit-exact wcs::line_value, and takes the
+// WPN decision (every line of the cycle below the target) exactly too, with the
+// exact step's all-below rule, which works for any N.
 #include <algorithm>
 #include <bit>
 #include <cfloat>
@@ -16,12 +18,14 @@
 #include <limits>
 #include <memory>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "search/exact_step.hpp"
 #include "wcs/error.hpp"
 #include "wcs/formula.hpp"
 #include "wcs/plugin.hpp"
@@ -106,9 +110,13 @@ class SamplingSearch final : public wcs::CycleSearch {
 
   wcs::CycleOutcome search(const wcs::CycleInput& in) override {
     base_ = wcs::cycle_terms(in.a, in.w, in.wpn, d_);
-    wcs::CycleOutcome out = exhaustive_ ? exhaustive(in) : sampled(in);
+    if (exhaustive_) return exhaustive(in);
+    wcs::CycleOutcome out = sampled(in);
     out.result = wcs::line_value(in.a, in.w, in.wpn, std::as_const(out.winner));
-    out.all_below_target = wcs::max_line_value(base_, d_) < in.target;
+    std::uint64_t rechecked = 0;
+    out.all_below_target =
+        wcs::search::all_below_target(in, base_, d_, wcs::search::cycle_bounds(in, base_, d_), rechecked);
+    out.evaluated += rechecked;
     return out;
   }
 
@@ -120,64 +128,37 @@ class SamplingSearch final : public wcs::CycleSearch {
   }
 
  private:
-  // ---- N <= threshold: every line, in line order, with near-tie repair ----------
+  // ---- N <= threshold: every line, then the exact step ----------------------------
   //
   // Line bit j is coefficient N-1-j. A line's value is (base + hi[h]) + lo[l] over
-  // its high and low halves. The base + d form may differ from the bit-exact form in
-  // the last bits, so every line within `slack` of the best approximate error is
-  // kept and the candidates are re-evaluated with wcs::line_value: the winner is
-  // then the reference's winner (smaller error, larger r, smaller line).
+  // its high and low halves; the line of smallest error in that arithmetic is the
+  // exact step's hint.
   wcs::CycleOutcome exhaustive(const wcs::CycleInput& in) {
     const std::size_t n = n_;
     const std::size_t low_bits = n / 2, high_bits = n - low_bits;
     subset_sums(lo_, low_bits, [&](std::size_t j) { return d_[n - 1 - j]; });
     subset_sums(hi_, high_bits, [&](std::size_t j) { return d_[n - 1 - (low_bits + j)]; });
-
-    double scale = std::fabs(base_) + std::fabs(in.target);
-    for (std::size_t i = 0; i < n; ++i) scale += std::fabs(in.a[i] * in.w[i]) + std::fabs(d_[i]);
-    double slack = 16.0 * double(n + 2) * DBL_EPSILON * scale;
-    if (!std::isfinite(slack)) slack = 0.0;
-
-    candidates_.clear();
-    std::size_t compact_at = 1 << 16;
-    double best = std::numeric_limits<double>::infinity(), limit = best;
+    double best = std::numeric_limits<double>::infinity();
+    std::uint64_t best_line = 0;
     const double target = in.target;
     const std::uint64_t lo_count = std::uint64_t{1} << low_bits;
     for (std::uint64_t h = 0; h < (std::uint64_t{1} << high_bits); ++h) {
       const double high = base_ + hi_[h];
       for (std::uint64_t l = h == 0 ? 1 : 0; l < lo_count; ++l) {
         const double error = std::fabs((high + lo_[l]) - target);
-        if (error <= limit) [[unlikely]] {
-          candidates_.push_back({(h << low_bits) | l, error});
-          if (error < best) {
-            best = error;
-            limit = best + slack;
-          }
-          if (candidates_.size() >= compact_at) {
-            std::erase_if(candidates_, [&](const Candidate& c) { return c.error > limit; });
-            if (candidates_.size() * 2 > compact_at) compact_at *= 2;
-          }
+        if (error < best) [[unlikely]] {
+          best = error;
+          best_line = (h << low_bits) | l;
         }
       }
     }
-
-    std::uint64_t winner = 1;  // every value NaN: the reference keeps line 1
-    double win_error = std::numeric_limits<double>::quiet_NaN(), win_r = win_error;
-    bool have = false;
-    for (const Candidate& c : candidates_) {
-      if (c.error > limit) continue;
-      const double r = wcs::line_value(in.a, in.w, in.wpn, [&](std::size_t i) { return bool((c.line >> (n - 1 - i)) & 1u); });
-      const double error = std::fabs(r - target);
-      // Candidates come in line order: only a strictly better one replaces the winner.
-      if (!have || wcs::ranks_before(error, r, win_error, win_r)) {
-        winner = c.line;
-        win_error = error;
-        win_r = r;
-        have = true;
-      }
-    }
+    std::optional<std::uint64_t> hint;
+    if (best_line != 0) hint = wcs::search::key_of_line(best_line, n);
+    const wcs::search::ExactOutcome exact = exact_.resolve(in, base_, d_, hint);
     wcs::CycleOutcome out;
-    out.winner = wcs::Combination::from_line(winner, n);
+    out.winner = wcs::search::combination_of_key(exact.key, n);
+    out.result = exact.result;
+    out.all_below_target = exact.all_below_target;
     out.evaluated = (std::uint64_t{1} << n) - 1;
     return out;
   }
@@ -386,18 +367,13 @@ class SamplingSearch final : public wcs::CycleSearch {
     return false;
   }
 
-  struct Candidate {
-    std::uint64_t line;
-    double error;
-  };
-
   Settings s_;
   Rng rng_;
   std::size_t n_ = 0, words_ = 0;
   bool exhaustive_ = false;
   double base_ = 0.0, target_ = 0.0;
   std::vector<double> d_, lo_, hi_, tables_;
-  std::vector<Candidate> candidates_;
+  wcs::search::ExactStep exact_;
   std::vector<std::uint64_t> planes_, mask_, best_mask_, fixed_sample_;
   std::vector<std::size_t> by_magnitude_;
   bool have_best_ = false;

@@ -1,10 +1,11 @@
-// `simd-highway`: the cycle search on the subset-sum table kernel, its vector primitive
-// written with Highway for every target of the build (foreach_target) and
-// dispatched at run time (src/kernels/simd_highway.cpp, simd_table.hpp).
+// `simd-highway`: the cycle search on the subset-sum table kernel, its vector
+// primitives written with Highway for every target of the build (foreach_target) and
+// dispatched at run time (src/kernels/simd_highway.cpp, simd_table.hpp); the exact
+// step (src/search/exact_step.hpp) makes the cycle's decisions reference's to the
+// bit. The "isa" note names the Highway target it ran on.
 #include <memory>
 
-#include "kernels.hpp"
-#include "simd_table.hpp"
+#include "search/kernel_search.hpp"
 #include "wcs/plugin.hpp"
 
 namespace {
@@ -17,12 +18,10 @@ void register_simd_highway(wcs::Registry& registry) {
   wcs::StrategyInfo info;
   info.name = "simd-highway";
   info.family = wcs::Family::identical;
-  info.description =
-      "vectorised enumeration with Highway: subset-sum table of the low 11 bits, one vector pass per high part";
+  info.description = "vectorised enumeration with Highway: subset-sum table of the low 11 bits, one vector pass per high part";
   info.max_n = kMaxN;
   registry.add(std::move(info), [](const wcs::Options&, const wcs::Registry&) {
-    return wcs::make_cycle_strategy(std::make_unique<wcs::kernels::simd_table::TableSearch>(
-        &wcs::kernels::simd_highway_block_min, &wcs::kernels::simd_highway_isa));
+    return wcs::search::make_kernel_strategy("simd-highway");
   });
 }
 

@@ -1,10 +1,11 @@
-// `simd-xsimd`: the cycle search on the subset-sum table kernel, its vector primitive
+// `simd-xsimd`: the cycle search on the subset-sum table kernel, its vector primitives
 // written with xsimd batches and instantiated per architecture (sse2, avx2, avx512f),
-// chosen at run time (src/kernels/simd_xsimd*.cpp, simd_table.hpp).
+// chosen at run time (src/kernels/simd_xsimd*.cpp, simd_table.hpp); the exact step
+// (src/search/exact_step.hpp) makes the cycle's decisions reference's to the bit. The
+// "isa" note names the architecture it ran on.
 #include <memory>
 
-#include "kernels.hpp"
-#include "simd_table.hpp"
+#include "search/kernel_search.hpp"
 #include "wcs/plugin.hpp"
 
 namespace {
@@ -17,12 +18,10 @@ void register_simd_xsimd(wcs::Registry& registry) {
   wcs::StrategyInfo info;
   info.name = "simd-xsimd";
   info.family = wcs::Family::identical;
-  info.description =
-      "vectorised enumeration with xsimd: subset-sum table of the low 11 bits, one vector pass per high part";
+  info.description = "vectorised enumeration with xsimd: subset-sum table of the low 11 bits, one vector pass per high part";
   info.max_n = kMaxN;
   registry.add(std::move(info), [](const wcs::Options&, const wcs::Registry&) {
-    return wcs::make_cycle_strategy(std::make_unique<wcs::kernels::simd_table::TableSearch>(
-        &wcs::kernels::simd_xsimd_block_min, &wcs::kernels::simd_xsimd_isa));
+    return wcs::search::make_kernel_strategy("simd-xsimd");
   });
 }
 

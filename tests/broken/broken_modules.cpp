@@ -19,7 +19,15 @@ namespace {
 extern "C" __attribute__((visibility("default"))) int not_a_plugin() { return 1; }
 #elif BROKEN_KIND == 2  // another ABI version
 extern "C" __attribute__((visibility("default"))) const wcs_plugin_v1* wcs_plugin_entry() {
-  static const wcs_plugin_v1 plugin{999, "wrong-abi", "0", nullptr};
+  static const wcs_plugin_v1 plugin{999, "wrong-abi", "0", nullptr, nullptr};
+  return &plugin;
+}
+#elif BROKEN_KIND == 7  // this ABI version, but built against other headers
+static void register_nothing(wcs::Registry&) {}
+extern "C" __attribute__((visibility("default"))) const wcs_plugin_v1* wcs_plugin_entry() {
+  static const wcs_plugin_v1 plugin{WCS_PLUGIN_ABI_VERSION, "wrong-fingerprint", "0",
+                                    &wcs::detail::register_thunk<register_nothing>,
+                                    "headers=0000000000000000 gxxabi=0 cxx11abi=0"};
   return &plugin;
 }
 #elif BROKEN_KIND == 3

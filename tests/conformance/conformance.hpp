@@ -49,8 +49,9 @@ bool agree(double x, double y, bool exact);
 
 /// Solves every case with `strategy` (options as text) and with `reference`, and
 /// checks the family promise with Catch2 assertions:
-/// - identical: same cycles, same winner every cycle, same convergence, weights,
-///   result and error agree;
+/// - identical: to the bit, the same winner, r and p every cycle, the same cycles,
+///   convergence, weights, result and error (the failure names the difference and
+///   the `wcs solve` command that reproduces it);
 /// - converging / peer: converged only with error <= tolerance, and the reported
 ///   result is sum a[i] W[i].
 /// Returns how many cases converged (for the caller's own checks).

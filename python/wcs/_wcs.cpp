@@ -1,0 +1,402 @@
+// wcs._wcs: the core and its strategy plugins from Python (pybind11). The plugins
+// are loaded once per process, on first use; each solve releases the GIL.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "wcs/error.hpp"
+#include "wcs/formula.hpp"
+#include "wcs/format.hpp"
+#include "wcs/plugin.hpp"
+#include "wcs/plugin_loader.hpp"
+#include "wcs/registry.hpp"
+
+#ifndef WCS_VERSION
+#define WCS_VERSION "unknown"
+#endif
+
+namespace py = pybind11;
+
+namespace {
+
+/// The process's registry: the built-in plugin folder and WCS_PLUGIN_PATH, loaded
+/// on first use; more folders with load_plugin_dir(). Solves hold the lock shared
+/// (the registry is read, and `auto` creates strategies through it while it runs),
+/// loading holds it exclusively.
+struct Engine {
+  std::shared_mutex lock;
+  wcs::Registry registry;
+  std::vector<std::string> dirs;
+  std::vector<std::string> problems;
+};
+
+/// Loads `dir` (caller holds the lock exclusively); returns the new problems.
+std::vector<std::string> load_dir(Engine& e, const std::string& dir) {
+  wcs::PluginReport report;
+  wcs::load_plugin_dir(dir, e.registry, report);
+  e.dirs.push_back(dir);
+  for (const auto& p : report.problems) e.problems.push_back(p);
+  return report.problems;
+}
+
+void warn(const std::vector<std::string>& problems) {
+  for (const auto& p : problems)
+    if (PyErr_WarnEx(PyExc_RuntimeWarning, ("wcs: plugin " + p).c_str(), 2) != 0) throw py::error_already_set();
+}
+
+Engine& engine() {
+  static Engine e;
+  static std::once_flag once;
+  std::vector<std::string> problems;
+  std::call_once(once, [&] {
+    std::unique_lock guard(e.lock);
+    problems = load_dir(e, wcs::default_plugin_dir());
+    if (const char* env = std::getenv("WCS_PLUGIN_PATH"))
+      for (const auto& d : wcs::split_path_list(env)) {
+        const auto more = load_dir(e, d);
+        problems.insert(problems.end(), more.begin(), more.end());
+      }
+  });
+  warn(problems);
+  return e;
+}
+
+/// A strategy option's value as the text the command line would pass.
+std::string option_text(const std::string& key, const py::handle& value) {
+  if (py::isinstance<py::bool_>(value)) return value.cast<bool>() ? "true" : "false";
+  if (py::isinstance<py::int_>(value)) return py::str(value);
+  if (py::isinstance<py::float_>(value)) return wcs::format_number(value.cast<double>());
+  if (py::isinstance<py::str>(value)) return value.cast<std::string>();
+  throw wcs::InputError(key + ": a " + std::string(py::str(value.get_type().attr("__name__"))) +
+                        " is not an option value (use a bool, int, float or str)");
+}
+
+py::dict string_map(const std::map<std::string, std::string>& m) {
+  py::dict d;
+  for (const auto& [k, v] : m) d[py::str(k)] = py::str(v);
+  return d;
+}
+
+/// The result of wcs.solve: every field of `wcs solve --json`, weights as numpy.
+struct Result {
+  std::string strategy;
+  std::size_t n = 0;
+  double target = 0, tolerance = 0;
+  long long max_iter = 0;
+  py::dict options;
+  py::array_t<double> weights;
+  double result = 0, error = 0;
+  bool converged = false;
+  long long cycles = 0;
+  std::uint64_t evaluations = 0;
+  std::size_t nonzero_weights = 0;
+  py::dict notes;
+  double seconds = 0;
+  py::object trace = py::none();
+
+  /// The fields in the order of `wcs solve --json` (weights as a list).
+  py::dict as_dict() const {
+    py::dict d;
+    d["strategy"] = strategy;
+    d["n"] = n;
+    d["target"] = target;
+    d["tolerance"] = tolerance;
+    d["max_iter"] = max_iter;
+    d["options"] = options;
+    d["weights"] = weights.attr("tolist")();
+    d["result"] = result;
+    d["error"] = error;
+    d["converged"] = converged;
+    d["cycles"] = cycles;
+    d["evaluations"] = evaluations;
+    d["nonzero_weights"] = nonzero_weights;
+    d["notes"] = notes;
+    d["seconds"] = seconds;
+    if (!trace.is_none()) d["trace"] = trace;
+    return d;
+  }
+};
+
+py::list trace_list(const std::vector<wcs::TraceEntry>& trace) {
+  py::list out;
+  for (const auto& t : trace) {
+    py::dict e;
+    e["cycle"] = t.cycle;
+    e["line"] = t.line ? py::object(py::int_(*t.line)) : py::object(py::none());
+    e["combination"] = t.combination.to_string();
+    e["result"] = t.result;
+    e["wpn"] = t.wpn;
+    e["weights_before"] = py::cast(t.weights_before);
+    out.append(std::move(e));
+  }
+  return out;
+}
+
+Result make_result(const std::string& strategy, const wcs::Problem& problem,
+                   const std::map<std::string, std::string>& options, const wcs::SolveResult& r, double seconds,
+                   bool trace) {
+  Result out;
+  out.strategy = strategy;
+  out.n = problem.n();
+  out.target = problem.target;
+  out.tolerance = problem.tolerance;
+  out.max_iter = problem.max_iter;
+  out.options = string_map(options);
+  out.weights = py::array_t<double>(static_cast<py::ssize_t>(r.weights.size()), r.weights.data());
+  out.result = r.result;
+  out.error = r.error;
+  out.converged = r.converged;
+  out.cycles = r.cycles;
+  out.evaluations = r.evaluations;
+  out.nonzero_weights = r.nonzero_weights();
+  out.notes = string_map(r.notes);
+  out.seconds = seconds;
+  if (trace) out.trace = trace_list(r.trace);
+  return out;
+}
+
+wcs::Problem make_problem(const py::array_t<double, py::array::c_style | py::array::forcecast>& coefficients,
+                          double target, double tolerance, long long max_iter, double initial_wpn,
+                          const py::object& wpn_bounds) {
+  if (coefficients.ndim() != 1)
+    throw wcs::InputError("coefficients: expected one dimension, got " + std::to_string(coefficients.ndim()));
+  wcs::Problem problem;
+  problem.coefficients.assign(coefficients.data(), coefficients.data() + coefficients.size());
+  problem.target = target;
+  problem.tolerance = tolerance;
+  problem.max_iter = max_iter;
+  problem.initial_wpn = initial_wpn;
+  if (!wpn_bounds.is_none()) {
+    const auto b = wpn_bounds.cast<std::vector<double>>();
+    if (b.size() != 2)
+      throw wcs::InputError("wpn_bounds: " + std::string(py::repr(wpn_bounds)) + " needs two values (lo, hi)");
+    problem.wpn_lo = b[0];
+    problem.wpn_hi = b[1];
+  }
+  wcs::validate(problem);
+  return problem;
+}
+
+/// The original implementation's sampled cycle (its adaptive sampling): the same
+/// list of combinations, its sample, is tried in order every cycle. Line values
+/// are the bit-exact form; the winner is the original's (strictly closer, or as
+/// close and larger, replaces it; with early stopping the first row within the
+/// tolerance ends the cycle); and, as in the original, the WPN rule looks only at
+/// the rows tried.
+class GivenSample final : public wcs::CycleSearch {
+ public:
+  GivenSample(std::vector<std::uint8_t> rows, std::size_t n, bool early_stop)
+      : rows_(std::move(rows)), n_(n), early_stop_(early_stop) {}
+
+  wcs::CycleOutcome search(const wcs::CycleInput& in) override {
+    wcs::CycleOutcome out;
+    const std::size_t count = rows_.size() / n_;
+    std::size_t best = 0;
+    double best_error = 0.0;
+    out.all_below_target = true;
+    for (std::size_t k = 0; k < count; ++k) {
+      const std::uint8_t* row = &rows_[k * n_];
+      const double r = wcs::line_value(in.a, in.w, in.wpn, [row](std::size_t i) { return row[i] != 0; });
+      const double error = std::fabs(r - in.target);
+      ++out.evaluated;
+      out.all_below_target = out.all_below_target && r - in.target < 0;
+      const bool stop = early_stop_ && error <= in.tolerance;
+      if (k == 0 || stop || error < best_error || (error == best_error && r > out.result)) {
+        best = k;
+        best_error = error;
+        out.result = r;
+      }
+      if (stop) break;
+    }
+    out.winner = wcs::Combination(n_);
+    for (std::size_t i = 0; i < n_; ++i) out.winner.set(i, rows_[best * n_ + i] != 0);
+    return out;
+  }
+
+ private:
+  std::vector<std::uint8_t> rows_;
+  std::size_t n_;
+  bool early_stop_;
+};
+
+Result solve_sample(const py::array_t<double, py::array::c_style | py::array::forcecast>& coefficients, double target,
+                    const py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>& sample,
+                    bool early_stop, double tolerance, long long max_iter, double initial_wpn,
+                    const py::object& wpn_bounds) {
+  const wcs::Problem problem = make_problem(coefficients, target, tolerance, max_iter, initial_wpn, wpn_bounds);
+  if (sample.ndim() != 2 || static_cast<std::size_t>(sample.shape(1)) != problem.n() || sample.shape(0) < 1)
+    throw wcs::InputError("sample: expected a (rows >= 1, N = " + std::to_string(problem.n()) + ") array of 0/1");
+  std::vector<std::uint8_t> rows(sample.data(), sample.data() + sample.size());
+  for (std::size_t k = 0; k < rows.size(); k += problem.n()) {
+    bool any = false;
+    for (std::size_t i = 0; i < problem.n(); ++i) any = any || rows[k + i] != 0;
+    if (!any) throw wcs::InputError("sample: row " + std::to_string(k / problem.n()) + " selects no coefficient");
+  }
+  wcs::SolveResult r;
+  double seconds = 0;
+  {
+    py::gil_scoped_release nogil;
+    GivenSample search(std::move(rows), problem.n(), early_stop);
+    wcs::SolveOptions so;
+    so.trace = true;
+    const auto start = std::chrono::steady_clock::now();
+    r = wcs::run_cycles(problem, search, so);
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  return make_result("original-sample", problem, {{"early_stop", early_stop ? "true" : "false"}}, r, seconds, true);
+}
+
+Result solve(const py::array_t<double, py::array::c_style | py::array::forcecast>& coefficients, double target,
+             const std::string& strategy, double tolerance, long long max_iter, long long seed, bool trace,
+             double initial_wpn, const py::object& wpn_bounds, const py::kwargs& kwargs) {
+  const wcs::Problem problem = make_problem(coefficients, target, tolerance, max_iter, initial_wpn, wpn_bounds);
+  std::map<std::string, std::string> options;
+  for (const auto& [k, v] : kwargs) {
+    const std::string key = py::str(k);
+    options[key] = option_text(key, v);
+  }
+  wcs::SolveOptions so;
+  so.trace = trace;
+  so.seed = static_cast<std::uint64_t>(seed);
+
+  Engine& e = engine();
+  wcs::SolveResult r;
+  std::map<std::string, std::string> canonical;
+  double seconds = 0;
+  {
+    py::gil_scoped_release nogil;
+    std::shared_lock guard(e.lock);
+    wcs::Solver solver = e.registry.create(strategy, options);
+    canonical = solver.options().canonical();
+    const auto start = std::chrono::steady_clock::now();
+    r = solver.solve(problem, so);
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  return make_result(strategy, problem, canonical, r, seconds, trace);
+}
+
+/// What `wcs list --json` prints, as Python objects.
+py::list strategies() {
+  Engine& e = engine();
+  std::shared_lock guard(e.lock);
+  py::list all;
+  for (const wcs::StrategyInfo* s : e.registry.list()) {
+    py::dict j;
+    j["name"] = s->name;
+    j["family"] = wcs::family_name(s->family);
+    j["description"] = s->description;
+    j["max_n"] = s->max_n;
+    j["module"] = s->origin;
+    py::list options;
+    for (const auto& o : s->options) {
+      py::dict d;
+      d["name"] = o.name;
+      d["type"] = o.type_name();
+      d["default"] = o.default_value;
+      d["range"] = o.range_text();
+      d["help"] = o.help;
+      options.append(std::move(d));
+    }
+    j["options"] = std::move(options);
+    all.append(std::move(j));
+  }
+  return all;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_wcs, m) {
+  m.doc() = "The wcs core and its strategy plugins (see the package `wcs`).";
+  m.attr("__version__") = WCS_VERSION;
+  // Bad input raises this ValueError with the command line's one-line message.
+  py::register_exception<wcs::InputError>(m, "InputError", PyExc_ValueError);
+
+  py::class_<Result>(m, "Result", "What wcs.solve returns: every field of `wcs solve --json`; weights as a numpy array.")
+      .def_readonly("strategy", &Result::strategy)
+      .def_readonly("n", &Result::n)
+      .def_readonly("target", &Result::target)
+      .def_readonly("tolerance", &Result::tolerance)
+      .def_readonly("max_iter", &Result::max_iter)
+      .def_readonly("options", &Result::options, "the strategy's options, defaults filled in, as text")
+      .def_readonly("weights", &Result::weights)
+      .def_readonly("result", &Result::result, "sum of a[i] * W[i]")
+      .def_readonly("error", &Result::error, "|result - target|")
+      .def_readonly("converged", &Result::converged)
+      .def_readonly("cycles", &Result::cycles)
+      .def_readonly("evaluations", &Result::evaluations, "line values computed in all")
+      .def_readonly("nonzero_weights", &Result::nonzero_weights)
+      .def_readonly("notes", &Result::notes, "strategy-specific facts (what auto chose, the SIMD target, ...)")
+      .def_readonly("seconds", &Result::seconds, "time of the solve itself")
+      .def_readonly("trace", &Result::trace, "per cycle: cycle, line, combination, result, wpn, weights_before; None unless trace=True")
+      .def("as_dict", &Result::as_dict, "The fields as a dict in the order of `wcs solve --json` (weights as a list).")
+      .def("__repr__", [](const Result& r) {
+        return "wcs.Result(strategy=" + r.strategy + ", n=" + std::to_string(r.n) + ", result=" +
+               wcs::format_number(r.result) + ", error=" + wcs::format_number(r.error) +
+               ", converged=" + (r.converged ? "True" : "False") + ", cycles=" + std::to_string(r.cycles) + ")";
+      });
+
+  m.def("solve", &solve, py::arg("coefficients"), py::arg("target"), py::arg("strategy") = "auto",
+        py::arg("tolerance") = 0.0, py::arg("max_iter") = 32, py::arg("seed") = 0, py::arg("trace") = false,
+        py::kw_only(), py::arg("initial_wpn") = 1.0, py::arg("wpn_bounds") = py::none(),
+        R"(Solves sum(a[i] * W[i]) ~ target with one strategy, as `wcs solve` does.
+
+coefficients: a list or a one-dimensional numpy array of N numbers.
+target, tolerance, max_iter, seed, initial_wpn, wpn_bounds=(lo, hi): as the
+    command line's --target, --tol, --max-iter, --seed, --wpn, --wpn-bounds.
+strategy: a name of wcs.strategies() ("auto" chooses and says so in notes).
+trace: also return the winner of every cycle (Result.trace).
+**options: the strategy's options (wcs.strategies() lists them), e.g.
+    wcs.solve(a, t, "sampling", threshold=8, mode="random"); values may be bool,
+    int, float or str (truth_table="table.csv" for reference).
+
+Returns a Result with every field of `wcs solve --json` (weights as a numpy
+array; Result.as_dict() gives the JSON's fields). Bad input raises ValueError
+(wcs.InputError) with the command line's one-line message. The GIL is released
+while the strategy runs, so threads can solve in parallel.)");
+  m.def("solve_sample", &solve_sample, py::arg("coefficients"), py::arg("target"), py::arg("sample"),
+        py::arg("early_stop"), py::arg("tolerance"), py::arg("max_iter"), py::arg("initial_wpn") = 1.0,
+        py::arg("wpn_bounds") = py::none(),
+        "The original implementation's sampled search over a given sample (rows of 0/1 per coefficient), "
+        "every cycle the same rows in order; used by WeightCombinationSearch. Always traced.");
+  m.def("strategies", &strategies, "Every registered strategy, as `wcs list --json` lists them.");
+  m.def(
+      "load_plugin_dir",
+      [](const std::string& dir) {
+        Engine& e = engine();
+        std::vector<std::string> problems;
+        {
+          py::gil_scoped_release nogil;
+          std::unique_lock guard(e.lock);
+          problems = load_dir(e, dir);
+        }
+        warn(problems);
+        return problems;
+      },
+      py::arg("dir"), "Loads the strategy modules of another folder; returns the problems (also warned).");
+  m.def(
+      "plugin_dirs",
+      [] {
+        Engine& e = engine();
+        std::shared_lock guard(e.lock);
+        return e.dirs;
+      },
+      "The plugin folders loaded, in order.");
+  m.def(
+      "plugin_problems",
+      [] {
+        Engine& e = engine();
+        std::shared_lock guard(e.lock);
+        return e.problems;
+      },
+      "Every module that could not be loaded, as 'PATH: reason'.");
+  m.def("abi_fingerprint", &wcs::abi_fingerprint, "The plugin ABI fingerprint of the core library.");
+}

@@ -1,0 +1,11 @@
+// What `wcs --version` prints: version, commit, compiler, build type, SIMD targets
+// compiled in and chosen on this machine, and the plugin ABI.
+#pragma once
+#include <string>
+
+namespace wcs::cli {
+
+/// Several lines, the first "wcs VERSION".
+std::string version_text();
+
+}  // namespace wcs::cli

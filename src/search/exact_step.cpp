@@ -1,0 +1,468 @@
+#include "search/exact_step.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cfloat>
+#include <climits>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "wcs/error.hpp"
+#include "wcs/formula.hpp"
+
+namespace wcs::search {
+
+Combination combination_of_key(std::uint64_t key, std::size_t n) {
+  Combination c(n);
+  for (std::size_t i = 0; i < n; ++i)
+    if (key_selects(key, i)) c.set(i);
+  return c;
+}
+
+double exact_value(const CycleInput& in, std::uint64_t key) {
+  return line_value(in.a, in.w, in.wpn, [key](std::size_t i) { return key_selects(key, i); });
+}
+
+CycleBounds cycle_bounds(const CycleInput& in, double base, std::span<const double> d) {
+  CycleBounds b;
+  const std::size_t n = in.a.size();
+  // Sum of the magnitudes of everything either form adds: every partial sum of
+  // either form, and of any subset of the d_i, is at most `scale`.
+  double scale = std::fabs(base) + std::fabs(in.target);
+  bool finite = std::isfinite(base) && std::isfinite(in.target);
+  int g = INT_MAX;  // every term is a multiple of 2^g
+  auto note = [&](double x) {
+    if (x == 0.0 || !std::isfinite(x)) return;
+    int e = 0;
+    const double m = std::frexp(std::fabs(x), &e);  // x = m 2^e, m in [0.5, 1)
+    const auto mantissa = static_cast<std::uint64_t>(std::ldexp(m, 53));
+    g = std::min(g, e - 53 + std::countr_zero(mantissa));
+  };
+  std::size_t zero_index = n;
+  for (std::size_t i = 0; i < n; ++i) {
+    // The two terms of coefficient i in reference's form, computed as it does.
+    const double off = in.a[i] * in.w[i];
+    const double on = in.a[i] * (in.w[i] != 0.0 ? in.w[i] : 1.0) * in.wpn;
+    finite = finite && std::isfinite(off) && std::isfinite(on) && std::isfinite(d[i]);
+    scale += std::fabs(off) + std::fabs(on) + std::fabs(d[i]);
+    note(off);
+    note(on);
+    note(d[i]);
+    if (d[i] == 0.0) zero_index = i;  // the largest index: the smallest line bit
+  }
+  note(base);
+  b.finite = finite && std::isfinite(scale);
+  if (!b.finite) return b;
+  // No addition rounds when every value is a multiple of 2^g and below 2^(52 + g):
+  // both forms then compute the real sum exactly.
+  b.exact = g == INT_MAX || scale < std::ldexp(1.0, 52 + std::max(g, -1074));
+  // How far either form's computed value of a line lies from the real sum R of its
+  // terms (the doubles a W and (a E) p, which both forms compute alike), with u =
+  // DBL_EPSILON / 2 and every partial sum bounded by `scale`: the bit-exact form
+  // rounds N - 1 additions, at most (N - 1) u scale; the d form rounds the N - 1
+  // additions of base, each d_i once, at most N additions of d in a half's sum and two
+  // more, at most (2N + 2) u scale (Higham, "Accuracy and Stability of Numerical
+  // Algorithms", 2nd ed., section 4.2). Twice that to spare, and an absolute term for
+  // subnormal results, whose rounding is absolute.
+  b.eps = (2.0 * static_cast<double>(n) + 8.0) * DBL_EPSILON * scale +
+          64.0 * static_cast<double>(n + 4) * std::numeric_limits<double>::denorm_min();
+  if (zero_index < n) b.zero_index = zero_index;
+  return b;
+}
+
+bool all_below_target(const CycleInput& in, double base, std::span<const double> d, const CycleBounds& b,
+                      std::uint64_t& rechecked) {
+  const double target = in.target;
+  const double top = max_line_value(base, d);
+  if (b.exact || !b.finite) return top < target;  // exact, or no bound to do better with
+  if (top + 2 * b.eps < target) return true;
+  if (top - 2 * b.eps >= target) return false;
+
+  // The largest line value is within rounding of the target: find every line whose
+  // value could reach it and evaluate each bit-exactly. With P = {i : d_i > 0}, line
+  // s has the real value value(P) - sum of |d_i| over the coefficients in which s
+  // and P differ, so those lines differ from P in coefficients whose |d_i| add up to
+  // at most value(P) - target + rounding. They are enumerated smallest |d_i| first.
+  const std::size_t n = in.a.size();
+  double top_set = base;
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (d[i] > 0) top_set += d[i];
+    if (d[i] != 0.0) order.push_back(i);
+  }
+  std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return std::fabs(d[x]) < std::fabs(d[y]); });
+  const double budget = (top_set - target) + 4 * b.eps;
+  std::vector<char> flipped(n, 0);
+  std::size_t selected = 0;
+  for (std::size_t i = 0; i < n; ++i) selected += d[i] > 0;
+
+  // Depth-first over flip sets in order of `order`; false as soon as a line reaches
+  // the target.
+  struct Frame {
+    std::size_t next;  // first position of `order` still to try
+    double used;       // sum of |d| flipped so far
+  };
+  std::vector<Frame> stack{{0, 0.0}};
+  std::vector<std::size_t> path;  // positions flipped, one per frame below the top
+  bool fresh = true;              // the top frame's flip set is not evaluated yet
+  while (!stack.empty()) {
+    Frame& f = stack.back();
+    if (fresh) {
+      fresh = false;
+      if (selected > 0 || b.zero_index) {
+        const std::size_t zero = b.zero_index.value_or(n);
+        const double r = line_value(in.a, in.w, in.wpn, [&](std::size_t i) {
+          return selected > 0 ? ((d[i] > 0) != static_cast<bool>(flipped[i])) : i == zero;
+        });
+        ++rechecked;
+        if (!(r < target)) return false;
+      }
+    }
+    if (f.next < order.size() && f.used + std::fabs(d[order[f.next]]) <= budget) {
+      const std::size_t pos = f.next++;
+      const std::size_t i = order[pos];
+      const double used = f.used + std::fabs(d[i]);
+      flipped[i] = 1;
+      if (d[i] > 0) --selected; else ++selected;
+      path.push_back(pos);
+      stack.push_back({pos + 1, used});  // f is not used after this
+      fresh = true;
+      continue;
+    }
+    stack.pop_back();
+    if (!path.empty()) {
+      const std::size_t i = order[path.back()];
+      path.pop_back();
+      flipped[i] = 0;
+      if (d[i] > 0) ++selected; else --selected;
+    }
+  }
+  return true;
+}
+
+bool all_below_target(const CycleInput& in) {
+  const CycleTerms t = cycle_terms(in.a, in.w, in.wpn);
+  std::uint64_t rechecked = 0;
+  return all_below_target(in, t.base, t.d, cycle_bounds(in, t.base, t.d), rechecked);
+}
+
+void ExactStep::build_half(std::span<const double> d, std::size_t from, std::size_t to, SubsetSums& half) {
+  const std::size_t count = std::size_t{1} << (to - from);
+  half.sum.resize(count);
+  half.key.resize(count);
+  scratch_sum_.resize(std::max(scratch_sum_.size(), count));
+  scratch_key_.resize(std::max(scratch_key_.size(), count));
+  double* s = half.sum.data();
+  std::uint64_t* k = half.key.data();
+  double* t = scratch_sum_.data();
+  std::uint64_t* u = scratch_key_.data();
+  s[0] = 0.0;
+  k[0] = 0;
+  std::size_t size = 1;
+  // Coefficients join in index order, each as the new smallest line bit: merging the
+  // list with itself shifted by d keeps it sorted by (sum, key) when no sum rounds,
+  // and sorted by sum always (rounding is monotone), with no sort.
+  for (std::size_t c = from; c < to; ++c) {
+    const std::size_t i = active_[c];
+    const double dc = d[i];
+    const std::uint64_t bit = key_bit(i);
+    std::size_t x = 0, y = 0, o = 0;
+    while (x < size && y < size) {  // written without branches: the order is random
+      const double sx = s[x], sy = s[y] + dc;
+      const std::uint64_t kx = k[x], ky = k[y] | bit;
+      const bool take_x = (sx < sy) | ((sx == sy) & (kx < ky));
+      t[o] = take_x ? sx : sy;
+      u[o] = take_x ? kx : ky;
+      ++o;
+      x += take_x;
+      y += !take_x;
+    }
+    for (; x < size; ++x, ++o) { t[o] = s[x]; u[o] = k[x]; }
+    for (; y < size; ++y, ++o) { t[o] = s[y] + dc; u[o] = k[y] | bit; }
+    size <<= 1;
+    std::swap(s, t);
+    std::swap(k, u);
+  }
+  if (s != half.sum.data()) {  // the last merge wrote the scratch buffers: trade them
+    std::swap(half.sum, scratch_sum_);
+    std::swap(half.key, scratch_key_);
+    half.sum.resize(count);
+    half.key.resize(count);
+  }
+}
+
+void ExactStep::stage(std::span<const double> d) {
+  active_.clear();
+  for (std::size_t i = 0; i < d.size(); ++i)
+    if (d[i] != 0.0) active_.push_back(i);
+  const std::size_t m = active_.size();
+  four_lists_ = m - m / 2 > two_list_max_bits_;
+  if (four_lists_) {
+    // Each half as a small list (the heap) and a big one of at most 2^big_list_bits
+    // sums: the smaller the heap, the faster the walk, within the memory granted.
+    const std::size_t high_small = m / 2 - std::min(m / 2, big_list_bits_);
+    const std::size_t low_small = (m - m / 2) - std::min(m - m / 2, big_list_bits_);
+    build_half(d, 0, high_small, quarters_[0]);
+    build_half(d, high_small, m / 2, quarters_[1]);
+    build_half(d, m / 2, m / 2 + low_small, quarters_[2]);
+    build_half(d, m / 2 + low_small, m, quarters_[3]);
+    high_ = {};
+    low_ = {};
+  } else {
+    build_half(d, 0, m / 2, high_);
+    build_half(d, m / 2, m, low_);
+    for (auto& q : quarters_) q = {};
+  }
+  staged_ = true;
+}
+
+ExactOutcome ExactStep::resolve(const CycleInput& in, double base, std::span<const double> d,
+                                std::optional<std::uint64_t> hint) {
+  const bool staged = std::exchange(staged_, false);  // a stage() serves one cycle
+  const CycleBounds b = cycle_bounds(in, base, d);
+  if (!b.finite) return full_scan(in);
+  if (!staged) stage(d);
+  staged_ = false;
+  const std::optional<std::uint64_t> zero_key =
+      b.zero_index ? std::optional<std::uint64_t>(key_bit(*b.zero_index)) : std::nullopt;
+  // Candidates: with exact sums, every pair of distinct sums at the smallest error
+  // (each standing for its smallest line); otherwise every line that can rank
+  // before the best of the halves' own rounding (or before the hint).
+  ExactOutcome out;
+  if (four_lists_) {
+    candidates_ = four_list_candidates(quarters_, base, in.target, b.exact ? 0.0 : kPad * b.eps, b.exact, zero_key);
+    out = b.exact ? pick_exact(in) : pick_repaired(in, b, std::nullopt);
+    out.half_entries = quarters_[0].sum.size() * quarters_[1].sum.size() + quarters_[2].sum.size() * quarters_[3].sum.size();
+  } else {
+    if (b.exact) {
+      exact_candidates(base, in.target, zero_key);
+      out = pick_exact(in);
+    } else {
+      if (!hint) closest_candidates(base, in.target, b, zero_key);
+      else window_candidates(in, base, b, zero_key, *hint);
+      out = pick_repaired(in, b, hint);
+    }
+    out.half_entries = high_.sum.size() + low_.sum.size();
+  }
+  out.all_below_target = all_below_target(in, base, d, b, out.rechecked);
+  out.exact_arithmetic = b.exact;
+  return out;
+}
+
+void ExactStep::run_starts(const SubsetSums& half, std::vector<std::uint32_t>& starts) {
+  starts.clear();
+  for (std::size_t i = 0; i < half.sum.size(); ++i)
+    if (i == 0 || half.sum[i] != half.sum[i - 1]) starts.push_back(static_cast<std::uint32_t>(i));
+}
+
+void ExactStep::exact_candidates(double base, double target, std::optional<std::uint64_t> zero_key) {
+  const SubsetSums& H = high_;
+  const SubsetSums& L = low_;
+  // Equal sums stand for their smallest key, the first of their run (the halves are
+  // sorted by (sum, key) when no sum rounds).
+  run_starts(H, high_runs_);
+  run_starts(L, low_runs_);
+  const std::size_t nh = high_runs_.size(), nl = low_runs_.size();
+  // The second smallest key of a pair of runs: another subset of the low run's sum
+  // with the high run's first, else of the high run's sum with the low run's first.
+  auto second_key = [&](std::size_t a, std::size_t c) -> std::uint64_t {
+    const std::size_t i = high_runs_[a], j = low_runs_[c];
+    if (j + 1 < L.sum.size() && L.sum[j + 1] == L.sum[j]) return L.key[j + 1];
+    if (i + 1 < H.sum.size() && H.sum[i + 1] == H.sum[i]) return H.key[i + 1];
+    return 0;
+  };
+  // The line a pair of runs stands for (0: none, the empty line alone).
+  auto line_of = [&](std::size_t a, std::size_t c) -> std::uint64_t {
+    const std::uint64_t key = H.key[high_runs_[a]] | L.key[low_runs_[c]];
+    if (key != 0) return key;
+    const std::uint64_t other = second_key(a, c);
+    if (zero_key) return other != 0 ? std::min(other, *zero_key) : *zero_key;
+    return other;
+  };
+
+  // One pass, two pointers over the distinct sums: every pair within the smallest
+  // error so far.
+  double best = std::numeric_limits<double>::infinity();
+  candidates_.clear();
+  std::size_t limit = 4096;
+  auto prune = [&](std::vector<FourListCandidate>& list, double bar) { search::prune(list, bar, limit); };
+  auto offer = [&](std::size_t a, std::size_t c, double hb) {
+    const double value = hb + L.sum[low_runs_[c]];
+    const double e = std::fabs(value - target);
+    if (e > best) return false;
+    const std::uint64_t key = line_of(a, c);
+    if (key == 0) return true;
+    best = e;
+    candidates_.push_back({value, e, key});
+    return true;
+  };
+  std::ptrdiff_t j = static_cast<std::ptrdiff_t>(nl) - 1;
+  for (std::size_t a = 0; a < nh; ++a) {
+    const double hb = base + H.sum[high_runs_[a]];
+    while (j >= 0 && hb + L.sum[low_runs_[static_cast<std::size_t>(j)]] > target) --j;
+    for (std::ptrdiff_t c = j; c >= 0 && offer(a, static_cast<std::size_t>(c), hb); --c) {}
+    for (std::size_t c = static_cast<std::size_t>(j + 1); c < nl && offer(a, c, hb); ++c) {}
+    prune(candidates_, best);
+  }
+}
+
+void ExactStep::closest_candidates(double base, double target, const CycleBounds& b,
+                                   std::optional<std::uint64_t> zero_key) {
+  const SubsetSums& H = high_;
+  const SubsetSums& L = low_;
+  const std::size_t nh = H.sum.size(), nl = L.sum.size();
+  // One pass, two pointers: every pair within kPad eps of the closest sum so far.
+  const double pad = kPad * b.eps;
+  double best = std::numeric_limits<double>::infinity();
+  candidates_.clear();
+  std::size_t limit = 4096;
+  auto prune = [&](std::vector<FourListCandidate>& list, double bar) { search::prune(list, bar, limit); };
+  auto offer = [&](std::size_t i, std::size_t j, double hb) {
+    const double value = hb + L.sum[j];
+    const double e = std::fabs(value - target);
+    if (e > best + pad) return false;
+    std::uint64_t key = H.key[i] | L.key[j];
+    if (key == 0) {
+      if (!zero_key) return true;
+      key = *zero_key;
+    }
+    best = std::min(best, e);
+    candidates_.push_back({value, e, key});
+    return true;
+  };
+  std::ptrdiff_t j = static_cast<std::ptrdiff_t>(nl) - 1;
+  for (std::size_t i = 0; i < nh; ++i) {
+    const double hb = base + H.sum[i];
+    while (j >= 0 && hb + L.sum[static_cast<std::size_t>(j)] > target) --j;
+    for (std::ptrdiff_t c = j; c >= 0 && offer(i, static_cast<std::size_t>(c), hb); --c) {}
+    for (std::size_t c = static_cast<std::size_t>(j + 1); c < nl && offer(i, c, hb); ++c) {}
+    prune(candidates_, best + pad);
+  }
+}
+
+namespace {
+
+// Candidate pairs (i, j) of the two halves whose value (base + high[i]) + low[j]
+// lies in [lo, hi]: as i grows the value grows, so the low window only moves down.
+struct Window {
+  std::size_t first, end;  // low entries [first, end)
+  explicit Window(std::size_t low_size) : first(low_size), end(low_size) {}
+  template <class Value>
+  void move(double lo, double hi, Value&& value) {
+    while (first > 0 && value(first - 1) >= lo) --first;
+    while (end > 0 && value(end - 1) > hi) --end;
+    if (end < first) end = first;
+  }
+};
+
+}  // namespace
+
+void ExactStep::window_candidates(const CycleInput& in, double base, const CycleBounds& b,
+                                  std::optional<std::uint64_t> zero_key, std::uint64_t hint) {
+  const SubsetSums& H = high_;
+  const SubsetSums& L = low_;
+  const double target = in.target;
+  const double reach = reach_of(std::fabs(exact_value(in, hint) - target), b);
+  const double lo = target - reach, hi = target + reach;
+  candidates_.clear();
+  Window w(L.sum.size());
+  for (std::size_t i = 0; i < H.sum.size(); ++i) {
+    const double hb = base + H.sum[i];
+    w.move(lo, hi, [&](std::size_t j) { return hb + L.sum[j]; });
+    for (std::size_t j = w.first; j < w.end; ++j) {
+      std::uint64_t key = H.key[i] | L.key[j];
+      if (key == 0) {
+        if (!zero_key) continue;
+        key = *zero_key;
+      }
+      const double value = hb + L.sum[j];
+      candidates_.push_back({value, std::fabs(value - target), key});
+    }
+  }
+}
+
+double ExactStep::reach_of(double error, const CycleBounds& b) {
+  // Every line that could rank before a line of bit-exact error `error` lies within
+  // this distance of the target in the halves' form.
+  return error * (1 + 8 * DBL_EPSILON) + 3 * b.eps;
+}
+
+ExactOutcome ExactStep::pick_exact(const CycleInput& in) const {
+  // No sum rounds: the candidates' values are reference's. At the smallest error,
+  // the larger value, then the smaller key.
+  const FourListCandidate* win = nullptr;
+  for (const FourListCandidate& c : candidates_) {
+    if (win == nullptr || c.error < win->error ||
+        (c.error == win->error && (c.value > win->value || (c.value == win->value && c.key < win->key))))
+      win = &c;
+  }
+  if (win == nullptr) throw std::logic_error("exact step: no candidate line (bug)");
+  ExactOutcome out;
+  out.key = win->key;
+  out.result = exact_value(in, win->key);  // equal to win->value: no addition rounds
+  out.rechecked = 1;
+  return out;
+}
+
+ExactOutcome ExactStep::pick_repaired(const CycleInput& in, const CycleBounds& b,
+                                      std::optional<std::uint64_t> hint) const {
+  const double target = in.target;
+  if (!hint) {  // the closest candidate in the halves' own rounding
+    const FourListCandidate* closest = nullptr;
+    for (const FourListCandidate& c : candidates_)
+      if (closest == nullptr || c.error < closest->error) closest = &c;
+    if (closest == nullptr) throw std::logic_error("exact step: no candidate line (bug)");
+    hint = closest->key;
+  }
+  ExactOutcome out;
+  out.key = *hint;
+  out.result = exact_value(in, out.key);
+  double win_error = std::fabs(out.result - target);
+  out.rechecked = 1;
+  const double reach = reach_of(win_error, b);
+  const double lo = target - reach, hi = target + reach;
+  for (const FourListCandidate& c : candidates_) {
+    if (c.key == *hint || c.value < lo || c.value > hi) continue;
+    const double r = exact_value(in, c.key);
+    ++out.rechecked;
+    const double e = std::fabs(r - target);
+    const bool before = ranks_before(e, r, win_error, out.result);
+    if (before || (!ranks_before(win_error, out.result, e, r) && c.key < out.key)) {
+      out.key = c.key;
+      out.result = r;
+      win_error = e;
+    }
+  }
+  return out;
+}
+
+ExactOutcome ExactStep::full_scan(const CycleInput& in) const {
+  const std::size_t n = in.a.size();
+  if (n > kFullScanMaxN)
+    throw InputError(fmt::format(
+        "cycle {}: line values overflow (wpn {}); deciding such a cycle exactly takes every line, done only up to N = {}",
+        in.cycle, in.wpn, kFullScanMaxN));
+  ExactOutcome out;
+  double best_error = 0.0;
+  out.all_below_target = true;
+  const std::uint64_t lines = (std::uint64_t{1} << n) - 1;
+  for (std::uint64_t line = 1; line <= lines; ++line) {
+    const std::uint64_t key = key_of_line(line, n);
+    const double r = exact_value(in, key);
+    const double error = std::fabs(r - in.target);
+    if (line == 1 || ranks_before(error, r, best_error, out.result)) {
+      out.key = key;
+      out.result = r;
+      best_error = error;
+    }
+    out.all_below_target = out.all_below_target && r < in.target;
+  }
+  out.rechecked = lines;
+  return out;
+}
+
+}  // namespace wcs::search

@@ -1,0 +1,151 @@
+// The one exact step of the identical strategies: whatever a fast search found in a
+// cycle (a kernel's best line, a meet-in-the-middle's closest sum, nothing at all),
+// this turns it into `reference`'s winner, its r and the all-below decision of the
+// WPN rule, bit for bit (docs/algorithm.md, "Equivalent form").
+//
+// Why a separate step: fast searches add the d_i of the base + d_i form in their own
+// order, `reference` adds the terms (a[i] * e_i) * m_i in index order, and the two
+// may differ in the last bits. Every decision of a cycle is reference's: the winner
+// (smallest |r - target|, then larger r, then smaller line) and whether every line is
+// strictly below the target. The step makes both exactly, in one of two ways:
+//
+// - Exact arithmetic. When every term of either form is a multiple of one power of
+//   two 2^g and every sum stays below 2^(52 + g) (integer problems with moderate
+//   weights, dyadic ones), no addition rounds: both forms give the same value for
+//   every line. The winner is then found among the distinct subset sums of two
+//   halves (Horowitz and Sahni, "Computing partitions with applications to the
+//   knapsack problem", JACM 21(2), 1974), each equal sum standing for its smallest
+//   line, so ties cost nothing however many lines share a value. The all-below
+//   decision is the largest line value, base + the positive d_i, against the target.
+// - Otherwise. `eps` bounds how far any form's computed value of a line lies from
+//   the real sum of its terms. The search's candidate (or the halves' closest sum)
+//   has a bit-exact error e; every line that could beat it exactly lies within
+//   e + 3 eps of the target in the d form, and those lines, found with the same
+//   halves, are re-evaluated with wcs::line_value. The all-below decision is the
+//   largest line value unless it lies within 2 eps of the target; then the few
+//   lines near the top are found by flipping the smallest |d_i| and checked exactly.
+//
+// Lines that differ only in coefficients whose d_i is exactly 0 have bit-identical
+// values in the reference form ((a W) p == a W means both terms are the same
+// double), so only the smallest of them is ever considered.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "search/four_list.hpp"
+#include "wcs/combination.hpp"
+#include "wcs/strategy.hpp"
+
+namespace wcs::search {
+
+/// A combination of N <= 64 coefficients as a 64-bit word whose unsigned order is
+/// line order: coefficient i is bit 63 - i (coefficient 0 most significant), so the
+/// key of line k is k << (64 - N).
+inline std::uint64_t key_bit(std::size_t i) { return std::uint64_t{1} << (63 - i); }
+inline std::uint64_t key_of_line(std::uint64_t line, std::size_t n) { return n == 0 ? 0 : line << (64 - n); }
+inline std::uint64_t line_of_key(std::uint64_t key, std::size_t n) { return n == 0 ? 0 : key >> (64 - n); }
+inline bool key_selects(std::uint64_t key, std::size_t i) { return (key >> (63 - i)) & 1u; }
+/// The combination of a key (any N <= 64).
+Combination combination_of_key(std::uint64_t key, std::size_t n);
+
+/// reference's bit-exact r (wcs::line_value) of the line with this key.
+double exact_value(const CycleInput& in, std::uint64_t key);
+
+/// Facts of one cycle that every exact decision needs.
+struct CycleBounds {
+  bool finite = false;            ///< every term, d_i and base is finite
+  bool exact = false;             ///< no addition of either form rounds (see above)
+  double eps = 0.0;               ///< bound on |computed - real| of any line value, either form
+  /// The coefficient with d_i == 0 of the largest index (the smallest line that
+  /// selects only such coefficients), if any.
+  std::optional<std::size_t> zero_index;
+};
+/// `d` in coefficient order and `base` from wcs::cycle_terms.
+CycleBounds cycle_bounds(const CycleInput& in, double base, std::span<const double> d);
+
+/// reference's all-below decision (every line has r < target, bit-exact), for any N.
+/// Costs O(N) unless the largest line value lies within rounding of the target.
+/// `rechecked` counts lines evaluated in the bit-exact form.
+bool all_below_target(const CycleInput& in, double base, std::span<const double> d, const CycleBounds& bounds,
+                      std::uint64_t& rechecked);
+
+/// The same for a cycle given only its input (computes base and d itself).
+bool all_below_target(const CycleInput& in);
+
+/// What the exact step decided.
+struct ExactOutcome {
+  std::uint64_t key = 0;          ///< reference's winner, as a line key
+  double result = 0.0;            ///< its bit-exact r
+  bool all_below_target = false;  ///< reference's WPN decision
+  std::uint64_t rechecked = 0;    ///< lines evaluated in the bit-exact form
+  std::uint64_t half_entries = 0; ///< subset sums listed in the two halves (0 when not staged)
+  bool exact_arithmetic = false;  ///< the cycle's sums were exact (nothing to repair)
+};
+
+/// The exact step. One object serves one solve at a time; buffers are kept between
+/// cycles, so a cycle allocates nothing once they have grown.
+class ExactStep {
+ public:
+  /// Halves of at most 2^two_list_max_bits sums are listed whole (about 50 MB at 20);
+  /// beyond, the four-list walk (src/search/four_list.hpp) cuts each half into a
+  /// small list, walked with a heap, and a big one of at most 2^big_list_bits sums
+  /// (about 130 MB for the two at 22): memory stays bounded, and the smaller heap
+  /// walks faster than the O(2^(m/4)) heap of the textbook form. Tests lower both to
+  /// run every path on the same problems.
+  explicit ExactStep(std::size_t two_list_max_bits = 20, std::size_t big_list_bits = 22)
+      : two_list_max_bits_(two_list_max_bits), big_list_bits_(big_list_bits) {}
+
+  /// Largest N for which a cycle with overflowing values (no rounding bound) is
+  /// decided by evaluating every line bit-exactly; above it such a cycle throws
+  /// InputError.
+  static constexpr std::size_t kFullScanMaxN = 30;
+
+  /// The part that depends only on `d`: the coefficients with d != 0 split in two
+  /// halves (coefficient 0 side first) and each half's subset sums listed in order.
+  /// A caller may run it beside its own search (parallel does, on a worker);
+  /// resolve() runs it when it was not called for this cycle.
+  void stage(std::span<const double> d);
+
+  /// reference's winner, r and all-below decision of the cycle. `hint`: the key of a
+  /// line the caller's search found close to the target (the closer, the fewer
+  /// lines are re-evaluated); without one, the halves' closest sum is used.
+  /// Throws InputError when values overflow and N > kFullScanMaxN.
+  ExactOutcome resolve(const CycleInput& in, double base, std::span<const double> d,
+                       std::optional<std::uint64_t> hint = std::nullopt);
+
+ private:
+  // Candidates within kPad eps of the closest sum of the halves' own rounding hold
+  // every line that can win in reference's form: the closest line's bit-exact error
+  // is within 2 eps of its own, and the window of reach_of() adds 3 eps.
+  static constexpr double kPad = 6.0;
+
+  void build_half(std::span<const double> d, std::size_t from, std::size_t to, SubsetSums& half);
+  static void run_starts(const SubsetSums& half, std::vector<std::uint32_t>& starts);
+  static double reach_of(double error, const CycleBounds& b);
+  // Two-list candidates: exact sums (pairs of runs at the smallest error), the
+  // closest sum and every pair within kPad eps of it, or every pair within reach of
+  // a hint.
+  void exact_candidates(double base, double target, std::optional<std::uint64_t> zero_key);
+  void closest_candidates(double base, double target, const CycleBounds& b, std::optional<std::uint64_t> zero_key);
+  void window_candidates(const CycleInput& in, double base, const CycleBounds& b, std::optional<std::uint64_t> zero_key,
+                         std::uint64_t hint);
+  // The winner among the candidates, exactly as reference ranks lines.
+  ExactOutcome pick_exact(const CycleInput& in) const;
+  ExactOutcome pick_repaired(const CycleInput& in, const CycleBounds& b, std::optional<std::uint64_t> hint) const;
+  ExactOutcome full_scan(const CycleInput& in) const;
+
+  std::size_t two_list_max_bits_, big_list_bits_;
+  std::vector<std::size_t> active_;  // coefficients with d != 0, in index order
+  bool four_lists_ = false;
+  SubsetSums high_, low_;            // the two halves (two-list)
+  SubsetSums quarters_[4];           // small and big list of each half (four-list)
+  std::vector<std::uint32_t> high_runs_, low_runs_;
+  std::vector<FourListCandidate> candidates_;
+  std::vector<double> scratch_sum_;
+  std::vector<std::uint64_t> scratch_key_;
+  bool staged_ = false;
+};
+
+}  // namespace wcs::search

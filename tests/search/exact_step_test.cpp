@@ -1,0 +1,92 @@
+// The exact step (src/search/exact_step.hpp) on its own: for every cycle of seeded
+// boundary problems (tests/conformance/boundary.hpp), its winner, r and all-below
+// decision against every line evaluated bit-exactly in line order (reference's
+// semantics), through each of its paths: the two-list search without a hint, with
+// a hint of any line, and the four-list walk (forced at every N).
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include <random>
+
+#include "boundary.hpp"
+#include "conformance.hpp"
+#include "kernels/line_scan.hpp"
+#include "search/exact_step.hpp"
+#include "wcs/formula.hpp"
+
+namespace {
+
+struct Want {
+  std::uint64_t line;
+  double result;
+  bool all_below;
+};
+
+Want every_line(const wcs::CycleInput& in) {
+  const wcs::kernels::LineScan s = wcs::kernels::scan_lines_exact(in, -1.0);
+  return {s.line, s.result, s.all_below};
+}
+
+}  // namespace
+
+TEST_CASE("the exact step gives reference's winner, r and all-below decision on every path") {
+  wcs::Solver reference = wcs::test::plugins().create("reference");
+  wcs::SolveOptions traced;
+  traced.trace = true;
+  std::mt19937_64 rng(77);
+  std::size_t cycles = 0, exact_cycles = 0;
+  for (std::uint64_t k = 0; k < 1500; ++k) {
+    wcs::test::SeededDraw draw(k * 7919 + 13);
+    const wcs::test::Case c = wcs::test::boundary_problem(draw);
+    const wcs::Problem& p = c.problem;
+    const std::size_t n = p.n();
+    const wcs::SolveResult run = reference.solve(p, traced);
+    for (const wcs::TraceEntry& t : run.trace) {
+      const wcs::CycleInput in{p.coefficients, t.weights_before, t.wpn, p.target, p.tolerance, t.cycle};
+      const Want want = every_line(in);
+      const auto terms = wcs::cycle_terms(in.a, in.w, in.wpn);
+      const std::uint64_t hint = wcs::search::key_of_line(1 + rng() % ((std::uint64_t{1} << n) - 1), n);
+      struct Path {
+        const char* name;
+        std::size_t two_list_bits, big_list_bits;
+        std::optional<std::uint64_t> hint;
+      };
+      for (const Path& path : {Path{"two lists", 20, 22, std::nullopt}, Path{"two lists, any hint", 20, 22, hint},
+                               Path{"four lists, big lists", 0, 22, std::nullopt},
+                               Path{"four lists, heaps of every size", 0, 1, std::nullopt}}) {
+        INFO(fmt::format("{} ({}), cycle {}, path {}: {}", k, c.label, t.cycle, path.name,
+                         wcs::test::solve_command("reference", {}, p)));
+        wcs::search::ExactStep step(path.two_list_bits, path.big_list_bits);
+        const wcs::search::ExactOutcome got = step.resolve(in, terms.base, terms.d, path.hint);
+        CHECK(wcs::search::line_of_key(got.key, n) == want.line);
+        CHECK(got.result == want.result);
+        CHECK(got.all_below_target == want.all_below);
+        exact_cycles += got.exact_arithmetic;
+      }
+      std::uint64_t rechecked = 0;
+      CHECK(wcs::search::all_below_target(in, terms.base, terms.d, wcs::search::cycle_bounds(in, terms.base, terms.d),
+                                          rechecked) == want.all_below);
+      ++cycles;
+    }
+  }
+  CHECK(cycles > 4000);
+  CHECK(exact_cycles > 1000);  // both arithmetic paths are exercised
+  CHECK(exact_cycles < 4 * cycles - 1000);
+}
+
+TEST_CASE("line keys order lines for every N up to 64") {
+  for (std::size_t n : {1u, 3u, 17u, 63u}) {
+    const std::uint64_t last = n == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1;
+    for (std::uint64_t line : {std::uint64_t{1}, std::uint64_t{2}, last / 3, last}) {
+      if (line == 0 || line > last) continue;
+      const std::uint64_t key = wcs::search::key_of_line(line, n);
+      CHECK(wcs::search::line_of_key(key, n) == line);
+      const wcs::Combination c = wcs::search::combination_of_key(key, n);
+      if (n <= 63) CHECK(c.line() == line);
+      for (std::size_t i = 0; i < n; ++i) CHECK(wcs::search::key_selects(key, i) == c.test(i));
+    }
+  }
+  CHECK(wcs::search::key_of_line(1, 3) < wcs::search::key_of_line(2, 3));
+  CHECK(wcs::search::combination_of_key(wcs::search::key_bit(0), 64).test(0));
+  CHECK(wcs::search::combination_of_key(wcs::search::key_bit(63), 64).test(63));
+}
