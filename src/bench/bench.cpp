@@ -175,7 +175,10 @@ int main(int argc, char** argv) {
       for (std::size_t n : ns) {
         const wcs::Problem p = bench_problem(kind, n, cycles, seed);
         std::string text;
-        for (double a : p.coefficients) text += (text.empty() ? "" : ",") + wcs::format_number(a);
+        for (double a : p.coefficients) {  // appended piece by piece: "x" + string trips GCC 12's -Wrestrict
+          if (!text.empty()) text += ',';
+          text += wcs::format_number(a);
+        }
         benchmark::AddCustomContext("wcs.problem." + (kind == "default" ? "" : kind + ".") + "N=" + std::to_string(n),
                                     text + " -> " + wcs::format_number(p.target));
       }
