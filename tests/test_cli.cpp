@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
+#include <stdlib.h>
 #include <sys/wait.h>
 
 namespace fs = std::filesystem;
@@ -25,11 +27,28 @@ std::string slurp(const fs::path& p) {
   return ss.str();
 }
 
+// A fresh folder of this test program, removed when it ends.
+const fs::path& scratch() {
+  struct Dir {
+    fs::path path;
+    Dir() {
+      std::string name = (fs::temp_directory_path() / "wcs-cli-test-XXXXXX").string();
+      if (!::mkdtemp(name.data())) throw std::runtime_error("mkdtemp failed");
+      path = name;
+    }
+    ~Dir() {
+      std::error_code ec;
+      fs::remove_all(path, ec);
+    }
+  };
+  static const Dir dir;
+  return dir.path;
+}
+
 Run wcs_run(const std::string& args, const std::string& env_prefix = "") {
   const char* exe = std::getenv("WCS_EXE");
   REQUIRE(exe != nullptr);
-  const fs::path dir = fs::temp_directory_path();
-  const fs::path out = dir / "wcs_cli_test.out", err = dir / "wcs_cli_test.err";
+  const fs::path out = scratch() / "out.txt", err = scratch() / "err.txt";
   const std::string cmd = env_prefix + " '" + exe + "' " + args + " >'" + out.string() + "' 2>'" + err.string() + "' </dev/null";
   const int raw = std::system(cmd.c_str());
   return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
@@ -96,7 +115,9 @@ TEST_CASE("bad input: one line naming the field and value, exit status 2, no out
       {"solve --coef=1,2 --target=3 --strategy nope", "strategy: 'nope' is not registered; valid: "},
       {"solve --coef=1,2 --target=3 --set nope=1", "option 'nope' (value '1')"},
       {"solve --coef=1,2 --target=3 --set nope", "--set: 'nope' is not KEY=VALUE"},
-      {"solve --coef=1,2 --target=3 --seed=x", "seed: 'x' is not an integer"},
+      {"solve --coef=1,2 --target=3 --seed=x", "seed: 'x' is not a seed (an integer from 0 to 9223372036854775807)"},
+      {"solve --coef=1,2 --target=3 --seed=-1", "seed: '-1' is not a seed (an integer from 0 to 9223372036854775807)"},
+      {"solve --coef=1,2 --target=3 --seed=9223372036854775808", "seed: '9223372036854775808' is not a seed"},
       {"solve --coef=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31 --target=3",
        "N = 31 is beyond what strategy 'reference' supports (N <= 30)"},
   };
@@ -115,8 +136,7 @@ TEST_CASE("bad input: one line naming the field and value, exit status 2, no out
 }
 
 TEST_CASE("--truth-table writes the CSV; refused for a strategy without the option") {
-  const fs::path csv = fs::temp_directory_path() / "wcs_cli_truth.csv";
-  fs::remove(csv);
+  const fs::path csv = scratch() / "truth.csv";
   const Run r = wcs_run("solve --coef=15,47,-12 --target=28 --tol=2 --max-iter=50 --truth-table=" + csv.string());
   CHECK(r.status == 0);
   CHECK(lines(slurp(csv)) == 22);
@@ -151,4 +171,85 @@ TEST_CASE("list shows every strategy and its options; --plugin-dir and WCS_PLUGI
   const Run missing = wcs_run("solve --plugin-dir /nonexistent --coef=1 --target=1 --json");
   CHECK(missing.status == 0);
   CHECK_THAT(missing.err, Contains("/nonexistent: plugin folder does not exist"));
+}
+
+namespace {
+// Concatenation without GCC 12's false -Wrestrict on "literal" + std::string.
+template <class... T>
+std::string cat(const T&... parts) {
+  std::string out;
+  ((out += parts), ...);
+  return out;
+}
+bool has_strategy(const std::string& name) {
+  const Run r = wcs_run("list --json");
+  for (const auto& s : nlohmann::json::parse(r.out))
+    if (s["name"] == name) return true;
+  return false;
+}
+std::string coefficients(int n) {
+  std::string out;
+  for (int i = 1; i <= n; ++i) {
+    if (i > 1) out += ',';
+    out += std::to_string(i);
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("broken plugins with null pointers are reported and skipped, never called") {
+  const char* broken = std::getenv("WCS_TEST_BROKEN_PLUGIN_DIR");
+  REQUIRE(broken != nullptr);
+  const Run r = wcs_run(std::string("list --plugin-dir ") + broken);
+  CHECK(r.status == 0);  // before: SIGSEGV
+  CHECK_THAT(r.out, Contains("reference"));
+  CHECK_THAT(r.err, Contains("null-register.so: its wcs_plugin_entry has null pointers: register_strategies"));
+  CHECK_THAT(r.err, Contains("null-name.so: its wcs_plugin_entry has null pointers: name version"));
+  CHECK_THAT(r.err, Contains("null-entry.so: wcs_plugin_entry returned a null pointer"));
+  CHECK_THAT(r.err, Contains("no-factory.so: registration failed: strategy 'no-factory': registered without a factory"));
+  const Run made = wcs_run(std::string("solve --plugin-dir ") + broken + " --strategy null-strategy --coef=1,2 --target=3");
+  CHECK(made.status == 1);
+  CHECK_THAT(made.err, Contains("strategy 'null-strategy': its factory returned no strategy"));
+}
+
+TEST_CASE("a solve beyond the machine's memory or a strategy's max_n exits 2 before allocating") {
+  if (has_strategy("sampling")) {
+    // A fixed sample of 10^9 masks of 4000 bits: 504 GB.
+    const Run r = wcs_run(cat("solve --strategy sampling --set resample=fixed --set sample_size=1000000000 --coef=",
+                              coefficients(4000), " --target=3"));
+    CHECK(r.status == 2);
+    CHECK(lines(r.err) == 1);
+    CHECK_THAT(r.err, Contains("coefficients: N = 4000: strategy 'sampling' needs 504.0 GB, ") && Contains(" GB available"));
+  }
+  if (has_strategy("parallel")) {
+    const Run r = wcs_run(cat("solve --strategy parallel --coef=", coefficients(56), " --target=3"));
+    CHECK(r.status == 2);  // before: std::bad_alloc after 8.4 GB
+    CHECK_THAT(r.err, Contains("N = 56 is beyond what strategy 'parallel' supports (N <= 40)"));
+  }
+}
+
+TEST_CASE("--trace streams the human table; the JSON trace is bounded and says what it dropped") {
+  // 2000 cycles that never converge: every cycle is printed, in order, before the summary.
+  const Run r = wcs_run("solve --strategy greedy --coef=1,2,4 --target=0.3333333333333333 --max-iter=2000 --trace");
+  REQUIRE(r.status == 0);
+  CHECK(r.out.rfind(" cycle       line  combination", 0) == 0);
+  const auto table_end = r.out.find("\n\nstrategy     greedy\n");
+  REQUIRE(table_end != std::string::npos);
+  CHECK(lines(r.out.substr(0, table_end + 1)) == 1 + 2000);  // the header and one row per cycle
+  CHECK_THAT(r.out, Contains("\n  2000 ") && Contains("converged    no after 2000 cycles"));
+  const Run j = wcs_run("solve --strategy greedy --coef=1,2,4 --target=0.3333333333333333 --max-iter=2000 --trace --json");
+  REQUIRE(j.status == 0);
+  const auto parsed = nlohmann::json::parse(j.out);
+  CHECK(parsed["trace"].size() == 2000);
+  CHECK(parsed["trace_dropped"] == 0);
+#if !defined(__SANITIZE_ADDRESS__)  // AddressSanitizer reserves terabytes of address space
+  // 2,000,000 cycles in 250 MB of address space: a stored trace needs twice that.
+  const fs::path out = scratch() / "big.txt";
+  const std::string cmd = cat("ulimit -v 250000; ('", std::getenv("WCS_EXE"),
+                              "' solve --strategy greedy --coef=1,2,4 --target=0.3333333333333333 --max-iter=2000000 --trace; "
+                              "echo \"exit $?\") 2>&1 | tail -n 4 >'", out.string(), "'");
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  const std::string tail = slurp(out);
+  CHECK_THAT(tail, Contains("weights      0 0.125 0.03125") && Contains("exit 0"));
+#endif
 }

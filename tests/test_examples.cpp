@@ -105,6 +105,16 @@ TEST_CASE("worked example 6: the all-below decision is taken per line, bit-exact
   for (const auto& strategy : wcs::test::plugins().names()) {
     const wcs::StrategyInfo& info = wcs::test::plugins().get(strategy);
     if (info.family != wcs::Family::identical) continue;
+    // Decimal data: outside the domain of a strategy that declares one (dp), which
+    // must then refuse rather than guess.
+    if (!info.domain.empty()) {
+      wcs::Problem p;
+      p.coefficients = {-4.75, 4.603, 6.59};
+      p.target = 7.704000000000001;
+      p.max_iter = 6;
+      CHECK_THROWS_AS(wcs::test::plugins().create(strategy).solve(p), wcs::InputError);
+      continue;
+    }
     INFO(strategy);
     wcs::Problem p;
     p.coefficients = {-4.75, 4.603, 6.59};

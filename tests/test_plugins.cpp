@@ -5,8 +5,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <stdlib.h>
+#include <limits>
 
 #include "wcs/error.hpp"
+#include "wcs/memory.hpp"
 #include "wcs/plugin.hpp"
 #include "wcs/plugin_loader.hpp"
 
@@ -27,11 +30,12 @@ bool reported(const wcs::PluginReport& report, const std::string& path, const st
 }  // namespace
 
 TEST_CASE("a plugin folder with broken modules: each is reported, the rest work") {
-  const fs::path dir = fs::temp_directory_path() / "wcs_broken_plugins_test";
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  std::string fresh = (fs::temp_directory_path() / "wcs-plugins-test-XXXXXX").string();
+  REQUIRE(::mkdtemp(fresh.data()) != nullptr);
+  const fs::path dir = fresh;
   const fs::path broken = env("WCS_TEST_BROKEN_PLUGIN_DIR");
-  for (const char* name : {"no-entry.so", "wrong-abi.so", "throws.so", "duplicate.so"})
+  for (const char* name : {"no-entry.so", "wrong-abi.so", "throws.so", "duplicate.so", "null-register.so", "null-name.so",
+                           "null-entry.so", "no-factory.so", "null-strategy.so"})
     fs::copy_file(broken / name, dir / name);
   std::ofstream(dir / "garbage.so") << "not an ELF file";
   fs::copy_file(fs::path(env("WCS_TEST_PLUGIN_DIR")) / "reference" / "wcs-strategy-reference.so",
@@ -40,15 +44,25 @@ TEST_CASE("a plugin folder with broken modules: each is reported, the rest work"
   wcs::Registry registry;
   wcs::PluginReport report;
   wcs::load_plugin_dir(dir.string(), registry, report);
-  CHECK(report.loaded.size() == 1);
+  CHECK(report.loaded.size() == 2);  // a-reference.so and null-strategy.so
   CHECK(registry.find("reference") != nullptr);
   CHECK(registry.find("also-good") == nullptr);  // duplicate.so registers nothing: all or nothing
-  CHECK(report.problems.size() == 5);
+  CHECK(registry.find("no-factory") == nullptr);
+  CHECK(report.problems.size() == 9);
   CHECK(reported(report, (dir / "garbage.so").string(), "cannot load"));
   CHECK(reported(report, (dir / "no-entry.so").string(), "no wcs_plugin_entry"));
   CHECK(reported(report, (dir / "wrong-abi.so").string(), "ABI version 999"));
   CHECK(reported(report, (dir / "throws.so").string(), "registration failed: boom"));
   CHECK(reported(report, (dir / "duplicate.so").string(), "'reference': already registered"));
+  // Null pointers in the entry are reported and the module skipped, never called.
+  CHECK(reported(report, (dir / "null-register.so").string(), "null pointers: register_strategies"));
+  CHECK(reported(report, (dir / "null-name.so").string(), "null pointers: name version"));
+  CHECK(reported(report, (dir / "null-entry.so").string(), "wcs_plugin_entry returned a null pointer"));
+  CHECK(reported(report, (dir / "no-factory.so").string(), "registration failed: strategy 'no-factory': registered without a factory"));
+  // A factory that makes nothing fails when the strategy is made, not with a crash.
+  REQUIRE(registry.find("null-strategy") != nullptr);
+  CHECK(registry.find("null-strategy")->version == "0");
+  CHECK_THROWS_WITH(registry.create("null-strategy"), Contains("factory returned no strategy"));
 
   // The good module still solves.
   wcs::Problem p;
@@ -108,4 +122,106 @@ TEST_CASE("the registry rejects two strategies with one name and unknown names")
 TEST_CASE("WCS_PLUGIN_PATH style lists split on colons") {
   CHECK(wcs::split_path_list("/a::/b:") == std::vector<std::string>{"/a", "/b"});
   CHECK(wcs::split_path_list("").empty());
+}
+
+namespace {
+// A stand-in strategy that records whether it ran.
+struct Probe final : wcs::Strategy {
+  bool* ran;
+  explicit Probe(bool* r) : ran(r) {}
+  wcs::SolveResult solve(const wcs::Problem& p, const wcs::SolveOptions&) override {
+    *ran = true;
+    wcs::SolveResult r;
+    r.weights.assign(p.n(), 0.0);
+    return r;
+  }
+};
+}  // namespace
+
+TEST_CASE("a solve the machine lacks the memory for is refused before the strategy runs") {
+  bool ran = false;
+  wcs::Registry registry;
+  wcs::StrategyInfo info;
+  info.name = "hungry";
+  info.options = {wcs::OptionSpec::integer("bits", 10, 0, 200, "2^bits bytes")};
+  info.memory_bytes = [](std::size_t, const wcs::Options& o) { return wcs::pow2_bytes(static_cast<std::size_t>(o.integer("bits")), 1); };
+  registry.add(info, [&ran](const wcs::Options&, const wcs::Registry&) -> std::unique_ptr<wcs::Strategy> {
+    return std::make_unique<Probe>(&ran);
+  });
+  wcs::Problem p;
+  p.coefficients = {1, 2, 3};
+  p.target = 2;
+  registry.create("hungry").solve(p);  // 1 KB
+  CHECK(ran);
+  ran = false;
+  // 2^70 bytes: more than any machine has; saturates instead of overflowing.
+  CHECK_THROWS_AS(registry.create("hungry", {{"bits", "70"}}).solve(p), wcs::InputError);
+  CHECK_THROWS_WITH(registry.create("hungry", {{"bits", "70"}}).solve(p),
+                    Contains("coefficients: N = 3: strategy 'hungry' needs") && Contains("GB available"));
+  CHECK_FALSE(ran);
+  CHECK(wcs::available_memory_bytes() > 0);
+  CHECK(wcs::pow2_bytes(64, 1) == UINT64_MAX);
+  CHECK(wcs::pow2_bytes(10, 3) == 3072);
+  CHECK(wcs::gigabytes(8'600'000'000) == "8.6 GB");
+}
+
+TEST_CASE("every strategy with tables that grow faster than N declares its memory; max_n fits this machine") {
+  const wcs::Registry& registry = [] () -> wcs::Registry& {
+    static wcs::Registry r;
+    wcs::PluginReport report;
+    wcs::load_plugin_dir(env("WCS_TEST_PLUGIN_DIR"), r, report);
+    return r;
+  }();
+  for (const char* name : {"reference", "mitm", "parallel", "fused", "gray", "sampling", "hierarchical"}) {
+    const wcs::StrategyInfo* info = registry.find(name);
+    if (!info) continue;  // not built in this tree (-Donly_strategies)
+    INFO(name);
+    REQUIRE(info->memory_bytes);
+    const wcs::Options defaults = wcs::resolve_options(name, info->options, {});
+    if (info->max_n != std::numeric_limits<std::size_t>::max())  // 24 GB: the machine this project runs on
+      CHECK(info->memory_bytes(info->max_n, defaults) < 24'000'000'000ull);
+    CHECK(info->memory_bytes(20, defaults) < 100'000'000ull);
+  }
+  if (const wcs::StrategyInfo* parallel = registry.find("parallel")) CHECK(parallel->max_n <= 40);
+  if (const wcs::StrategyInfo* reference = registry.find("reference"))  // 12 bytes per line
+    CHECK(reference->memory_bytes(30, {}) == 12ull << 30);
+}
+
+namespace {
+// A cycle search that always picks the first coefficient and never reaches the target.
+struct FirstOnly final : wcs::CycleSearch {
+  wcs::CycleOutcome search(const wcs::CycleInput& in) override {
+    wcs::CycleOutcome out;
+    out.winner = wcs::Combination::from_line(std::uint64_t{1} << (in.a.size() - 1), in.a.size());
+    out.result = -1;
+    out.all_below_target = true;
+    out.evaluated = 1;
+    return out;
+  }
+};
+}  // namespace
+
+TEST_CASE("a stored trace is bounded; a trace sink gets every cycle and nothing is stored") {
+  wcs::Problem p;
+  p.coefficients = {1, 2, 3, 4};
+  p.target = 1e300;
+  p.max_iter = 10000;
+  FirstOnly search;
+  wcs::SolveOptions o;
+  o.trace = true;
+  o.trace_bytes = 100 * (sizeof(wcs::TraceEntry) + 4 * sizeof(double) + 8);  // 100 entries of N = 4
+  const wcs::SolveResult bounded = wcs::run_cycles(p, search, o);
+  CHECK(bounded.cycles == 10000);
+  CHECK(bounded.trace.size() == 100);
+  CHECK(bounded.trace_dropped == 9900);
+  CHECK(bounded.trace.back().cycle == 100);  // the first cycles are kept
+  std::vector<long long> seen;
+  o.trace_sink = [&seen](const wcs::TraceEntry& e) { seen.push_back(e.cycle); };
+  const wcs::SolveResult streamed = wcs::run_cycles(p, search, o);
+  CHECK(streamed.trace.empty());
+  CHECK(streamed.trace_dropped == 0);
+  REQUIRE(seen.size() == 10000);
+  CHECK(seen.back() == 10000);
+  // The default bound holds tens of thousands of cycles of a small problem.
+  CHECK(wcs::SolveOptions{}.trace_bytes == std::size_t{64} << 20);
 }

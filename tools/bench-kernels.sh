@@ -25,6 +25,9 @@ bench one-cycle-mitm --strategies=mitm --n=40,50
 bench fifty-cycles --strategies="reference,fused,gray,simd-xsimd,simd-highway,parallel,mitm" --n=20 --cycles=50
 bench ties-and-threads --strategies=gray,simd-xsimd,simd-highway,'simd-highway*2','parallel[threads=1]','parallel[threads=2]' \
   --n=24,27 --problems=default,decimal,integer
+# dp (issue 13): one cycle against N and against the span (coefficients up to M = 9 .. 9999),
+# and the original's benchmark (1..N, target 637 at N = 50).
+bench dp --strategies=dp --n=50,100,200,500,1000 --problems=range,integer-9,integer,integer-999,integer-9999
 python3 tools/kernels_table.py "$out/README.md" "$out/one-cycle.json" "$out/one-cycle-large.json" \
-  "$out/one-cycle-mitm.json" "$out/fifty-cycles.json" "$out/ties-and-threads.json"
+  "$out/one-cycle-mitm.json" "$out/fifty-cycles.json" "$out/ties-and-threads.json" "$out/dp.json"
 echo "bench-kernels: $out/README.md" >&2

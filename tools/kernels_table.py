@@ -19,7 +19,50 @@ PROBLEMS = {
     "default": "coefficients in +-[0.5, 1.5], a target no line reaches",
     "decimal": "coefficients uniform in +-[1, 100] with 6 decimals, target 300.3",
     "integer": "integer coefficients in +-[1, 99], target 300.5 (thousands of lines tie)",
+    "range": "coefficients 1..N, target floor(N(N+1)/4) (637 at N = 50: the original's benchmark)",
 }
+INTEGER_M = re.compile(r"^integer-(\d+)$")
+
+
+def problem_text(problem):
+    m = INTEGER_M.match(problem)
+    if m:
+        return f"integer coefficients in +-[1, {m[1]}], target 300.5"
+    return PROBLEMS.get(problem, problem)
+
+
+def labels_by_run(path):
+    """Label of every (spec, n, cycles, problem), from its last repetition."""
+    with open(path) as f:
+        data = json.load(f)
+    out = {}
+    for b in data["benchmarks"]:
+        m = NAME.match(b.get("run_name", b["name"]))
+        if m and b.get("label") and b.get("run_type") != "aggregate":
+            out[(m["spec"], int(m["n"]), int(m["cycles"]), m["problem"] or "default")] = b["label"]
+    return out
+
+
+def dp_growth(path, med):
+    """Issue 13: how one `dp` cycle grows with N and with the span of the subset sums."""
+    labels = labels_by_run(path)
+    rows = []
+    for key in sorted((k for k in med if k[0] == "dp" and k[2] == 1), key=lambda k: (k[3], k[1])):
+        label = labels.get(key, "")
+        span, words = note(label, "largest_span"), note(label, "largest_table_words")
+        if not span or not words:
+            continue
+        t = med[key]
+        per_word = t * 1e6 / float(words) if float(words) else 0.0
+        rows.append(f"| `{key[3]}` | {key[1]} | {span} | {words} | {fmt_ms(t)} ms | {per_word:.3g} ns |")
+    if not rows:
+        return []
+    return ["## How `dp` grows with N and with the span", "",
+            f"From `{os.path.basename(path)}`: one cycle of `dp` per problem and N; the span (units of the",
+            "subset sums' common power of two) and the words of the suffix sets are what `dp` reported.",
+            "The work is one shift-and-or pass per coefficient over its suffix set, so the time per",
+            "word of the table should stay flat while N and the span grow.", "",
+            "| problem | N | span | table words | time | per word |", "|---|---|---|---|---|---|"] + rows + [""]
 
 
 def load(path):
@@ -143,7 +186,7 @@ def main(argv):
             if k[0] not in specs:
                 specs.append(k[0])
         for cycles, problem in sorted({(k[2], k[3]) for k in med}):
-            lines += [f"Cycles per solve: {cycles}; problem `{problem}`: {PROBLEMS.get(problem, problem)}.", ""]
+            lines += [f"Cycles per solve: {cycles}; problem `{problem}`: {problem_text(problem)}.", ""]
             lines.append("| strategy | isa | " + " | ".join(f"N={n}" for n in ns) + " |")
             lines.append("|---|---|" + "---|" * len(ns))
             for s in specs:
@@ -191,9 +234,17 @@ def main(argv):
         for s in ("simd-xsimd", "simd-highway"):
             g.speedup(8, f"`{s}` vs `gray`, problem `{problem}`, N = 24", s, "gray", 24, 8, problem=problem)
 
+    # Issue 13: dp, one cycle.
+    g.time(13, "`dp`, one cycle, N = 50, coefficients 1..50, target 637", "dp", 50, 1, problem="range")
+    g.time(13, "`dp`, one cycle, N = 1000, integers in +-[1, 99]", "dp", 1000, 100, problem="integer")
+    for path in inputs:
+        if os.path.basename(path) == "dp.json":
+            lines += dp_growth(path, load(path)[1])
+
     head = ["| comparison | goal | measured | isa | file | |", "|---|---|---|---|---|---|"]
     titles = {3: "Goals of issue 3 (zero-loss strategies)",
-              8: "Goals of issue 8 (ties cost nothing, parallel that scales)"}
+              8: "Goals of issue 8 (ties cost nothing, parallel that scales)",
+              13: "Goals of issue 13 (`dp`)"}
     for issue in sorted(g.rows):
         lines += [f"## {titles.get(issue, f'Goals of issue {issue}')}", ""] + head + g.rows[issue] + [""]
     tmp = out_path + ".partial"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every test: a warning-free release build
 # (-Wall -Wextra -Werror) in build/, then the same tests under AddressSanitizer and
-# UndefinedBehaviorSanitizer in build-sanitize/. Ends with "N passed, N failed"
-# counted from the test logs of both runs (Catch2, pytest and the script tests).
+# UndefinedBehaviorSanitizer in build-sanitize/, then the libFuzzer targets for 60 s
+# each (build-fuzz/, clang). Ends with "N passed, N failed" counted from the test
+# logs of all of them (Catch2, pytest and the script tests).
 #   tools/test.sh [--no-sanitize]
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +30,16 @@ if [ "${1:-}" != "--no-sanitize" ]; then
     logs+=(build-sanitize/meson-logs/retry.json)
   elif [ "$sanitized" = 1 ]; then
     status=1
+  fi
+fi
+# The libFuzzer targets, 60 s each (clang only; tools/fuzz.sh runs them longer).
+if [ "${1:-}" != "--no-sanitize" ]; then
+  if command -v clang++-14 >/dev/null 2>&1; then
+    rm -f build-fuzz/meson-logs/testlog.json
+    tools/fuzz.sh --test || status=1
+    [ -f build-fuzz/meson-logs/testlog.json ] && logs+=(build-fuzz/meson-logs/testlog.json)
+  else
+    echo "test: clang++-14 is not installed: the fuzz targets did not run" >&2
   fi
 fi
 python3 tools/count_tests.py "${logs[@]}" || status=1

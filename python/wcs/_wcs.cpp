@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/strategy_list.hpp"
 #include "wcs/error.hpp"
 #include "wcs/formula.hpp"
 #include "wcs/format.hpp"
@@ -101,6 +102,7 @@ struct Result {
   std::size_t nonzero_weights = 0;
   py::dict notes;
   double seconds = 0;
+  std::uint64_t trace_dropped = 0;  ///< cycles traced beyond the trace's memory bound, not kept
   py::object trace = py::none();
 
   /// The fields in the order of `wcs solve --json` (weights as a list).
@@ -121,7 +123,10 @@ struct Result {
     d["nonzero_weights"] = nonzero_weights;
     d["notes"] = notes;
     d["seconds"] = seconds;
-    if (!trace.is_none()) d["trace"] = trace;
+    if (!trace.is_none()) {
+      d["trace_dropped"] = trace_dropped;
+      d["trace"] = trace;
+    }
     return d;
   }
 };
@@ -136,6 +141,7 @@ py::list trace_list(const std::vector<wcs::TraceEntry>& trace) {
     e["result"] = t.result;
     e["wpn"] = t.wpn;
     e["weights_before"] = py::cast(t.weights_before);
+    e["evaluations"] = t.evaluations;
     out.append(std::move(e));
   }
   return out;
@@ -160,7 +166,10 @@ Result make_result(const std::string& strategy, const wcs::Problem& problem,
   out.nonzero_weights = r.nonzero_weights();
   out.notes = string_map(r.notes);
   out.seconds = seconds;
-  if (trace) out.trace = trace_list(r.trace);
+  if (trace) {
+    out.trace_dropped = r.trace_dropped;
+    out.trace = trace_list(r.trace);
+  }
   return out;
 }
 
@@ -284,32 +293,15 @@ Result solve(const py::array_t<double, py::array::c_style | py::array::forcecast
   return make_result(strategy, problem, canonical, r, seconds, trace);
 }
 
-/// What `wcs list --json` prints, as Python objects.
-py::list strategies() {
+/// What `wcs list --json` prints, as Python objects (the same function builds both).
+py::object strategies() {
   Engine& e = engine();
-  std::shared_lock guard(e.lock);
-  py::list all;
-  for (const wcs::StrategyInfo* s : e.registry.list()) {
-    py::dict j;
-    j["name"] = s->name;
-    j["family"] = wcs::family_name(s->family);
-    j["description"] = s->description;
-    j["max_n"] = s->max_n;
-    j["module"] = s->origin;
-    py::list options;
-    for (const auto& o : s->options) {
-      py::dict d;
-      d["name"] = o.name;
-      d["type"] = o.type_name();
-      d["default"] = o.default_value;
-      d["range"] = o.range_text();
-      d["help"] = o.help;
-      options.append(std::move(d));
-    }
-    j["options"] = std::move(options);
-    all.append(std::move(j));
+  std::string text;
+  {
+    std::shared_lock guard(e.lock);
+    text = wcs::cli::strategy_list_json(e.registry).dump();
   }
-  return all;
+  return py::module_::import("json").attr("loads")(text);
 }
 
 }  // namespace
@@ -336,7 +328,9 @@ PYBIND11_MODULE(_wcs, m) {
       .def_readonly("nonzero_weights", &Result::nonzero_weights)
       .def_readonly("notes", &Result::notes, "strategy-specific facts (what auto chose, the SIMD target, ...)")
       .def_readonly("seconds", &Result::seconds, "time of the solve itself")
-      .def_readonly("trace", &Result::trace, "per cycle: cycle, line, combination, result, wpn, weights_before; None unless trace=True")
+      .def_readonly("trace_dropped", &Result::trace_dropped,
+                    "cycles traced beyond the trace's memory bound (64 MiB), not kept in `trace`")
+      .def_readonly("trace", &Result::trace, "per cycle: cycle, line, combination, result, wpn, weights_before, evaluations (lines so far); None unless trace=True")
       .def("as_dict", &Result::as_dict, "The fields as a dict in the order of `wcs solve --json` (weights as a list).")
       .def("__repr__", [](const Result& r) {
         return "wcs.Result(strategy=" + r.strategy + ", n=" + std::to_string(r.n) + ", result=" +

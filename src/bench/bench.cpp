@@ -2,7 +2,7 @@
 // at chosen N, all in one run so that ratios against `reference` are fair.
 //
 //   wcs-bench --strategies=reference,fused,parallel[threads=1],parallel[threads=2]
-//             --n=10,16,20 [--cycles=1] [--problems=default,decimal,integer]
+//             --n=10,16,20 [--cycles=1] [--problems=default,decimal,integer,range,integer-999]
 //             [--set fused.key=value]... [--plugin-dir DIR] [Google Benchmark flags]
 //
 // A strategy may carry its own options in brackets (KEY=VALUE separated by ';'), so
@@ -14,7 +14,10 @@
 // Problems: `default` (coefficients in +-[0.5, 1.5]; one cycle uses a target no line
 // reaches, --cycles=K > 1 a reachable one with tolerance 0 so every cycle runs),
 // `decimal` (coefficients uniform in +-[1, 100] with 6 decimals, target 300.3) and
-// `integer` (integers in +-[1, 99], target 300.5: thousands of lines tie).
+// `integer` (integers in +-[1, 99], target 300.5: thousands of lines tie), `range`
+// (the original's benchmark: coefficients 1..N, target floor(N(N+1)/4), 637 at N = 50)
+// and `integer-M` (integers in +-[1, M], target 300.5: the span of the subset sums
+// grows with M, for `dp`).
 #include <benchmark/benchmark.h>
 #include <CLI/CLI.hpp>
 
@@ -23,6 +26,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <random>
 
 #include "wcs/error.hpp"
@@ -31,7 +35,15 @@
 
 namespace {
 
-const std::vector<std::string> kProblems = {"default", "decimal", "integer"};
+const std::vector<std::string> kProblems = {"default", "decimal", "integer", "range", "integer-M"};
+
+/// M of a problem kind `integer-M` (M >= 1), or 0 when `kind` is not of that form.
+long long integer_magnitude(const std::string& kind) {
+  const std::string head = "integer-";
+  if (kind.rfind(head, 0) != 0) return 0;
+  const std::optional<long long> m = wcs::to_integer(kind.substr(head.size()));
+  return m && *m >= 1 && *m <= (1LL << 40) ? *m : 0;
+}
 
 /// The benchmark problem `kind` of size n (see the file comment), seeded.
 wcs::Problem bench_problem(const std::string& kind, std::size_t n, long long cycles, std::uint64_t seed) {
@@ -39,9 +51,15 @@ wcs::Problem bench_problem(const std::string& kind, std::size_t n, long long cyc
   wcs::Problem p;
   p.max_iter = cycles;
   p.tolerance = 0;
-  if (kind == "decimal" || kind == "integer") {
-    const bool integer = kind == "integer";
-    std::uniform_int_distribution<long long> units(integer ? 1 : 1000000, integer ? 99 : 100000000);
+  if (kind == "range") {
+    for (std::size_t i = 1; i <= n; ++i) p.coefficients.push_back(static_cast<double>(i));
+    p.target = std::floor(static_cast<double>(n * (n + 1)) / 4);
+    return p;
+  }
+  if (kind == "decimal" || kind == "integer" || integer_magnitude(kind) > 0) {
+    const bool integer = kind != "decimal";
+    const long long top = kind == "integer" ? 99 : integer_magnitude(kind);
+    std::uniform_int_distribution<long long> units(integer ? 1 : 1000000, integer ? top : 100000000);
     for (std::size_t i = 0; i < n; ++i) {
       const double magnitude = integer ? static_cast<double>(units(rng)) : static_cast<double>(units(rng)) / 1e6;
       p.coefficients.push_back(rng() & 1 ? magnitude : -magnitude);
@@ -129,7 +147,8 @@ int main(int argc, char** argv) {
   app.add_option("--seed", seed_text, "seed of the benchmark problems")->capture_default_str();
   app.add_option("--problems", problems,
                  "comma-separated problem kinds: default (coefficients in +-[0.5, 1.5]), decimal (+-[1, 100] with 6 "
-                 "decimals, target 300.3), integer (+-[1, 99], target 300.5)")->capture_default_str();
+                 "decimals, target 300.3), integer (+-[1, 99], target 300.5), range (1..N, target floor(N(N+1)/4)), "
+                 "integer-M (+-[1, M])")->capture_default_str();
   app.add_option("--set", sets, "STRATEGY.KEY=VALUE strategy option for every instance of STRATEGY (repeatable)");
   app.add_option("--plugin-dir", plugin_dirs, "extra folder of strategy modules (repeatable)");
   help_app = &app;
@@ -166,21 +185,28 @@ int main(int argc, char** argv) {
     benchmark::AddCustomContext("wcs.seed", std::to_string(seed));
     std::vector<std::string> kinds = split(problems);
     for (const auto& k : kinds)
-      if (std::find(kProblems.begin(), kProblems.end(), k) == kProblems.end())
-        throw wcs::InputError("--problems: '" + k + "' is not one of default, decimal, integer");
+      if (std::find(kProblems.begin(), kProblems.end(), k) == kProblems.end() && integer_magnitude(k) == 0)
+        throw wcs::InputError("--problems: '" + k + "' is not one of default, decimal, integer, range, integer-M (M >= 1)");
     // Each problem, so that the same solve can be timed elsewhere
     // (tools/python-vs-bench.py): "a,b,c -> target" under wcs.problem.N=<n> for the
     // default kind, wcs.problem.<kind>.N=<n> for the others.
     for (const auto& kind : kinds)
       for (std::size_t n : ns) {
         const wcs::Problem p = bench_problem(kind, n, cycles, seed);
-        std::string text;
-        for (double a : p.coefficients) {  // appended piece by piece: "x" + string trips GCC 12's -Wrestrict
+        std::string text, key = "wcs.problem.";
+        for (double a : p.coefficients) {
           if (!text.empty()) text += ',';
           text += wcs::format_number(a);
         }
-        benchmark::AddCustomContext("wcs.problem." + (kind == "default" ? "" : kind + ".") + "N=" + std::to_string(n),
-                                    text + " -> " + wcs::format_number(p.target));
+        text += " -> ";
+        text += wcs::format_number(p.target);
+        if (kind != "default") {
+          key += kind;
+          key += '.';
+        }
+        key += "N=";
+        key += std::to_string(n);
+        benchmark::AddCustomContext(key, text);
       }
     for (std::string spec : split_specs(strategies)) {
       // "NAME[...]*2": two independent solves at once.
@@ -219,7 +245,13 @@ int main(int argc, char** argv) {
             wcs::Solver& solver = *solvers[static_cast<std::size_t>(state.thread_index())];
             wcs::SolveResult r;
             for (auto _ : state) {
-              r = solver.solve(problem);
+              try {
+                r = solver.solve(problem);
+              } catch (const std::exception& e) {  // e.g. dp refusing a span above its bound
+                const std::string message = e.what();
+                state.SkipWithError(message.c_str());
+                return;
+              }
               benchmark::DoNotOptimize(r.result);
             }
             if (state.thread_index() != 0) return;

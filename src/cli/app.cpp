@@ -20,21 +20,24 @@ Registry load_registry(const GlobalFlags& flags) {
   return registry;
 }
 
+nlohmann::ordered_json trace_entry_json(const TraceEntry& t) {
+  nlohmann::ordered_json e;
+  e["cycle"] = t.cycle;
+  e["line"] = t.line ? nlohmann::ordered_json(*t.line) : nlohmann::ordered_json(nullptr);
+  e["combination"] = t.combination.to_string();
+  e["result"] = t.result;
+  e["wpn"] = t.wpn;
+  e["weights_before"] = t.weights_before;
+  e["evaluations"] = t.evaluations;
+  return e;
+}
+
 nlohmann::ordered_json result_json(const SolveResult& r, bool with_trace) {
   // The same record as the experiment harness writes, plus the trace.
   nlohmann::ordered_json j = experiment::result_json(r);
   if (with_trace) {
     j["trace"] = nlohmann::ordered_json::array();
-    for (const auto& t : r.trace) {
-      nlohmann::ordered_json e;
-      e["cycle"] = t.cycle;
-      e["line"] = t.line ? nlohmann::ordered_json(*t.line) : nlohmann::ordered_json(nullptr);
-      e["combination"] = t.combination.to_string();
-      e["result"] = t.result;
-      e["wpn"] = t.wpn;
-      e["weights_before"] = t.weights_before;
-      j["trace"].push_back(std::move(e));
-    }
+    for (const auto& t : r.trace) j["trace"].push_back(trace_entry_json(t));
   }
   return j;
 }

@@ -19,6 +19,9 @@ struct GlobalFlags {
 /// bad module as a one-line warning on standard error and keeps the rest.
 Registry load_registry(const GlobalFlags& flags);
 
+/// One trace entry as JSON.
+nlohmann::ordered_json trace_entry_json(const TraceEntry& entry);
+
 /// The result record as JSON (numbers read back to the same double).
 nlohmann::ordered_json result_json(const SolveResult& result, bool with_trace);
 

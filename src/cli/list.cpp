@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "strategy_list.hpp"
 
 namespace wcs::cli {
 
@@ -15,26 +16,13 @@ Command add_list(CLI::App& app, const GlobalFlags& flags) {
   return [json, &flags]() -> int {
     Registry registry = load_registry(flags);
     if (*json) {
-      nlohmann::ordered_json all = nlohmann::ordered_json::array();
-      for (const StrategyInfo* s : registry.list()) {
-        nlohmann::ordered_json j;
-        j["name"] = s->name;
-        j["family"] = family_name(s->family);
-        j["description"] = s->description;
-        j["max_n"] = s->max_n;
-        j["module"] = s->origin;
-        j["options"] = nlohmann::ordered_json::array();
-        for (const auto& o : s->options)
-          j["options"].push_back({{"name", o.name}, {"type", o.type_name()}, {"default", o.default_value},
-                                  {"range", o.range_text()}, {"help", o.help}});
-        all.push_back(std::move(j));
-      }
-      std::cout << all.dump(2) << "\n";
+      std::cout << strategy_list_json(registry).dump(2) << "\n";
       return 0;
     }
     for (const StrategyInfo* s : registry.list()) {
       fmt::print("{:<14} {:<11} {}\n", s->name, family_name(s->family), s->description);
       if (s->max_n != std::numeric_limits<std::size_t>::max()) fmt::print("{:27}N <= {}\n", "", s->max_n);
+      if (!s->domain.empty()) fmt::print("{:27}domain: {}\n", "", s->domain);
       for (const auto& o : s->options) {
         const std::string range = o.range_text();
         fmt::print("{:27}{}={} ({}{}) {}\n", "", o.name, o.default_value.empty() ? "\"\"" : o.default_value,

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -16,8 +18,37 @@ namespace wcs::cli {
 namespace {
 struct RunFlags {
   std::string file, out, shard = "0/1";
-  bool resume = false, dry_run = false, quiet = false;
+  bool resume = false, dry_run = false, fresh = false, quiet = false;
 };
+
+// SIGINT or SIGTERM: the runner stops at the next run boundary. The handler resets
+// itself, so a second signal ends the program at once.
+volatile std::sig_atomic_t stop_signal = 0;
+
+extern "C" void on_stop_signal(int sig) {
+  stop_signal = sig;
+  static const char message[] = "\nwcs: stopping after the current run (send the signal again to stop at once)\n";
+  const ssize_t ignored = ::write(STDERR_FILENO, message, sizeof message - 1);
+  (void)ignored;
+}
+
+void catch_stop_signals() {
+  struct sigaction sa;
+  std::memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_stop_signal;
+  sa.sa_flags = SA_RESETHAND | SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+std::string shell_word(const std::string& s) {
+  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+") == std::string::npos)
+    return s;
+  std::string q = "'";
+  for (char ch : s) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+  return q + "'";
+}
 }  // namespace
 
 Command add_run(CLI::App& app, const GlobalFlags& flags) {
@@ -28,6 +59,8 @@ Command add_run(CLI::App& app, const GlobalFlags& flags) {
   cmd->add_option("--shard", f->shard, "I/N: run only the runs with index % N == I (e.g. a job-array task id)")
       ->capture_default_str();
   cmd->add_flag("--resume", f->resume, "skip runs already recorded in the results folder");
+  cmd->add_flag("--fresh", f->fresh,
+                "remove the results folder's records (of any experiment) first; not with shards sharing one folder");
   cmd->add_flag("--dry-run", f->dry_run, "print the expanded plan and exit");
   cmd->add_flag("--quiet", f->quiet,
                 "no progress on standard error (by default: a line every 5% of the runs or 30 s, redrawn in place on a terminal)");
@@ -63,15 +96,35 @@ Command add_run(CLI::App& app, const GlobalFlags& flags) {
     o.shard = shard;
     o.shards = shards;
     o.resume = f->resume;
+    o.fresh = f->fresh;
     o.progress = !f->quiet;
     o.terminal = ::isatty(STDERR_FILENO) != 0;
+    o.stop = &stop_signal;
     ex::add_build_context(std::filesystem::path(f->file).parent_path());
+    catch_stop_signals();
     const auto s = ex::run_plan(plan, registry, o);
+    if (s.removed) fmt::print("{}: --fresh removed {} result files\n", out.string(), s.removed);
+    if (s.stale)
+      fmt::print("{}: removed {} stale record{} (runs the experiment file no longer has, or has changed)\n", out.string(),
+                 s.stale, s.stale == 1 ? "" : "s");
+    if (s.temporaries)
+      fmt::print("{}: removed {} leftover temporary file{} of interrupted writes\n", out.string(), s.temporaries,
+                 s.temporaries == 1 ? "" : "s");
     const double harness_ms = s.ran ? (s.seconds - s.strategy_seconds) * 1e3 / static_cast<double>(s.ran + s.skipped) : 0.0;
     fmt::print("{}: shard {}/{} has {} of {} runs: {} ran, {} skipped by max_n, {} already recorded, {} failed; "
                "{:.2f} s ({:.2f} s in strategies, harness {:.3f} ms per run) -> {}\n",
                plan.name, shard, shards, s.in_shard, plan.runs.size(), s.ran, s.skipped, s.resumed, s.failed, s.seconds,
                s.strategy_seconds, harness_ms, out.string());
+    if (s.stopped_by) {
+      const std::size_t recorded = s.resumed + s.ran - s.failed + s.skipped;
+      std::cerr << fmt::format("wcs: stopped by {}: {} run{} recorded by this command, {} of the shard's {} runs recorded "
+                               "in all; `wcs run {} --out {}{} --resume` continues\n",
+                               s.stopped_by == SIGINT ? "SIGINT" : s.stopped_by == SIGTERM ? "SIGTERM" : "a signal",
+                               s.ran + s.skipped, s.ran + s.skipped == 1 ? "" : "s", recorded, s.in_shard,
+                               shell_word(f->file), shell_word(out.string()),
+                               shards > 1 ? " --shard " + f->shard : std::string());
+      return 128 + s.stopped_by;
+    }
     if (s.failed) {
       std::cerr << fmt::format("wcs: {} run{} failed (status failed in their records; `wcs report` lists them)\n", s.failed,
                                s.failed == 1 ? "" : "s");

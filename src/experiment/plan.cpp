@@ -3,17 +3,25 @@
 #include "experiment/plan.hpp"
 
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <limits>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
 
 #include "experiment/generators.hpp"
 #include "wcs/format.hpp"
+#include "wcs/memory.hpp"
+
+#ifndef WCS_VERSION
+#define WCS_VERSION "unknown"
+#endif
 
 namespace wcs::experiment {
 
@@ -57,6 +65,11 @@ struct Checker {
       error(node, key, "expected a single value");
       return std::nullopt;
     }
+    // Escapes ("\ud800", "\x01") can make text the file itself does not contain.
+    if (invalid_text_at(node.Scalar()) != std::string::npos) {
+      error(node, key, "the value is not UTF-8 text (or holds control characters)");
+      return std::nullopt;
+    }
     return node.Scalar();
   }
 
@@ -77,7 +90,8 @@ struct Checker {
     return v;
   }
 
-  std::optional<long long> integer(const YAML::Node& node, const std::string& key, long long min) {
+  std::optional<long long> integer(const YAML::Node& node, const std::string& key, long long min,
+                                   long long max = std::numeric_limits<long long>::max()) {
     auto t = text(node, key);
     if (!t) return std::nullopt;
     const std::optional<long long> parsed = to_integer(*t);
@@ -90,6 +104,18 @@ struct Checker {
       error(node, key, fmt::format("{} is below the smallest allowed value {}", v, min));
       return std::nullopt;
     }
+    if (v > max) {
+      error(node, key, fmt::format("{} is above the largest allowed value {}", v, max));
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  std::optional<std::uint64_t> seed(const YAML::Node& node, const std::string& key) {
+    auto t = text(node, key);
+    if (!t) return std::nullopt;
+    auto v = to_seed(*t);
+    if (!v) error(node, key, "'" + *t + "' is not a seed (" + seed_rule() + ")");
     return v;
   }
 
@@ -137,11 +163,13 @@ struct Settings {
 };
 
 void read_timing(Checker& c, const YAML::Node& map, const std::string& path, Timing& t) {
-  if (auto n = map["repetitions"]) if (auto v = c.integer(n, path + "repetitions", 1)) t.repetitions = static_cast<int>(*v);
-  if (auto n = map["iterations"]) if (auto v = c.integer(n, path + "iterations", 0)) t.iterations = *v;
+  if (auto n = map["repetitions"])
+    if (auto v = c.integer(n, path + "repetitions", 1, kMaxRepetitions)) t.repetitions = static_cast<int>(*v);
+  if (auto n = map["iterations"]) if (auto v = c.integer(n, path + "iterations", 0, kMaxIterations)) t.iterations = *v;
   if (auto n = map["min_time"]) {
     if (auto v = c.number(n, path + "min_time")) {
       if (*v <= 0) c.error(n, path + "min_time", format_number(*v) + " is not > 0 (seconds)");
+      else if (*v > kMaxMinTime) c.error(n, path + "min_time", fmt::format("{} is above {} seconds", format_number(*v), kMaxMinTime));
       else t.min_time = *v;
     }
   }
@@ -161,10 +189,7 @@ void read_settings(Checker& c, const YAML::Node& map, const std::string& path, S
     if (v) s.tolerance = *v;
   }
   if (auto n = map["seeds"]) {
-    auto v = c.list<std::uint64_t>(n, path + "seeds", [&](const YAML::Node& x, const std::string& k) {
-      auto i = c.integer(x, k, 0);
-      return i ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(*i)) : std::nullopt;
-    });
+    auto v = c.list<std::uint64_t>(n, path + "seeds", [&](const YAML::Node& x, const std::string& k) { return c.seed(x, k); });
     if (v) s.seeds = *v;
   }
   if (auto n = map["initial_wpn"]) if (auto v = c.number(n, path + "initial_wpn")) s.initial_wpn = *v;
@@ -190,11 +215,74 @@ struct StrategyEntry {
   YAML::Mark mark;
 };
 
-bool valid_name(const std::string& s) {
-  if (s.empty()) return false;
-  for (char ch : s)
-    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.')) return false;
-  return true;
+// Duplicate keys and documents, from the parser's events: linear in the text whatever
+// its aliases (a walk over the node tree would follow every alias again).
+class Structure final : public YAML::EventHandler {
+ public:
+  explicit Structure(Checker& c) : c_(c) {}
+  std::vector<YAML::Mark> documents;
+
+  void OnDocumentStart(const YAML::Mark& m) override { documents.push_back(m); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { item(m, nullptr); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { item(m, nullptr); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string& value) override {
+    item(m, &value);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    item(m, nullptr);
+    stack_.push_back({false, false, {}});
+  }
+  void OnSequenceEnd() override { stack_.pop_back(); }
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    item(m, nullptr);
+    stack_.push_back({true, true, {}});
+  }
+  void OnMapEnd() override { stack_.pop_back(); }
+
+ private:
+  struct Frame {
+    bool map, key_next;
+    std::map<std::string, YAML::Mark> keys;
+  };
+  // One key or value of the innermost collection.
+  void item(const YAML::Mark& m, const std::string* scalar) {
+    if (stack_.empty() || !stack_.back().map) return;
+    Frame& f = stack_.back();
+    if (f.key_next && scalar) {
+      const auto [it, fresh] = f.keys.emplace(*scalar, m);
+      if (!fresh) c_.error(m, *scalar, fmt::format("duplicate key (first at line {})", it->second.line + 1));
+    }
+    f.key_next = !f.key_next;
+  }
+  Checker& c_;
+  std::vector<Frame> stack_;
+};
+
+// Non-UTF-8 text, duplicate keys and a second document, each with its position.
+bool check_structure(Checker& c, const std::string& text) {
+  if (const std::size_t at = invalid_text_at(text); at != std::string::npos) {
+    const std::size_t last_newline = text.rfind('\n', at);  // text[at] is not one
+    YAML::Mark m;
+    m.line = static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+    m.column = static_cast<int>(last_newline == std::string::npos ? at : at - last_newline - 1);
+    c.error(m, "yaml", fmt::format("byte 0x{:02x} is not UTF-8 text (experiment files are UTF-8, without control characters)",
+                                   static_cast<unsigned char>(text[at])));
+    return false;
+  }
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  Structure structure(c);
+  try {
+    while (structure.documents.size() < 2 && parser.HandleNextDocument(structure)) {
+    }
+  } catch (const YAML::Exception& e) {
+    c.error(e.mark, "yaml", e.msg);
+    return false;
+  }
+  if (structure.documents.size() > 1)
+    c.error(structure.documents[1], "yaml", "a second document: an experiment file holds one document (no second '---')");
+  return c.errors.empty();
 }
 
 const std::vector<std::string> kTopKeys{"name", "description", "defaults", "problems", "strategies", "estimates", "baseline"};
@@ -244,8 +332,15 @@ std::vector<StrategyEntry> read_strategies(Checker& c, const YAML::Node& list, c
       if (!p.IsMap()) { c.error(p, path + ".params", "expected a mapping option: value or option: [values]"); continue; }
       for (auto it = p.begin(); it != p.end(); ++it) {
         const std::string key = it->first.Scalar();
-        auto vals = c.list<std::string>(it->second, path + ".params." + key,
-                                        [&](const YAML::Node& x, const std::string& k) { return c.text(x, k); });
+        auto vals = c.list<std::string>(it->second, path + ".params." + key, [&](const YAML::Node& x, const std::string& k) {
+          auto v = c.text(x, k);
+          // A file the run writes: a plain name, the file goes under the results folder.
+          if (v && key == "truth_table" && !v->empty() && !plain_file_name(*v)) {
+            c.error(x, k, "'" + *v + "' is not a plain file name (no '/', '.' or '..'; the file goes under the results folder)");
+            return std::optional<std::string>{};
+          }
+          return v;
+        });
         if (!vals) { ok = false; continue; }
         axes.emplace_back(key, *vals);
         marks.push_back(it->first.Mark());
@@ -263,6 +358,12 @@ std::vector<StrategyEntry> read_strategies(Checker& c, const YAML::Node& list, c
       }
     }
     if (!ok) continue;
+    std::uint64_t product = 1;
+    for (const auto& axis : axes) product = mul_bytes(product, axis.second.size());
+    if (product > kMaxRuns) {
+      c.error(e["params"], path + ".params", fmt::format("{} combinations of params, above the limit of {} runs", product, kMaxRuns));
+      continue;
+    }
     std::vector<std::size_t> pos(axes.size(), 0);
     std::set<std::string> bad;
     for (;;) {
@@ -295,7 +396,113 @@ std::vector<StrategyEntry> read_strategies(Checker& c, const YAML::Node& list, c
   return out;
 }
 
+// FNV-1a over an identity text that is never built: each field is hashed as
+// "name length:value\n", length-prefixed so no value can imitate another field.
+class Identity {
+ public:
+  void field(std::string_view name, std::string_view value) {
+    add(name);
+    add(" ");
+    add(std::to_string(value.size()));
+    add(":");
+    add(value);
+    add("\n");
+  }
+  std::string hex() const { return fmt::format("{:016x}", h_); }
+
+ private:
+  void add(std::string_view bytes) {
+    for (unsigned char ch : bytes) {
+      h_ ^= ch;
+      h_ *= 1099511628211ull;
+    }
+  }
+  std::uint64_t h_ = 14695981039346656037ull;
+};
+
+// Everything of an instance that determines a run's result, hashed.
+std::string instance_identity(const Instance& inst) {
+  const Problem& p = inst.problem_data;
+  Identity id;
+  id.field("generator", inst.generator);
+  id.field("seed", std::to_string(inst.seed));
+  std::string coefficients;
+  coefficients.reserve(p.coefficients.size() * 8);
+  for (double a : p.coefficients) {
+    coefficients += format_number(a);
+    coefficients += ';';
+  }
+  id.field("coefficients", coefficients);
+  id.field("target", format_number(p.target));
+  id.field("tolerance", format_number(p.tolerance));
+  id.field("max_iter", std::to_string(p.max_iter));
+  id.field("initial_wpn", format_number(p.initial_wpn));
+  id.field("wpn_bounds", format_number(p.wpn_lo) + "," + format_number(p.wpn_hi));
+  return id.hex();
+}
+
+// Everything that determines a run's result, hashed: the run id.
+std::string run_identity(const Run& r, const std::string& instance_hash, const std::string& version) {
+  Identity id;
+  id.field("wcs", version);
+  id.field("key", r.key);
+  id.field("instance", instance_hash);
+  id.field("strategy", r.strategy);
+  id.field("strategy_version", r.strategy_version);
+  for (const auto& [k, v] : r.options) {
+    id.field("option", k);
+    id.field("value", v);
+  }
+  id.field("repetitions", std::to_string(r.timing.repetitions));
+  id.field("min_time", format_number(r.timing.min_time));
+  id.field("iterations", std::to_string(r.timing.iterations));
+  id.field("skip", r.skip_reason);
+  return id.hex();
+}
+
 }  // namespace
+
+bool valid_name(const std::string& s) {
+  if (s.empty() || s.size() > 100 || s[0] == '.') return false;
+  for (char ch : s)
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.')) return false;
+  return true;
+}
+
+bool plain_file_name(const std::string& s) {
+  if (s.empty() || s.size() > 200 || s[0] == '.' || invalid_text_at(s) != std::string::npos) return false;
+  return s.find('/') == std::string::npos && s.find('\\') == std::string::npos;
+}
+
+std::size_t invalid_text_at(std::string_view text) {
+  const auto* b = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t size = text.size();
+  for (std::size_t i = 0; i < size;) {
+    const unsigned char c = b[i];
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) return i;
+      ++i;
+      continue;
+    }
+    // Lead byte: the sequence length and the smallest code point it may encode.
+    std::size_t len = 0;
+    std::uint32_t cp = 0, min = 0;
+    if (c >= 0xc2 && c <= 0xdf) { len = 2; cp = c & 0x1fu; min = 0x80; }
+    else if (c >= 0xe0 && c <= 0xef) { len = 3; cp = c & 0x0fu; min = 0x800; }
+    else if (c >= 0xf0 && c <= 0xf4) { len = 4; cp = c & 0x07u; min = 0x10000; }
+    else return i;
+    if (i + len > size) return i;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((b[i + k] & 0xc0u) != 0x80) return i;
+      cp = (cp << 6) | (b[i + k] & 0x3fu);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += len;
+  }
+  return std::string::npos;
+}
+
+std::string wcs_version() { return WCS_VERSION; }
 
 ExperimentError::ExperimentError(std::vector<std::string> messages)
     : InputError(join(messages, "\n")), messages_(std::move(messages)) {}
@@ -338,13 +545,18 @@ std::vector<const Run*> shard_runs(const Plan& plan, std::size_t shard, std::siz
 Plan load_plan(const std::string& path, const Registry& registry) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ExperimentError({path + ": cannot read the experiment file"});
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_plan(ss.str(), path, registry);
+  std::string text(kMaxFileBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxFileBytes)
+    throw ExperimentError({fmt::format("{}: the experiment file is larger than {} bytes", path, kMaxFileBytes)});
+  return parse_plan(text, path, registry);
 }
 
 Plan parse_plan(const std::string& text, const std::string& file, const Registry& registry) {
   Checker c{file, {}};
+  if (text.size() > kMaxFileBytes) c.error(YAML::Mark(), "yaml", fmt::format("the text is larger than {} bytes", kMaxFileBytes));
+  if (!c.errors.empty() || !check_structure(c, text)) throw ExperimentError(c.errors);
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -355,12 +567,13 @@ Plan parse_plan(const std::string& text, const std::string& file, const Registry
   Plan plan;
   plan.file = file;
   plan.file_hash = "fnv1a64:" + fnv1a_hex(text);
+  plan.wcs_version = wcs_version();
   if (!c.keys(root, "", kTopKeys)) throw ExperimentError(c.errors);
 
   if (auto n = root["name"]) {
     if (auto v = c.text(n, "name")) {
       if (valid_name(*v)) plan.name = *v;
-      else c.error(n, "name", "'" + *v + "' must be letters, digits, '-', '_' or '.' (it names the results folder)");
+      else c.error(n, "name", "'" + *v + "' must be letters, digits, '-', '_' or '.', not starting with '.' (it names the results folder)");
     }
   } else {
     c.error(root, "name", "missing (names the experiment and its results folder)");
@@ -374,6 +587,30 @@ Plan parse_plan(const std::string& text, const std::string& file, const Registry
   std::vector<StrategyEntry> strategies;
   if (auto s = root["strategies"]) strategies = read_strategies(c, s, registry, defaults.timing);
   else c.error(root, "strategies", "missing (a list of {name, params, max_n})");
+
+  // N beyond every listed strategy's max_n would plan nothing but skips: refused.
+  std::size_t largest_max_n = 0, configs = 0;
+  std::string largest_name;
+  for (const auto& st : strategies) {
+    configs += st.configs.size();
+    if (st.info->max_n >= largest_max_n) {
+      largest_max_n = st.info->max_n;
+      largest_name = st.info->name;
+    }
+  }
+  auto check_n = [&](const YAML::Mark& m, const std::string& key, std::size_t n) {
+    if (n > kMaxN) {
+      c.error(m, key, fmt::format("N = {} is above the largest N of an experiment ({})", n, kMaxN));
+      return false;
+    }
+    if (!strategies.empty() && n > largest_max_n) {
+      c.error(m, key, fmt::format("N = {} is above the max_n of every listed strategy (the largest: {} of '{}')", n,
+                                  largest_max_n, largest_name));
+      return false;
+    }
+    return true;
+  };
+  std::uint64_t total_runs = 0, total_coefficients = 0;
 
   std::set<std::uint64_t> seeds;
   std::set<std::string> problem_names;
@@ -391,7 +628,7 @@ Plan parse_plan(const std::string& text, const std::string& file, const Registry
       std::string name;
       if (auto n = e["name"]) {
         if (auto v = c.text(n, path + ".name")) {
-          if (!valid_name(*v)) c.error(n, path + ".name", "'" + *v + "' must be letters, digits, '-', '_' or '.'");
+          if (!valid_name(*v)) c.error(n, path + ".name", "'" + *v + "' must be letters, digits, '-', '_' or '.', not starting with '.'");
           else if (!problem_names.insert(*v).second) c.error(n, path + ".name", "'" + *v + "' is used twice");
           name = *v;
         }
@@ -414,7 +651,7 @@ Plan parse_plan(const std::string& text, const std::string& file, const Registry
         const YAML::Node co = e["coefficients"];
         if (!co.IsSequence() || co.size() == 0) {
           c.error(co, path + ".coefficients", "expected a non-empty list of numbers");
-        } else {
+        } else if (check_n(co.Mark(), path + ".coefficients", co.size())) {
           for (std::size_t i = 0; i < co.size(); ++i)
             if (auto v = c.number(co[i], fmt::format("{}.coefficients[{}]", path, i))) coefficients.push_back(*v);
           sizes.push_back(co.size());
@@ -444,7 +681,11 @@ Plan parse_plan(const std::string& text, const std::string& file, const Registry
           }
         }
         if (auto n = e["n"]) {
-          auto v = c.list<long long>(n, path + ".n", [&](const YAML::Node& x, const std::string& k) { return c.integer(x, k, 1); });
+          auto v = c.list<long long>(n, path + ".n", [&](const YAML::Node& x, const std::string& k) {
+            auto i = c.integer(x, k, 1);
+            if (i && !check_n(x.Mark(), k, static_cast<std::size_t>(*i))) return std::optional<long long>{};
+            return i;
+          });
           if (v) for (auto x : *v) sizes.push_back(static_cast<std::size_t>(x));
         } else {
           c.error(e, path + ".n", "missing (the sizes to generate, a number or a list)");
@@ -470,6 +711,22 @@ Plan parse_plan(const std::string& text, const std::string& file, const Registry
         }
       }
       if (c.errors.size() != errors_before) continue;
+
+      // The limits, before anything is generated.
+      const std::uint64_t per_size = mul_bytes(mul_bytes(s.seeds.size(), s.max_iter.size()), s.tolerance.size());
+      for (std::size_t n : sizes) {
+        total_runs = add_bytes(total_runs, mul_bytes(per_size, configs));
+        total_coefficients = add_bytes(total_coefficients, mul_bytes(per_size, n));
+      }
+      if (total_runs > kMaxRuns) {
+        c.error(e, path, fmt::format("the plan reaches {} runs here, above the limit of {}", total_runs, kMaxRuns));
+        break;
+      }
+      if (total_coefficients > kMaxCoefficients) {
+        c.error(e, path, fmt::format("the plan's problems reach {} coefficients here, above the limit of {}",
+                                     total_coefficients, kMaxCoefficients));
+        break;
+      }
 
       // Instances: n x seeds x max_iter x tolerance, in that order.
       bool reported = false;
@@ -507,14 +764,15 @@ Plan parse_plan(const std::string& text, const std::string& file, const Registry
               inst.problem_data = p;
               plan.instances.push_back(std::move(inst));
               const std::size_t ii = plan.instances.size() - 1;
+              const std::string instance_hash = instance_identity(plan.instances[ii]);
               for (const auto& st : strategies)
                 for (const auto& cfg : st.configs) {
                   Run r;
                   r.index = plan.runs.size();
                   r.key = plan.instances[ii].key + "/" + cfg.label;
-                  r.id = fnv1a_hex(r.key);
                   r.instance = ii;
                   r.strategy = st.info->name;
+                  r.strategy_version = st.info->version;
                   r.label = cfg.label;
                   r.params = cfg.params;
                   r.options = cfg.options;
@@ -527,6 +785,7 @@ Plan parse_plan(const std::string& text, const std::string& file, const Registry
                   else if (n > st.max_n)
                     r.skip_reason = fmt::format("N={} is above max_n {} set for '{}' in the experiment", n, st.max_n,
                                                 cfg.label);
+                  r.id = run_identity(r, instance_hash, plan.wcs_version);
                   if (!run_keys.insert(r.key).second)
                     c.error(e, path, "run '" + r.key + "' appears twice (repeated n, seed, max_iter or tolerance)");
                   plan.runs.push_back(std::move(r));

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "wcs/error.hpp"
@@ -22,6 +23,16 @@ class ExperimentError : public InputError {
  private:
   std::vector<std::string> messages_;
 };
+
+/// Limits of one experiment, checked before anything is generated or allocated: a
+/// file beyond one is refused with the position (exit status 2) within a second.
+inline constexpr std::size_t kMaxFileBytes = std::size_t{16} << 20;  ///< experiment file size
+inline constexpr std::size_t kMaxRuns = 1'000'000;                   ///< runs of the whole plan
+inline constexpr std::size_t kMaxN = 100'000;                        ///< coefficients of one problem
+inline constexpr std::size_t kMaxCoefficients = 10'000'000;          ///< over every instance of the plan
+inline constexpr long long kMaxRepetitions = 1000;                   ///< Google Benchmark repetitions
+inline constexpr long long kMaxIterations = 1'000'000'000;           ///< fixed iterations per repetition
+inline constexpr double kMaxMinTime = 3600;                          ///< seconds per repetition
 
 /// How Google Benchmark times each run.
 struct Timing {
@@ -43,9 +54,15 @@ struct Instance {
 struct Run {
   std::size_t index = 0;      ///< position in the plan (shards take index % N == I)
   std::string key;            ///< readable, stable: instance key + "/" + strategy label
-  std::string id;             ///< 16 hex digits of a hash of `key`; the record's file name
+  /// 16 hex digits of a hash of everything that determines the run's result: the key,
+  /// the instance's problem data (coefficients, target, tolerance, max_iter, wpn and
+  /// bounds), its seed, the strategy and its module version, every option, the timing
+  /// settings, the skip reason and the program's version. The record's file name: a
+  /// changed run gets another id, so `--resume` runs it again.
+  std::string id;
   std::size_t instance = 0;   ///< into Plan::instances
   std::string strategy;
+  std::string strategy_version;  ///< the strategy module's version
   std::string label;          ///< strategy plus the params given, "sampling{mode=random}"
   std::map<std::string, std::string> params;   ///< given in the file, canonical text
   std::map<std::string, std::string> options;  ///< every option, canonical text
@@ -69,6 +86,7 @@ struct Plan {
   std::string description;
   std::string file;           ///< path as given
   std::string file_hash;      ///< "fnv1a64:<16 hex>" of the file's bytes
+  std::string wcs_version;    ///< the program's version (part of every run id)
   std::vector<std::uint64_t> seeds;  ///< every seed used, sorted
   std::string baseline;       ///< `baseline:` label, the speed-up base where reference did not run
   std::string estimates_source;
@@ -93,5 +111,23 @@ std::pair<std::size_t, std::size_t> parse_shard(const std::string& text);
 
 /// 64-bit FNV-1a of bytes, as 16 lower-case hex digits.
 std::string fnv1a_hex(const std::string& bytes);
+
+/// The program's version recorded in plans and records ("0.1.0").
+std::string wcs_version();
+
+/// A name that is one plain file name: letters, digits, '-', '_' and '.', not starting
+/// with '.' (so never "." or ".."), at most 100 characters. Experiment names (they
+/// name results folders) and problem names follow it.
+bool valid_name(const std::string& name);
+
+/// A file name an experiment may give a file it writes (truth_table): one plain file
+/// name, no '/', not "." or "..", not hidden, at most 200 bytes, no control characters.
+/// Such files go under the run's results folder.
+bool plain_file_name(const std::string& name);
+
+/// Offset of the first byte of `text` that is not UTF-8 text (an invalid sequence, an
+/// overlong form, a surrogate, or a control character other than tab, line feed and
+/// carriage return), or std::string::npos.
+std::size_t invalid_text_at(std::string_view text);
 
 }  // namespace wcs::experiment

@@ -82,6 +82,18 @@ std::string json_numbers(std::string text) {
   return text;
 }
 
+// The run's params with files it writes placed under the results folder (the plan
+// checked they are plain file names).
+std::map<std::string, std::string> solver_params(const Run& run, const fs::path& out) {
+  std::map<std::string, std::string> params = run.params;
+  auto it = params.find("truth_table");
+  if (it != params.end() && !it->second.empty()) {
+    fs::create_directories(out / "truth_tables");
+    it->second = (out / "truth_tables" / (run.id + "-" + it->second)).string();
+  }
+  return params;
+}
+
 std::string clock_text(double seconds) {
   const long s = std::lround(seconds);
   return fmt::format("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
@@ -195,6 +207,10 @@ RunnerSummary run_plan(const Plan& plan, const Registry& registry, const RunnerO
   RunnerSummary sum;
   const auto runs = shard_runs(plan, o.shard, o.shards);
   sum.in_shard = runs.size();
+  const FolderCheck folder = prepare_results_folder(o.out, plan, o.fresh);
+  sum.stale = folder.stale;
+  sum.temporaries = folder.temporaries;
+  sum.removed = folder.removed;
   write_atomic(o.out / "experiment.json", experiment_json(plan).dump(2) + "\n");
 
   std::size_t done = 0;
@@ -202,9 +218,13 @@ RunnerSummary run_plan(const Plan& plan, const Registry& registry, const RunnerO
   Progress progress(o, runs.size());
   if (o.terminal && !runs.empty()) progress.update(0, 0, 0, runs.front()->key);
   for (const Run* run : runs) {
+    if (o.stop && *o.stop) {
+      sum.stopped_by = *o.stop;
+      break;
+    }
     if (done > 0) progress.update(done, sum.resumed, sum.failed, run->key);
     ++done;
-    if (o.resume && has_record(o.out, *run)) {
+    if (o.resume && has_record(o.out, plan, *run)) {
       ++sum.resumed;
       continue;
     }
@@ -230,7 +250,7 @@ RunnerSummary run_plan(const Plan& plan, const Registry& registry, const RunnerO
       // Making and destroying the strategy (allocating and freeing its buffers) is
       // the strategy's time, not the harness's: it counts as `inside`.
       const auto made = Clock::now();
-      std::optional<Solver> solver(registry.create(run->strategy, run->params));
+      std::optional<Solver> solver(registry.create(run->strategy, solver_params(*run, o.out)));
       inside += std::chrono::duration<double>(Clock::now() - made).count();
       SolveOptions so;
       so.seed = inst.seed;

@@ -1,6 +1,7 @@
 // Runs a plan: one Google Benchmark per run, registered at run time, and one record
 // per run written atomically.
 #pragma once
+#include <csignal>
 #include <cstddef>
 #include <filesystem>
 #include <string>
@@ -14,8 +15,12 @@ struct RunnerOptions {
   std::filesystem::path out;          ///< results folder (records go to out/runs)
   std::size_t shard = 0, shards = 1;  ///< run the runs with index % shards == shard
   bool resume = false;                ///< skip runs that already have a finished record
+  bool fresh = false;                 ///< remove the folder's results first (prepare_results_folder)
   bool progress = false;              ///< runs done, failures and ETA on standard error
   bool terminal = false;              ///< progress redrawn in place; else a line every 5% or 30 s
+  /// When set and non-zero (a signal handler stores the signal number), the runner
+  /// stops at the next run boundary: every record written stays, none is half written.
+  const volatile std::sig_atomic_t* stop = nullptr;
 };
 
 struct RunnerSummary {
@@ -24,6 +29,10 @@ struct RunnerSummary {
   std::size_t failed = 0;       ///< the strategy threw; recorded with status failed
   std::size_t skipped = 0;      ///< over a max_n; recorded with status skipped
   std::size_t resumed = 0;      ///< already recorded, left alone
+  std::size_t stale = 0;        ///< records of runs the (edited) plan no longer has, removed
+  std::size_t temporaries = 0;  ///< leftover temporary files of killed writers, removed
+  std::size_t removed = 0;      ///< files removed by `fresh`
+  int stopped_by = 0;           ///< the signal that stopped the runner early, or 0
   double seconds = 0.0;         ///< wall time of the whole call
   double strategy_seconds = 0.0;  ///< time spent inside the strategies' solve calls
 };
@@ -33,10 +42,13 @@ struct RunnerSummary {
 /// process with benchmark::AddCustomContext.
 void add_build_context(const std::filesystem::path& checkout);
 
-/// Runs the shard of `plan`. Writes out/experiment.json and one record per run. A run
-/// with `trace` is solved once more, untimed by Google Benchmark, with the per-cycle
-/// trace on; its trajectory (cycle, evaluations, seconds, error, best error so far)
-/// goes into the record as `wcs.trajectory`.
+/// Runs the shard of `plan`. Checks and prepares the folder first
+/// (prepare_results_folder: InputError for another experiment's folder), then writes
+/// out/experiment.json and one record per run. Truth tables the runs write go to
+/// out/truth_tables/<run id>-<name>. A run with `trace` is solved once more, untimed
+/// by Google Benchmark, with the per-cycle trace on; its trajectory (cycle,
+/// evaluations, seconds, error, best error so far) goes into the record as
+/// `wcs.trajectory`.
 RunnerSummary run_plan(const Plan& plan, const Registry& registry, const RunnerOptions& options);
 
 }  // namespace wcs::experiment

@@ -937,9 +937,7 @@ std::string combined_benchmark_json(const std::vector<Json>& records) {
 std::vector<fs::path> write_report(const fs::path& dir) {
   const auto records = wcs::experiment::read_records(dir);
   if (records.empty()) throw std::runtime_error((dir / "runs").string() + ": no run records");
-  Json experiment;
-  std::error_code ec;
-  if (fs::exists(dir / "experiment.json", ec)) experiment = Json::parse(wcs::experiment::read_text(dir / "experiment.json"));
+  const Json experiment = wcs::experiment::read_experiment(dir);  // checked: InputError names the file and field
   const auto tables = make_tables(records, experiment);
   std::string heading = experiment.is_object() ? experiment.value("name", std::string("results")) : std::string("results");
   heading = "Experiment " + heading;

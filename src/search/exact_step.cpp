@@ -13,6 +13,7 @@
 
 #include "wcs/error.hpp"
 #include "wcs/formula.hpp"
+#include "wcs/memory.hpp"
 
 namespace wcs::search {
 
@@ -193,6 +194,15 @@ void ExactStep::build_half(std::span<const double> d, std::size_t from, std::siz
     half.sum.resize(count);
     half.key.resize(count);
   }
+}
+
+std::uint64_t ExactStep::memory_bytes(std::size_t n, std::size_t two_list_max_bits, std::size_t big_list_bits) {
+  const std::size_t h = n - n / 2;  // bits of the larger half
+  // Per entry: sum and key (16 bytes) in the list, the merge buffer, a run start (4)
+  // and room for as many candidates (24).
+  if (h <= two_list_max_bits) return pow2_bytes(h, 2 * 16 + 16 + 8 + 24);
+  const std::size_t big = std::min(h, big_list_bits), small = h - big;
+  return add_bytes(pow2_bytes(big, 2 * 16 + 16 + 8 + 24), pow2_bytes(small, 2 * (16 + 16)));
 }
 
 void ExactStep::stage(std::span<const double> d) {

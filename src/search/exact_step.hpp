@@ -97,6 +97,11 @@ class ExactStep {
   explicit ExactStep(std::size_t two_list_max_bits = 20, std::size_t big_list_bits = 22)
       : two_list_max_bits_(two_list_max_bits), big_list_bits_(big_list_bits) {}
 
+  /// The most bytes the step's lists and buffers take for N coefficients, with these
+  /// settings (saturating; the candidate list of a cycle whose lines tie by the
+  /// million in inexact arithmetic comes on top).
+  static std::uint64_t memory_bytes(std::size_t n, std::size_t two_list_max_bits = 20, std::size_t big_list_bits = 22);
+
   /// Largest N for which a cycle with overflowing values (no rounding bound) is
   /// decided by evaluating every line bit-exactly; above it such a cycle throws
   /// InputError.

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <limits>
 #include <string>
 
 #include "wcs/error.hpp"
@@ -48,6 +49,19 @@ std::optional<long long> to_integer(const std::string& text) {
 long long parse_integer(const std::string& text, const std::string& field) {
   if (auto value = to_integer(text)) return *value;
   throw InputError(field + ": '" + text + "' is not an integer");
+}
+
+std::optional<std::uint64_t> to_seed(const std::string& text) {
+  const std::optional<long long> value = to_integer(text);
+  if (!value || *value < 0) return std::nullopt;
+  return static_cast<std::uint64_t>(*value);
+}
+
+std::string seed_rule() { return fmt::format("an integer from 0 to {}", std::numeric_limits<long long>::max()); }
+
+std::uint64_t parse_seed(const std::string& text, const std::string& field) {
+  if (auto value = to_seed(text)) return *value;
+  throw InputError(field + ": '" + text + "' is not a seed (" + seed_rule() + ")");
 }
 
 std::vector<double> parse_number_list(const std::string& text, const std::string& field) {

@@ -1,5 +1,6 @@
 // Text forms of numbers, weights and combinations shared by every output.
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <vector>
@@ -23,6 +24,16 @@ std::optional<long long> to_integer(const std::string& text);
 
 /// Same, throwing InputError "FIELD: 'TEXT' is not an integer" when it is not one.
 long long parse_integer(const std::string& text, const std::string& field);
+
+/// The rule for every seed (`wcs solve --seed`, an experiment's `seeds`): an integer
+/// from 0 to 2^63 - 1. nullopt when `text` is not one.
+std::optional<std::uint64_t> to_seed(const std::string& text);
+
+/// What a seed must be, for messages: "an integer from 0 to 9223372036854775807".
+std::string seed_rule();
+
+/// to_seed, throwing InputError "FIELD: 'TEXT' is not a seed (an integer from 0 to ...)".
+std::uint64_t parse_seed(const std::string& text, const std::string& field);
 
 /// Parses "A,B,C" into doubles; an empty list or an empty item throws InputError
 /// naming `field`.

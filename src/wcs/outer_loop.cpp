@@ -19,6 +19,20 @@ double next_wpn(double wpn, bool all_below_target, double lo, double hi) {
   return std::clamp(p, lo, hi);
 }
 
+void add_trace(SolveResult& out, const SolveOptions& options, TraceEntry&& entry) {
+  if (options.trace_sink) {
+    options.trace_sink(entry);
+    return;
+  }
+  // What one stored entry holds: the entry, W before the cycle and the winner's bits.
+  const std::size_t n = entry.weights_before.size();
+  const std::size_t entry_bytes = sizeof(TraceEntry) + n * sizeof(double) + (n + 63) / 64 * 8;
+  if (out.trace_dropped == 0 && (out.trace.size() + 1) * entry_bytes <= options.trace_bytes)
+    out.trace.push_back(std::move(entry));
+  else
+    ++out.trace_dropped;
+}
+
 SolveResult run_cycles(const Problem& problem, CycleSearch& search, const SolveOptions& options) {
   const std::size_t n = problem.n();
   SolveResult out;
@@ -45,7 +59,7 @@ SolveResult run_cycles(const Problem& problem, CycleSearch& search, const SolveO
       e.weights_before = out.weights;
       e.evaluations = out.evaluations;
       e.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      out.trace.push_back(std::move(e));
+      add_trace(out, options, std::move(e));
     }
     apply_weight_update(out.weights, won.winner, wpn);
     if (out.converged) break;

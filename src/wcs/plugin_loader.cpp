@@ -30,10 +30,21 @@ void load_plugin(const std::string& path, Registry& registry, PluginReport& repo
     dlclose(handle);
     return;
   }
-  const wcs_plugin_v1* plugin = entry();
-  if (!plugin || plugin->abi_version != WCS_PLUGIN_ABI_VERSION) {
-    report.problems.push_back(path + ": plugin ABI version " +
-                              (plugin ? std::to_string(plugin->abi_version) : std::string("(none)")) +
+  // Every pointer the module hands over is checked before it is used.
+  const wcs_plugin_v1* plugin = nullptr;
+  try {
+    plugin = entry();
+  } catch (...) {
+    report.problems.push_back(path + ": wcs_plugin_entry threw an exception");
+    return;
+  }
+  if (!plugin) {
+    report.problems.push_back(path + ": wcs_plugin_entry returned a null pointer");
+    dlclose(handle);
+    return;
+  }
+  if (plugin->abi_version != WCS_PLUGIN_ABI_VERSION) {
+    report.problems.push_back(path + ": plugin ABI version " + std::to_string(plugin->abi_version) +
                               ", this program needs " + std::to_string(WCS_PLUGIN_ABI_VERSION));
     dlclose(handle);
     return;
@@ -46,13 +57,32 @@ void load_plugin(const std::string& path, Registry& registry, PluginReport& repo
     dlclose(handle);
     return;
   }
+  std::string missing;
+  if (!plugin->name) missing += " name";
+  if (!plugin->version) missing += " version";
+  if (!plugin->register_strategies) missing += " register_strategies";
+  if (!missing.empty()) {
+    report.problems.push_back(path + ": its wcs_plugin_entry has null pointers:" + missing);
+    dlclose(handle);
+    return;
+  }
   Registry staged;
   char error[512] = {0};
-  if (plugin->register_strategies(&staged, error, sizeof error) != 0) {
-    report.problems.push_back(path + ": registration failed: " + error);
+  int status = 1;
+  try {
+    status = plugin->register_strategies(&staged, error, sizeof error);
+  } catch (...) {
+    std::strncpy(error, "an exception escaped register_strategies", sizeof error - 1);
+  }
+  error[sizeof error - 1] = '\0';
+  if (status != 0) {
+    report.problems.push_back(path + ": registration failed: " + (error[0] ? error : "no reason given"));
     return;  // its code may be referenced by what it half-registered: keep it loaded
   }
-  for (const StrategyInfo* info : staged.list()) const_cast<StrategyInfo*>(info)->origin = path;
+  for (const StrategyInfo* info : staged.list()) {
+    const_cast<StrategyInfo*>(info)->origin = path;
+    const_cast<StrategyInfo*>(info)->version = plugin->version;
+  }
   try {
     registry.merge(std::move(staged));
   } catch (const std::exception& e) {

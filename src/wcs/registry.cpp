@@ -1,6 +1,9 @@
 #include "wcs/registry.hpp"
 
+#include <stdexcept>
+
 #include "wcs/error.hpp"
+#include "wcs/memory.hpp"
 
 namespace wcs {
 
@@ -9,11 +12,13 @@ SolveResult Solver::solve(const Problem& problem, const SolveOptions& options) {
   if (problem.n() > info_->max_n)
     throw InputError("coefficients: N = " + std::to_string(problem.n()) + " is beyond what strategy '" +
                      info_->name + "' supports (N <= " + std::to_string(info_->max_n) + ")");
+  if (info_->memory_bytes) check_memory(info_->name, problem.n(), info_->memory_bytes(problem.n(), options_));
   return strategy_->solve(problem, options);
 }
 
 void Registry::add(StrategyInfo info, StrategyFactory factory) {
   if (info.name.empty()) throw InputError("strategy: a strategy needs a name");
+  if (!factory) throw InputError("strategy '" + info.name + "': registered without a factory");
   if (entries_.count(info.name))
     throw InputError("strategy '" + info.name + "': registered twice (" +
                      entries_.at(info.name).info->origin + " and " + info.origin + ")");
@@ -51,6 +56,7 @@ Solver Registry::create(const std::string& name, const std::map<std::string, std
   const StrategyInfo& info = get(name);
   Options resolved = resolve_options(name, info.options, options);
   auto strategy = entries_.at(name).factory(resolved, *this);
+  if (!strategy) throw std::runtime_error("strategy '" + name + "': its factory returned no strategy (a plugin bug)");
   return Solver(info, std::move(resolved), std::move(strategy));
 }
 

@@ -2,6 +2,7 @@
 // configured strategy that checks its inputs before it runs.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <limits>
 #include <map>
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "wcs/memory.hpp"
 #include "wcs/options.hpp"
 #include "wcs/strategy.hpp"
 
@@ -20,6 +22,11 @@ class Registry;
 /// (for strategies that delegate, like `auto`); it outlives the strategy.
 using StrategyFactory = std::function<std::unique_ptr<Strategy>(const Options&, const Registry&)>;
 
+/// The most bytes a solve of `n` coefficients with `options` allocates (a safe upper
+/// bound of the buffers that grow with N; saturate rather than overflow, see
+/// wcs/memory.hpp).
+using MemoryEstimate = std::function<std::uint64_t(std::size_t n, const Options& options)>;
+
 /// What a strategy declares about itself.
 struct StrategyInfo {
   std::string name;
@@ -27,7 +34,18 @@ struct StrategyInfo {
   std::string description;               ///< one line
   std::vector<OptionSpec> options;
   std::size_t max_n = std::numeric_limits<std::size_t>::max();  ///< largest N it accepts
+  /// Set by every strategy whose memory grows faster than N (tables of 2^N or
+  /// 2^(N/2) entries, samples): the Solver refuses a solve that needs more than the
+  /// machine has ("needs X GB, Y GB available") before the strategy allocates.
+  MemoryEstimate memory_bytes;
+  /// Empty: the strategy solves every valid problem of N <= max_n with any options.
+  /// Otherwise one line saying which problems it accepts (e.g. `dp`: cycles whose
+  /// sums are exact in binary and span at most max_span units); outside that domain
+  /// solve() refuses with an InputError saying why, never a silent fallback. Tests
+  /// (the conformance kit, the differential test) count such refusals separately.
+  std::string domain;
   std::string origin;                    ///< module path, set by the loader
+  std::string version;                   ///< the module's version, set by the loader
 };
 
 /// A strategy with its options, ready to solve problems.
@@ -35,7 +53,8 @@ class Solver {
  public:
   Solver(const StrategyInfo& info, Options options, std::unique_ptr<Strategy> strategy)
       : info_(&info), options_(std::move(options)), strategy_(std::move(strategy)) {}
-  /// Validates the problem and N against max_n (InputError), then solves.
+  /// Validates the problem, N against max_n and the memory estimate against the
+  /// memory available (InputError), then solves.
   SolveResult solve(const Problem& problem, const SolveOptions& options = {});
   const StrategyInfo& info() const { return *info_; }
   const Options& options() const { return options_; }
@@ -48,7 +67,8 @@ class Solver {
 
 class Registry {
  public:
-  /// Adds a strategy. A second strategy with the same name throws InputError.
+  /// Adds a strategy. A strategy without a name or a factory, or a second strategy
+  /// with the same name, throws InputError.
   void add(StrategyInfo info, StrategyFactory factory);
   /// Moves every strategy of `other` in; all or nothing when a name is taken.
   void merge(Registry&& other);

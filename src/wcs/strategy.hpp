@@ -19,7 +19,19 @@ namespace wcs {
 struct SolveOptions {
   bool trace = false;        ///< record the per-cycle trace in the result
   std::uint64_t seed = 0;    ///< every random choice of a strategy derives from it
+  /// With `trace`: each entry goes to this function as it is made instead of into the
+  /// result (a streamed trace of any length in constant memory).
+  std::function<void(const TraceEntry&)> trace_sink = nullptr;
+  /// With `trace` and no sink: the most bytes the stored trace may hold. Entries
+  /// beyond it are counted in SolveResult::trace_dropped, not stored, so a trace of
+  /// 10^8 cycles cannot exhaust the machine.
+  std::size_t trace_bytes = std::size_t{64} << 20;
 };
+
+/// Adds one trace entry as `options` say: to the sink, else to `out.trace` while it
+/// stays within options.trace_bytes, else counted in out.trace_dropped. Strategies
+/// with their own loop call it instead of pushing to out.trace.
+void add_trace(SolveResult& out, const SolveOptions& options, TraceEntry&& entry);
 
 /// Read-only view of one cycle.
 struct CycleInput {

@@ -1,12 +1,28 @@
-// `auto`: the seed's hybrid. Chooses a strategy from N with the rule table of
-// rules.hpp among the strategies registered, runs it, and reports its choice in
-// every result (notes "chose" and "chose_options"). The one place in the project
-// that chooses; beyond the table it does not: no row fits, an error names N.
+// `auto`: an algorithm selector. It computes the cheap features of the problem
+// (features.hpp: N, the span of the first cycle's subset sums when they are exact in
+// binary, the tolerance over the mean |a|, whether the target lies within the first
+// cycle's sums), walks the decision tree fitted from experiments/auto-suite.yaml
+// (rules.hpp, fitted_rule.hpp) to a plan, and runs the plan's strategies in order
+// until one reaches the tolerance: cheap attempts (greedy, sampling) first where
+// they usually suffice, an exact one (dp, mitm, simd-highway) where they do not.
+//
+// It answers with the first attempt that converged, else the closest one. Its notes
+// say why and what it ran: `chose` and `chose_options` (the strategy whose answer it
+// is, and the options the plan gives it), `rule` (the leaf of the tree; with detail,
+// the path to it and the plan), and with detail `ran` (every attempt and its
+// outcome) and, for a traced solve, `features`. Detail comes with a traced solve or
+// whenever more than the first attempt ran or it did not converge. An attempt whose strategy is not registered, or
+// does not take N, is skipped and said; one that refuses the problem outside its
+// declared domain (dp on decimal data) is said and the plan goes on. If no attempt
+// of the plan could run, solving fails with an input error naming N and the plan.
 #include <fmt/format.h>
 
 #include <map>
 #include <memory>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "rules.hpp"
 #include "wcs/error.hpp"
@@ -14,45 +30,130 @@
 
 namespace {
 
-using wcs::autorule::Rule;
+using wcs::autorule::Attempt;
 
 class Auto final : public wcs::Strategy {
  public:
-  explicit Auto(const wcs::Registry& registry) : registry_(registry) {}
+  explicit Auto(const wcs::Registry& registry)
+      : registry_(registry),
+        attempts_(std::size(wcs::autorule::kAttempts)),
+        rules_(std::size(wcs::autorule::kTree)),
+        leaves_(std::size(wcs::autorule::kTree)) {
+    for (std::size_t i = 0; i < leaves_.size(); ++i) leaves_[i] = fmt::format("leaf {}", i);
+  }
 
   wcs::SolveResult solve(const wcs::Problem& problem, const wcs::SolveOptions& options) override {
-    const Rule* rule = wcs::autorule::choose(wcs::autorule::rules(), registry_, problem.n());
-    if (rule == nullptr) throw wcs::InputError(no_row_message(problem.n()));
+    const wcs::autorule::Features f = wcs::autorule::features(problem);
+    const int leaf = wcs::autorule::leaf_of(f);
+    const wcs::autorule::Plan& plan = wcs::autorule::kPlans[wcs::autorule::kTree[leaf].plan];
+    const std::size_t n = problem.n();
 
-    // One configured solver per row, made on first use: a strategy object keeps its
-    // buffers between solves, as it would when used directly.
-    auto it = solvers_.find(rule);
-    if (it == solvers_.end()) it = solvers_.emplace(rule, registry_.create(rule->strategy, rule->options)).first;
-    wcs::Solver& chosen = it->second;
+    std::optional<wcs::SolveResult> best;
+    State* chosen = nullptr;
+    std::string ran;  // written only once something other than "the first attempt converged" happened
+    std::uint64_t evaluations = 0;
+    for (int k = 0; k < plan.count; ++k) {
+      State& state = attempt(plan.first + k);
+      auto entry = [&](const std::string& what) {
+        ran += fmt::format("{}{}: {}", ran.empty() ? "" : "; ", state.label, what);
+      };
+      if (state.info == nullptr) {
+        entry("not registered");
+        continue;
+      }
+      if (n > state.max_n) {
+        entry(fmt::format("skipped, N above {}", state.max_n));
+        continue;
+      }
+      wcs::SolveResult r;
+      try {
+        r = solver(state).solve(problem, options);
+      } catch (const wcs::InputError& e) {
+        if (state.info->domain.empty()) throw;
+        entry(fmt::format("refused ({})", e.what()));
+        continue;
+      }
+      evaluations += r.evaluations;
+      const bool converged = r.converged;
+      // The common case, the first attempt converging, writes nothing here: `chose`
+      // says it all (see below).
+      if (!(converged && k == 0)) entry(converged ? fmt::format("converged in {} cycles", r.cycles)
+                                                  : fmt::format("not converged, error {}", r.error));
+      if (!best || converged || r.error < best->error) {
+        best = std::move(r);
+        chosen = &state;
+      }
+      if (converged) break;
+    }
+    if (!best)
+      throw wcs::InputError(fmt::format(
+          "coefficients: N = {}: strategy 'auto' could run no strategy of its plan for this problem ({})", n, ran));
 
-    wcs::SolveResult out = chosen.solve(problem, options);
-    out.notes["chose"] = rule->strategy;
-    std::string text;
-    for (const auto& [k, v] : chosen.options().canonical()) text += fmt::format("{}{}={}", text.empty() ? "" : ",", k, v);
-    out.notes["chose_options"] = text;
+    wcs::SolveResult out = std::move(*best);
+    out.evaluations = evaluations;  // the work of every attempt
+    // What auto adds to a strategy that converges in a tenth of a microsecond is
+    // mostly these notes (an allocation each), so the common case (the first attempt
+    // converged, no trace) writes the fewest, each short enough to need no other
+    // allocation: the strategy, its options from the table when it has any, the leaf
+    // ("leaf 12": fitted_rule.hpp lists each leaf's path and plan). Otherwise, or
+    // with a traced solve, `ran` lists every attempt and `rule` spells out the path;
+    // a traced solve adds the features. In key order, each after the last.
+    const bool detail = options.trace || !ran.empty();
+    auto& notes = out.notes;
+    notes.insert_or_assign(notes.end(), "chose", chosen->strategy);
+    if (detail || !chosen->options_text.empty())
+      notes.insert_or_assign(notes.end(), "chose_options", chosen->options_text);
+    if (options.trace) notes.insert_or_assign(notes.end(), "features", f.text());
+    if (detail) {
+      if (ran.empty()) ran = fmt::format("{}: converged in {} cycles", chosen->label, out.cycles);
+      notes.insert_or_assign(notes.end(), "ran", std::move(ran));
+      std::string& rule = rules_[static_cast<std::size_t>(leaf)];
+      if (rule.empty()) rule = wcs::autorule::rule_text(leaf);
+      notes.insert_or_assign(notes.end(), "rule", rule);
+    } else {
+      notes.insert_or_assign(notes.end(), "rule", leaves_[static_cast<std::size_t>(leaf)]);
+    }
     return out;
   }
 
  private:
-  std::string no_row_message(std::size_t n) const {
-    std::string names;
-    for (const Rule& rule : wcs::autorule::rules()) {
-      const wcs::StrategyInfo* info = registry_.find(rule.strategy);
-      if (info == nullptr) continue;
-      names += fmt::format("{}{} (N <= {})", names.empty() ? "" : ", ", rule.strategy,
-                           std::min(rule.max_n, info->max_n));
+  // What one attempt of the table needs, looked up once: its registry entry, its
+  // label, and a configured solver made on first use (a strategy object keeps its
+  // buffers between solves, as it would when used directly).
+  struct State {
+    bool ready = false;
+    const wcs::StrategyInfo* info = nullptr;
+    std::size_t max_n = 0;
+    std::string strategy, label, options_text;
+    std::optional<wcs::Solver> solver;
+  };
+
+  State& attempt(int index) {
+    State& s = attempts_[static_cast<std::size_t>(index)];
+    if (!s.ready) {
+      const Attempt& a = wcs::autorule::kAttempts[index];
+      s.ready = true;
+      s.strategy = a.strategy;
+      s.label = wcs::autorule::attempt_label(a);
+      s.options_text = a.options;
+      s.info = registry_.find(a.strategy);
+      if (s.info != nullptr) s.max_n = std::min(s.info->max_n, a.max_n);
     }
-    return fmt::format("coefficients: N = {}: strategy 'auto' has no rule for it among the registered strategies{}{}",
-                       n, names.empty() ? " (none of its rows is registered)" : "; rows available: ", names);
+    return s;
+  }
+
+  wcs::Solver& solver(State& s) {
+    if (!s.solver) {
+      const Attempt& a = wcs::autorule::kAttempts[&s - attempts_.data()];
+      s.solver.emplace(registry_.create(a.strategy, wcs::autorule::attempt_options(a)));
+    }
+    return *s.solver;
   }
 
   const wcs::Registry& registry_;
-  std::map<const Rule*, wcs::Solver> solvers_;
+  std::vector<State> attempts_;
+  std::vector<std::string> rules_;   // rule_text of each leaf, made on first use
+  std::vector<std::string> leaves_;  // "leaf 12"
 };
 
 void register_auto(wcs::Registry& registry) {
@@ -60,7 +161,8 @@ void register_auto(wcs::Registry& registry) {
   info.name = "auto";
   info.family = wcs::Family::converging;
   info.description =
-      "chooses a registered strategy from N (exact while fast, converging above) and reports it in notes.chose";
+      "algorithm selector: a tree fitted on experiments/auto-suite.yaml picks a plan from cheap features; "
+      "cheap attempts first, exact ones when the tolerance is not met; notes say what ran and why";
   registry.add(std::move(info), [](const wcs::Options&, const wcs::Registry& host) {
     return std::make_unique<Auto>(host);
   });

@@ -1,9 +1,15 @@
-// `auto`: the rule table is well formed, the choice follows it among what is
-// registered (real modules and stand-ins), the choice is reported in every result,
-// and no row fitting is an error naming N.
+// `auto`: the fitted tables are well formed, the features are what features.hpp says,
+// a plan's attempts run in order until one converges (stand-in strategies that
+// converge or not on demand), refusals and missing strategies are said and skipped,
+// and with the real modules auto is honest and gives the answer of the strategy it
+// names.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
+#include <cmath>
 #include <cstdlib>
+#include <limits>
+#include <map>
 #include <set>
 #include <string>
 
@@ -14,7 +20,7 @@
 
 namespace {
 
-using wcs::autorule::Rule;
+namespace ar = wcs::autorule;
 
 std::string module_path(const std::string& name) {
   const char* dir = std::getenv("WCS_TEST_PLUGIN_DIR");
@@ -28,187 +34,336 @@ void load(const std::string& name, wcs::Registry& registry) {
   for (const auto& p : report.problems) FAIL("plugin: " << p);
 }
 
-// A stand-in strategy: reports its name, its options and the seed it was given.
+// The catalogue auto may choose from: every strategy but auto and the peers.
+const std::set<std::string> kChoosable = {"reference", "lazy",  "early-stop", "fused",    "gray",
+                                          "simd-xsimd", "simd-highway", "parallel", "mitm", "dp",
+                                          "sampling", "hierarchical",  "greedy", "original"};
+
+// What a stand-in does with a problem: converge (error 0), or not (this error), or
+// refuse (an InputError, as dp does outside its domain).
+struct Behaviour {
+  enum Kind { converge, miss, refuse } kind = miss;
+  double error = 1.0;
+};
+
+// A stand-in strategy: behaves as told and reports its name and options.
 class StandIn final : public wcs::Strategy {
  public:
-  StandIn(std::string name, std::string options) : name_(std::move(name)), options_(std::move(options)) {}
+  StandIn(std::string name, std::string options, std::map<std::string, Behaviour>* script)
+      : name_(std::move(name)), options_(std::move(options)), script_(script) {}
   wcs::SolveResult solve(const wcs::Problem& p, const wcs::SolveOptions& o) override {
+    const Behaviour b = script_->count(name_) ? script_->at(name_) : Behaviour{};
+    if (b.kind == Behaviour::refuse) throw wcs::InputError(fmt::format("{}: cycle 1: outside my domain", name_));
     wcs::SolveResult r;
     r.weights.assign(p.n(), 0.0);
-    r.error = std::fabs(p.target);
-    r.notes["ran"] = name_;
-    r.notes["ran_options"] = options_;
-    r.notes["seed"] = std::to_string(o.seed);
+    r.converged = b.kind == Behaviour::converge;
+    r.error = r.converged ? 0.0 : b.error;
+    r.result = p.target + r.error;
+    r.cycles = 3;
+    r.evaluations = 10;
+    r.notes["chose"] = "not me";  // overwritten by auto's own note
+    r.notes["own"] = fmt::format("{}|{}|{}", name_, options_, o.seed);
     return r;
   }
 
  private:
   std::string name_, options_;
+  std::map<std::string, Behaviour>* script_;
 };
 
-void add_stand_in(wcs::Registry& registry, const std::string& name, std::size_t max_n, wcs::Family family) {
-  wcs::StrategyInfo info;
-  info.name = name;
-  info.family = family;
-  info.max_n = max_n;
-  if (name == "greedy") info.options = {wcs::OptionSpec::boolean("pair_flips", false, "pair moves")};
-  registry.add(std::move(info), [name](const wcs::Options& o, const wcs::Registry&) {
-    std::string text;
-    for (const auto& [k, v] : o.canonical()) text += k + "=" + v + ";";
-    return std::make_unique<StandIn>(name, text);
-  });
+// A registry with a stand-in for every strategy the fitted table names (identical
+// ones declare a domain, so they may refuse), and auto.
+void add_stand_ins(wcs::Registry& registry, std::map<std::string, Behaviour>* script) {
+  std::set<std::string> names;
+  for (const ar::Attempt& a : ar::kAttempts) names.insert(a.strategy);
+  for (const std::string& name : names) {
+    wcs::StrategyInfo info;
+    info.name = name;
+    info.family = wcs::Family::converging;
+    info.domain = "stand-in: may refuse";
+    if (name == "greedy") info.options = {wcs::OptionSpec::boolean("pair_flips", false, "pair moves")};
+    if (name == "sampling") info.options = {wcs::OptionSpec::integer("sample_size", 10000, 1, 1e9, "samples")};
+    registry.add(std::move(info), [name, script](const wcs::Options& o, const wcs::Registry&) {
+      std::string text;
+      for (const auto& [k, v] : o.canonical()) text += fmt::format("{}={};", k, v);
+      return std::make_unique<StandIn>(name, text, script);
+    });
+  }
+  load("auto", registry);
 }
 
-wcs::Problem problem_of_size(std::size_t n) {
+wcs::Problem make_problem(std::size_t n, bool integer, double tolerance, double target_scale) {
   wcs::Problem p;
-  for (std::size_t i = 0; i < n; ++i) p.coefficients.push_back(static_cast<double>(i % 7) - 3.0 + 0.5);
-  p.target = 4;
-  p.tolerance = 0.5;
-  p.max_iter = 5;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double a = static_cast<double>(1 + (i * 37) % 97) * (i % 3 == 2 ? -1 : 1);
+    p.coefficients.push_back(integer ? a : a + 0.137 * static_cast<double>(i % 5 + 1));
+  }
+  double positive = 0;
+  for (double a : p.coefficients) positive += std::max(a, 0.0);
+  p.target = std::round(positive * target_scale);
+  p.tolerance = tolerance;
+  p.max_iter = 20;
   return p;
 }
 
-// The catalogue of strategies.md.
-const std::set<std::string> kCatalogue = {"reference", "lazy",   "early-stop", "fused",        "gray",
-                                          "simd-xsimd", "simd-highway", "parallel", "mitm",   "sampling",
-                                          "hierarchical", "greedy", "auto",       "adamw",  "least-norm"};
+// One problem per leaf the grid reaches.
+std::map<int, wcs::Problem> problems_by_leaf() {
+  std::map<int, wcs::Problem> out;
+  for (std::size_t n : {1, 2, 3, 5, 8, 12, 16, 20, 24, 30, 40, 50, 70, 100, 200, 500, 1000, 3000})
+    for (bool integer : {true, false})
+      for (double tol : {0.0, 0.001, 0.01, 0.1, 0.5, 2.0, 10.0, 100.0})
+        for (double scale : {0.3, 1.7}) {
+          const wcs::Problem p = make_problem(n, integer, tol, scale);
+          out.emplace(ar::leaf_of(ar::features(p)), p);
+        }
+  return out;
+}
 
 }  // namespace
 
-TEST_CASE("auto: the rule table is well formed") {
-  const auto& table = wcs::autorule::rules();
-  REQUIRE_FALSE(table.empty());
-  bool seen_converging = false;
-  std::size_t last_converging_max = 0;
-  for (std::size_t k = 0; k < table.size(); ++k) {
-    const Rule& rule = table[k];
-    INFO("row " << k << ": " << rule.strategy << " up to N = " << rule.max_n);
-    CHECK(kCatalogue.count(rule.strategy) == 1);
-    CHECK(rule.strategy != "auto");
-    CHECK(rule.max_n >= 1);
-    // Exact while fast, converging above: no exact row after a converging one, and
-    // the converging rows sorted by the N they cover.
-    if (rule.exact) CHECK_FALSE(seen_converging);
-    if (!rule.exact) {
-      CHECK(rule.max_n >= last_converging_max);
-      last_converging_max = rule.max_n;
-      seen_converging = true;
+TEST_CASE("auto: the fitted tree and plans are well formed") {
+  const std::size_t nodes = std::size(ar::kTree), plans = std::size(ar::kPlans), attempts = std::size(ar::kAttempts);
+  REQUIRE(nodes >= 1);
+  std::vector<int> parents(nodes, 0);
+  for (std::size_t i = 0; i < nodes; ++i) {
+    const ar::Node& node = ar::kTree[i];
+    INFO("node " << i);
+    if (node.feature < 0) {
+      CHECK(node.plan >= 0);
+      CHECK(static_cast<std::size_t>(node.plan) < plans);
+      continue;
     }
-    // No dead row: an earlier row with the same strategy and options covering at
-    // least as many N would always be chosen first.
-    for (std::size_t j = 0; j < k; ++j)
-      CHECK_FALSE((table[j].strategy == rule.strategy && table[j].options == rule.options &&
-                   table[j].max_n >= rule.max_n));
+    CHECK(node.feature < ar::kFeatureCount);
+    CHECK(std::isfinite(node.threshold));
+    for (int child : {node.below, node.above}) {
+      REQUIRE(child > static_cast<int>(i));  // children after their parent: no cycle
+      REQUIRE(static_cast<std::size_t>(child) < nodes);
+      ++parents[static_cast<std::size_t>(child)];
+    }
   }
-  CHECK(table.back().max_n == wcs::autorule::kAnyN);  // some row for every N, once converging ones exist
-  CHECK(seen_converging);
+  CHECK(parents[0] == 0);
+  for (std::size_t i = 1; i < nodes; ++i) CHECK(parents[i] == 1);  // a tree: one parent each
+  for (std::size_t p = 0; p < plans; ++p) {
+    INFO("plan " << p);
+    CHECK(ar::kPlans[p].count >= 1);
+    CHECK(ar::kPlans[p].first >= 0);
+    CHECK(static_cast<std::size_t>(ar::kPlans[p].first + ar::kPlans[p].count) <= attempts);
+  }
+  for (const ar::Attempt& a : ar::kAttempts) {
+    INFO(ar::attempt_label(a));
+    CHECK(kChoosable.count(a.strategy) == 1);
+    CHECK(a.max_n >= 1);
+  }
 }
 
-TEST_CASE("auto: every registered row names the right family and valid options") {
+TEST_CASE("auto: every attempt of the table has valid options for its registered strategy") {
   const wcs::Registry& registry = wcs::test::plugins();
-  for (const Rule& rule : wcs::autorule::rules()) {
-    const wcs::StrategyInfo* info = registry.find(rule.strategy);
-    if (info == nullptr) continue;  // not built (yet): the rule skips it
-    INFO("row " << rule.strategy << " up to N = " << rule.max_n);
-    CHECK(rule.exact == (info->family == wcs::Family::identical));
-    CHECK_NOTHROW(wcs::resolve_options(rule.strategy, info->options, rule.options));
-    if (rule.max_n != wcs::autorule::kAnyN && rule.max_n > info->max_n)
-      WARN("row promises N <= " << rule.max_n << " but " << rule.strategy << " accepts only N <= " << info->max_n);
+  for (const ar::Attempt& a : ar::kAttempts) {
+    const wcs::StrategyInfo* info = registry.find(a.strategy);
+    if (info == nullptr) continue;  // not built in this tree: auto says so and skips it
+    INFO(ar::attempt_label(a));
+    CHECK_NOTHROW(wcs::resolve_options(a.strategy, info->options, ar::attempt_options(a)));
   }
 }
 
-TEST_CASE("auto: with only reference registered it picks reference for small N and says so") {
-  wcs::Registry registry;
-  load("reference", registry);
-  load("auto", registry);
-  REQUIRE(registry.size() == 2);
-  wcs::Solver automatic = registry.create("auto");
-  wcs::Solver reference = registry.create("reference");
-  CHECK(automatic.info().family == wcs::Family::converging);
-  const auto cases = wcs::test::problems(120, 16, 20261204);
-  wcs::SolveOptions traced;
-  traced.trace = true;
-  for (const auto& c : cases) {
-    INFO(c.label);
-    const wcs::SolveResult got = automatic.solve(c.problem, traced);
-    const wcs::SolveResult want = reference.solve(c.problem, traced);
-    CHECK(got.notes.at("chose") == "reference");
-    CHECK(got.notes.at("chose_options") == "truth_table=");
-    // The same strategy with the same options: the very same answer.
-    CHECK(got.weights == want.weights);
-    CHECK(got.cycles == want.cycles);
-    CHECK(got.evaluations == want.evaluations);
-    CHECK(got.converged == want.converged);
-    CHECK(got.trace.size() == want.trace.size());
+TEST_CASE("auto: the features of a problem") {
+  wcs::Problem p;
+  for (int i = 1; i <= 50; ++i) p.coefficients.push_back(i);
+  p.target = 637;
+  p.tolerance = 10;
+  ar::Features f = ar::features(p);
+  CHECK(f[ar::kN] == 50);
+  CHECK(f[ar::kSpan] == 1276);  // 1 + ... + 50 + 1: every integer sum from 0 to 1275
+  CHECK(f[ar::kRelTol] == 10 / 25.5);
+  CHECK(f[ar::kInside] == 1);
+  CHECK(f.text() == "n=50 span=1276 rel_tol=0.39215686274509803 inside=1");
+  p.target = 5000;  // beyond every line of the first cycle
+  CHECK(ar::features(p)[ar::kInside] == 0);
+  p.coefficients = {0.5, -1.25, 2.0};  // dyadic: units of 1/4
+  p.tolerance = 0;
+  f = ar::features(p);
+  CHECK(f[ar::kSpan] == (0.5 + 1.25 + 2.0) * 4 + 1);
+  CHECK(f[ar::kRelTol] == 0);
+  p.initial_wpn = 0.5;  // the first cycle's d_i are a_i p: units of 1/8
+  CHECK(ar::features(p)[ar::kSpan] == (0.25 + 0.625 + 1.0) * 8 + 1);
+  p.coefficients = {1.1, 2.3};  // decimal: not exact in binary
+  CHECK(std::isinf(ar::features(p)[ar::kSpan]));
+  p.coefficients = {1e300, 1.0};  // exact but beyond 2^52 units
+  CHECK(std::isinf(ar::features(p)[ar::kSpan]));
+}
+
+TEST_CASE("auto: the leaf and its rule text follow the tree") {
+  for (const auto& [leaf, p] : problems_by_leaf()) {
+    const ar::Features f = ar::features(p);
+    INFO(f.text());
+    CHECK(ar::kTree[leaf].feature < 0);
+    // Walk it again by hand, checking each step the rule text names.
+    const std::string text = ar::rule_text(leaf);
+    int at = 0;
+    while (ar::kTree[at].feature >= 0) {
+      const ar::Node& node = ar::kTree[at];
+      const bool below = f[node.feature] <= node.threshold;
+      CHECK(text.find(fmt::format("{} {} ", ar::kFeatureNames[node.feature], below ? "<=" : ">")) != std::string::npos);
+      at = below ? node.below : node.above;
+    }
+    CHECK(at == leaf);
+    CHECK(text.find(fmt::format("-> plan {}", ar::kTree[leaf].plan)) != std::string::npos);
   }
 }
 
-TEST_CASE("auto: no row fits is an input error naming N, never a silent fallback") {
+TEST_CASE("auto: a plan's attempts run in order until one converges, and the notes say so") {
+  std::map<std::string, Behaviour> script;
   wcs::Registry registry;
-  load("reference", registry);
-  load("auto", registry);
+  add_stand_ins(registry, &script);
   wcs::Solver automatic = registry.create("auto");
-  // reference accepts N <= 30, but the rule uses it only while it is fast (N <= 20).
-  CHECK(automatic.solve(problem_of_size(20)).notes.at("chose") == "reference");
-  CHECK_THROWS_AS(automatic.solve(problem_of_size(21)), wcs::InputError);
-  CHECK_THROWS_WITH(automatic.solve(problem_of_size(21)),
-                    Catch::Contains("N = 21") && Catch::Contains("auto") && Catch::Contains("reference (N <= 20)"));
-  CHECK_THROWS_WITH(automatic.solve(problem_of_size(1000)), Catch::Contains("N = 1000"));
-
-  wcs::Registry alone;
-  load("auto", alone);
-  CHECK_THROWS_WITH(alone.create("auto").solve(problem_of_size(3)),
-                    Catch::Contains("N = 3") && Catch::Contains("none of its rows"));
-}
-
-TEST_CASE("auto: the choice follows the table among what is registered") {
-  wcs::Registry registry;
-  add_stand_in(registry, "fused", 30, wcs::Family::identical);
-  add_stand_in(registry, "mitm", 64, wcs::Family::identical);
-  add_stand_in(registry, "greedy", wcs::autorule::kAnyN, wcs::Family::converging);
-  add_stand_in(registry, "sampling", wcs::autorule::kAnyN, wcs::Family::converging);
-  load("auto", registry);
-  wcs::Solver automatic = registry.create("auto");
-  auto chose = [&](std::size_t n) {
-    const wcs::SolveResult r = automatic.solve(problem_of_size(n));
-    CHECK(r.notes.at("ran") == r.notes.at("chose"));  // what it says is what ran
-    return r.notes.at("chose");
-  };
-  CHECK(chose(1) == "fused");
-  CHECK(chose(12) == "fused");
-  CHECK(chose(13) == "mitm");
-  CHECK(chose(50) == "mitm");
-  CHECK(chose(51) == "greedy");
-  CHECK(chose(200) == "greedy");
-  CHECK(chose(201) == "sampling");
-  CHECK(chose(5000) == "sampling");
-
-  // The row's options reach the strategy and are reported.
-  const wcs::SolveResult r = automatic.solve(problem_of_size(100));
-  CHECK(r.notes.at("ran_options") == "pair_flips=true;");
-  CHECK(r.notes.at("chose_options") == "pair_flips=true");
-  // Settings of the solve (the seed) pass through unchanged.
   wcs::SolveOptions seeded;
   seeded.seed = 4242;
-  CHECK(automatic.solve(problem_of_size(100), seeded).notes.at("seed") == "4242");
+  seeded.trace = true;  // auto adds its features then
+  std::size_t plans_checked = 0;
+  for (const auto& [leaf, p] : problems_by_leaf()) {
+    const ar::Plan& plan = ar::kPlans[ar::kTree[leaf].plan];
+    INFO("leaf " << leaf << ": " << ar::rule_text(leaf));
+    for (int converging = 0; converging <= plan.count; ++converging) {
+      // Attempts before `converging` miss (with decreasing errors), it converges, and
+      // none after it runs; converging == count: every attempt misses.
+      script.clear();
+      for (int k = 0; k < plan.count; ++k) {
+        const ar::Attempt& a = ar::kAttempts[plan.first + k];
+        if (script.count(a.strategy)) continue;  // a strategy twice in a plan: its first behaviour
+        script[a.strategy] = k == converging ? Behaviour{Behaviour::converge, 0.0}
+                                             : Behaviour{Behaviour::miss, 10.0 - k};
+      }
+      const wcs::SolveResult r = automatic.solve(p, seeded);
+      const std::string& ran = r.notes.at("ran");
+      INFO("ran: " << ran);
+      // What auto must do, attempt by attempt: skip one above its N, run the others
+      // until one converges (a strategy's behaviour is the same wherever it appears).
+      int ran_count = 0, first_run = -1;
+      bool converged = false, stopped = false;
+      for (int k = 0; k < plan.count; ++k) {
+        const ar::Attempt& a = ar::kAttempts[plan.first + k];
+        const std::string entry = fmt::format("{}: ", ar::attempt_label(a));
+        const bool listed = ran.rfind(entry, 0) == 0 || ran.find("; " + entry) != std::string::npos;
+        CHECK(listed == !stopped);
+        if (stopped || p.n() > a.max_n) continue;
+        ++ran_count;
+        if (first_run < 0) first_run = k;
+        if (script[a.strategy].kind == Behaviour::converge) converged = stopped = true;
+      }
+      if (ran_count == 0) continue;
+      CHECK(r.converged == converged);
+      CHECK(r.evaluations == 10u * static_cast<unsigned>(ran_count));
+      // The answer is the named strategy's, with its options and the solve's seed.
+      const std::string own = r.notes.at("own");
+      CHECK(own.rfind(fmt::format("{}|", r.notes.at("chose")), 0) == 0);
+      CHECK(own.find(fmt::format("|{}", seeded.seed)) != std::string::npos);
+      CHECK(r.notes.at("features") == ar::features(p).text());
+      CHECK(r.notes.at("rule") == ar::rule_text(leaf));
+      // Untraced: no features; when the first attempt converged, only the strategy
+      // and the leaf (the cheap common case), else the same detail.
+      wcs::SolveOptions plain = seeded;
+      plain.trace = false;
+      const wcs::SolveResult quiet = automatic.solve(p, plain);
+      CHECK(quiet.notes.count("features") == 0);
+      CHECK(quiet.notes.at("chose") == r.notes.at("chose"));
+      const bool first_converged = first_run == 0 && converged && ran_count == 1;
+      if (first_converged) {
+        CHECK(quiet.notes.count("ran") == 0);
+        CHECK(quiet.notes.at("rule") == fmt::format("leaf {}", leaf));
+      } else {
+        CHECK(quiet.notes.at("ran") == r.notes.at("ran"));
+        CHECK(quiet.notes.at("rule") == r.notes.at("rule"));
+      }
+    }
+    ++plans_checked;
+  }
+  CHECK(plans_checked >= 2);
 }
 
-TEST_CASE("auto: a row is skipped when its strategy does not accept N") {
+TEST_CASE("auto: a refusal inside a declared domain is said and the plan goes on") {
+  std::map<std::string, Behaviour> script;
   wcs::Registry registry;
-  add_stand_in(registry, "mitm", 40, wcs::Family::identical);  // below the row's 50
-  add_stand_in(registry, "greedy", wcs::autorule::kAnyN, wcs::Family::converging);
-  const auto& table = wcs::autorule::rules();
-  REQUIRE(wcs::autorule::choose(table, registry, 40) != nullptr);
-  CHECK(wcs::autorule::choose(table, registry, 40)->strategy == "mitm");
-  REQUIRE(wcs::autorule::choose(table, registry, 41) != nullptr);
-  CHECK(wcs::autorule::choose(table, registry, 41)->strategy == "greedy");
-  CHECK(wcs::autorule::choose(table, registry, 41)->options.at("pair_flips") == "true");
+  add_stand_ins(registry, &script);
+  wcs::Solver automatic = registry.create("auto");
+  for (const auto& [leaf, p] : problems_by_leaf()) {
+    const ar::Plan& plan = ar::kPlans[ar::kTree[leaf].plan];
+    if (plan.count < 2) continue;
+    const ar::Attempt& first = ar::kAttempts[plan.first];
+    const ar::Attempt& second = ar::kAttempts[plan.first + 1];
+    if (std::string(first.strategy) == second.strategy || p.n() > first.max_n || p.n() > second.max_n) continue;
+    script.clear();
+    script[first.strategy] = {Behaviour::refuse, 0};
+    script[second.strategy] = {Behaviour::converge, 0};
+    const wcs::SolveResult r = automatic.solve(p);
+    CHECK(r.notes.at("ran").find(fmt::format("{}: refused ({}: cycle 1", ar::attempt_label(first), first.strategy)) !=
+          std::string::npos);
+    CHECK(r.notes.at("chose") == second.strategy);
+    CHECK(r.converged);
+    // Every attempt refusing: an input error that names N and what happened.
+    for (int k = 0; k < plan.count; ++k) script[ar::kAttempts[plan.first + k].strategy] = {Behaviour::refuse, 0};
+    CHECK_THROWS_AS(automatic.solve(p), wcs::InputError);
+    CHECK_THROWS_WITH(automatic.solve(p), Catch::Contains(fmt::format("N = {}", p.n())) && Catch::Contains("refused"));
+    return;
+  }
+  WARN("the fitted table has no plan of two different strategies both taking N: nothing to check");
+}
 
-  wcs::Registry none;
-  add_stand_in(none, "mitm", 40, wcs::Family::identical);
-  CHECK(wcs::autorule::choose(table, none, 41) == nullptr);
+TEST_CASE("auto: with none of its strategies registered it fails, naming N and what it tried") {
+  wcs::Registry alone;
+  load("auto", alone);
+  const wcs::Problem p = make_problem(3, true, 0.5, 0.3);
+  CHECK_THROWS_AS(alone.create("auto").solve(p), wcs::InputError);
+  CHECK_THROWS_WITH(alone.create("auto").solve(p), Catch::Contains("N = 3") && Catch::Contains("not registered"));
 }
 
 TEST_CASE("auto passes the conformance kit with the modules built here") {
   wcs::test::check_family("auto", {}, wcs::test::problems(300, 16, 20261205));
+}
+
+TEST_CASE("auto gives the answer of the strategy it names, run directly") {
+  wcs::Registry& registry = wcs::test::plugins();
+  wcs::Solver automatic = registry.create("auto");
+  wcs::SolveOptions seeded;
+  seeded.seed = 77;
+  std::size_t compared = 0;
+  for (const auto& c : wcs::test::problems(120, 30, 99)) {
+    const wcs::SolveResult got = automatic.solve(c.problem, seeded);
+    std::map<std::string, std::string> options;
+    // The options the plan gave it; the note is left out when it gave none.
+    const std::string text = got.notes.count("chose_options") ? got.notes.at("chose_options") : "";
+    for (std::size_t at = 0; at < text.size();) {
+      const std::size_t comma = std::min(text.find(',', at), text.size());
+      const std::string kv = text.substr(at, comma - at);
+      options[kv.substr(0, kv.find('='))] = kv.substr(kv.find('=') + 1);
+      at = comma + 1;
+    }
+    const wcs::SolveResult want = registry.create(got.notes.at("chose"), options).solve(c.problem, seeded);
+    INFO(c.label << ": auto chose " << got.notes.at("chose") << ", " << got.notes.at("rule"));
+    CHECK(got.weights == want.weights);
+    CHECK(got.converged == want.converged);
+    CHECK(got.cycles == want.cycles);
+    ++compared;
+  }
+  CHECK(compared == 120);
+}
+
+TEST_CASE("auto on the original's benchmark: converges and says what it ran and why") {
+  wcs::Problem p;
+  for (int i = 1; i <= 50; ++i) p.coefficients.push_back(i);
+  p.target = 637;
+  p.tolerance = 10;
+  p.max_iter = 50;
+  wcs::SolveOptions traced;
+  traced.trace = true;
+  const wcs::SolveResult r = wcs::test::plugins().create("auto").solve(p, traced);
+  CHECK(r.converged);
+  CHECK(r.notes.at("features") == "n=50 span=1276 rel_tol=0.39215686274509803 inside=1");
+  CHECK(r.notes.at("rule").find("-> plan ") != std::string::npos);
+  CHECK(r.notes.at("rule").find("(leaf ") != std::string::npos);
+  CHECK(r.notes.at("ran").find(r.notes.at("chose")) != std::string::npos);
+}
+
+TEST_CASE("auto is honest at N = 100 to 1000") {
+  wcs::Solver automatic = wcs::test::plugins().create("auto");
+  for (const auto& p : wcs::test::large_problems(6, 100, 1000, 4711, 10)) wcs::test::check_honest(p, automatic.solve(p), false);
 }

@@ -1,5 +1,8 @@
-// The rule of `auto` as data: which strategy (with which options) solves a problem
-// of N coefficients, and the lookup that applies it to what is registered.
+// The rule of `auto` as data: a decision tree over the features of features.hpp whose
+// leaves are plans (strategies to try in order until one reaches the tolerance). The
+// tree and the plans are fitted from the committed experiment
+// experiments/auto-suite.yaml by tools/fit-auto.py, which writes fitted_rule.hpp;
+// nothing here is tuned by hand.
 #pragma once
 #include <cstddef>
 #include <limits>
@@ -7,62 +10,87 @@
 #include <string>
 #include <vector>
 
-#include "wcs/registry.hpp"
+#include <fmt/format.h>
+
+#include "features.hpp"
 
 namespace wcs::autorule {
 
 inline constexpr std::size_t kAnyN = std::numeric_limits<std::size_t>::max();
 
-/// One row: use `strategy` with `options` while N <= max_n. `exact` rows name
-/// strategies of the identical family, the others converging ones.
-struct Rule {
+/// One attempt of a plan: a strategy with options ("k=v,k=v"), used while N <= max_n
+/// (the largest N the suite ran it at when the suite capped it; kAnyN otherwise).
+struct Attempt {
+  const char* strategy;
+  const char* options;
   std::size_t max_n;
-  std::string strategy;
-  std::map<std::string, std::string> options;
-  bool exact;
 };
 
-/// The rule, in order of preference: the first row whose max_n is at least N and
-/// whose strategy is registered and accepts N wins. Exact strategies come first,
-/// while they are fast; converging ones take over above. Limits are first guesses
-/// from the catalogue's complexities (2^N lines per cycle for enumeration,
-/// 2^(N/2) for mitm), to be tuned from the measured tables under results/.
-inline const std::vector<Rule>& rules() {
-  static const std::vector<Rule> table = {
-      // Tiny N: one allocation-free pass over <= 4095 lines beats sorting two halves.
-      {12, "simd-highway", {}, true},
-      {12, "simd-xsimd", {}, true},
-      {12, "fused", {}, true},
-      {12, "gray", {}, true},
-      // Up to ~50: meet in the middle, 2 x 2^25 sums per cycle at the top.
-      {50, "mitm", {}, true},
-      // Without mitm: full enumeration while a cycle stays around a second or less.
-      {26, "parallel", {}, true},
-      {24, "simd-highway", {}, true},
-      {24, "simd-xsimd", {}, true},
-      {22, "fused", {}, true},
-      {22, "gray", {}, true},
-      {20, "lazy", {}, true},
-      {20, "reference", {}, true},
-      // Above: converging strategies, O(N^2) per cycle while that stays cheap, then O(N).
-      {200, "greedy", {{"pair_flips", "true"}}, false},
-      {kAnyN, "sampling", {}, false},
-      {kAnyN, "greedy", {}, false},
-  };
-  return table;
+/// A plan: kAttempts[first .. first + count), in order.
+struct Plan {
+  int first;
+  int count;
+};
+
+/// A node of the tree: an inner node sends a problem to `below` when its feature is
+/// <= threshold (and to `above` otherwise, NaN included); a leaf (feature < 0) names
+/// its plan.
+struct Node {
+  int feature;
+  double threshold;
+  int below, above;
+  int plan;
+};
+
+}  // namespace wcs::autorule
+
+#include "fitted_rule.hpp"
+
+namespace wcs::autorule {
+
+/// The options of an attempt as a map.
+inline std::map<std::string, std::string> attempt_options(const Attempt& a) {
+  std::map<std::string, std::string> out;
+  const std::string text = a.options;
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t comma = std::min(text.find(',', at), text.size());
+    const std::string kv = text.substr(at, comma - at);
+    const std::size_t eq = kv.find('=');
+    if (eq != std::string::npos) out[kv.substr(0, eq)] = kv.substr(eq + 1);
+    at = comma + 1;
+  }
+  return out;
 }
 
-/// The first row of `table` that fits N with what `registry` holds, or nullptr.
-/// A row fits when N <= max_n, its strategy is registered, and the strategy's own
-/// max_n admits N.
-inline const Rule* choose(const std::vector<Rule>& table, const Registry& registry, std::size_t n) {
-  for (const Rule& rule : table) {
-    if (n > rule.max_n) continue;
-    const StrategyInfo* info = registry.find(rule.strategy);
-    if (info == nullptr || n > info->max_n) continue;
-    return &rule;
+/// "greedy" or "greedy{pair_flips=true}", as experiment labels name them.
+inline std::string attempt_label(const Attempt& a) {
+  return *a.options ? fmt::format("{}{{{}}}", a.strategy, a.options) : std::string(a.strategy);
+}
+
+/// The leaf of the fitted tree for `f` (an index into kTree).
+inline int leaf_of(const Features& f) {
+  int at = 0;
+  while (kTree[at].feature >= 0) {
+    const Node& node = kTree[at];
+    at = f[node.feature] <= node.threshold ? node.below : node.above;
   }
-  return nullptr;
+  return at;
+}
+
+/// The path from the root to `leaf`, as text ("n <= 26.83, span > 4096 -> plan 3 (leaf 5)").
+inline std::string rule_text(int leaf) {
+  std::vector<std::string> steps;
+  for (int at = leaf; at != 0;) {
+    int parent = 0;
+    while (kTree[parent].below != at && kTree[parent].above != at) ++parent;
+    const Node& node = kTree[parent];
+    steps.push_back(fmt::format("{} {} {:.4g}", kFeatureNames[node.feature], node.below == at ? "<=" : ">", node.threshold));
+    at = parent;
+  }
+  std::string out;
+  for (auto it = steps.rbegin(); it != steps.rend(); ++it) out += (out.empty() ? "" : ", ") + *it;
+  return fmt::format("{} -> plan {} (leaf {})", out.empty() ? std::string("(every problem)") : out, kTree[leaf].plan,
+                     leaf);
 }
 
 }  // namespace wcs::autorule

@@ -19,6 +19,7 @@ void register_fused(wcs::Registry& registry) {
   info.family = wcs::Family::identical;
   info.description = "per cycle base + d_i, then a tight allocation-free loop over all lines (fused kernel)";
   info.max_n = kMaxN;
+  info.memory_bytes = [](std::size_t n, const wcs::Options&) { return wcs::search::ExactStep::memory_bytes(n); };
   registry.add(std::move(info), [](const wcs::Options&, const wcs::Registry&) {
     return wcs::search::make_kernel_strategy("fused");
   });

@@ -19,6 +19,7 @@ void register_gray(wcs::Registry& registry) {
   info.family = wcs::Family::identical;
   info.description = "Gray-code order over aligned blocks of lines: one add per line";
   info.max_n = kMaxN;
+  info.memory_bytes = [](std::size_t n, const wcs::Options&) { return wcs::search::ExactStep::memory_bytes(n); };
   registry.add(std::move(info), [](const wcs::Options&, const wcs::Registry&) {
     return wcs::search::make_kernel_strategy("gray");
   });

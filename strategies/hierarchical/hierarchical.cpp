@@ -1,6 +1,6 @@
 // `hierarchical`: divide and conquer (seed idea 2).
 //   1. Split the coefficients into consecutive groups of `group_size` (the last one
-//      may be smaller).
+//      may be smaller; a group_size above N is one group of N).
 //   2. Solve each group as a WCS problem of its own, through the shared outer loop
 //      with an exhaustive cycle search that follows `reference` to the letter (line
 //      order, bit-exact values, tie rules), for its share of the target (`share`:
@@ -75,10 +75,10 @@ class Hierarchical final : public wcs::Strategy {
 
   wcs::SolveResult solve(const wcs::Problem& problem, const wcs::SolveOptions& options) override {
     const std::size_t n = problem.n();
-    if (s_.group_size > n)
-      throw wcs::InputError(fmt::format("hierarchical: group_size={} is above N={}", s_.group_size, n));
+    // A group cannot hold more than the N coefficients there are: one group of N.
+    const std::size_t size = std::min(s_.group_size, n);
     const std::span<const double> a = problem.coefficients;
-    const std::size_t groups = (n + s_.group_size - 1) / s_.group_size;
+    const std::size_t groups = (n + size - 1) / size;
     double total = 0;
     for (double x : a) total += std::fabs(x);
 
@@ -88,17 +88,19 @@ class Hierarchical final : public wcs::Strategy {
     std::size_t groups_converged = 0;
     GroupSearch group_search;
     for (std::size_t g = 0; g < groups; ++g) {
-      const std::size_t first = g * s_.group_size, last = std::min(n, first + s_.group_size);
+      const std::size_t first = g * size, last = std::min(n, first + size);
       wcs::Problem sub = problem;
       sub.coefficients.assign(a.begin() + static_cast<std::ptrdiff_t>(first), a.begin() + static_cast<std::ptrdiff_t>(last));
       double magnitude = 0;
       for (double x : sub.coefficients) magnitude += std::fabs(x);
       sub.target = s_.proportional ? problem.target * (magnitude / total) : problem.target / static_cast<double>(groups);
       sub.tolerance = problem.tolerance / static_cast<double>(groups);
+      ClosestState closest(sub.target);
       wcs::SolveOptions traced;
       traced.trace = true;
+      traced.trace_sink = [&closest](const wcs::TraceEntry& e) { closest.add(e); };
       const wcs::SolveResult part = wcs::run_cycles(sub, group_search, traced);
-      const std::vector<double>& part_weights = closest_state(part, sub.target);
+      const std::vector<double>& part_weights = closest.state(part);
       std::copy(part_weights.begin(), part_weights.end(), out.weights.begin() + static_cast<std::ptrdiff_t>(first));
       out.evaluations += part.evaluations;
       group_cycles += part.cycles;
@@ -108,7 +110,8 @@ class Hierarchical final : public wcs::Strategy {
     out.error = std::fabs(out.result - problem.target);
     out.converged = out.error <= problem.tolerance;
     out.cycles = group_cycles;
-    out.notes["groups"] = fmt::format("{} of {} (share {}), {} converged, {} cycles", groups, s_.group_size,
+    out.notes["groups"] = fmt::format("{} of {}{} (share {}), {} converged, {} cycles", groups, size,
+                                      size < s_.group_size ? fmt::format(" (group_size={} clamped to N)", s_.group_size) : "",
                                       s_.proportional ? "proportional" : "equal", groups_converged, group_cycles);
 
     long long refine_cycles = 0;
@@ -120,14 +123,34 @@ class Hierarchical final : public wcs::Strategy {
  private:
   /// A group's weights after its cycle closest to the group's share. A group's WCS
   /// run ends in its last state, which for an unreachable share can be far off (p
-  /// doubles every cycle): the state after cycle k is the trace's weights before
-  /// cycle k + 1, or the final weights after the last cycle.
-  static const std::vector<double>& closest_state(const wcs::SolveResult& part, double share) {
-    std::size_t best = part.trace.size() - 1;
-    for (std::size_t k = 0; k < part.trace.size(); ++k)
-      if (std::fabs(part.trace[k].result - share) < std::fabs(part.trace[best].result - share)) best = k;
-    return best + 1 < part.trace.size() ? part.trace[best + 1].weights_before : part.weights;
-  }
+  /// doubles every cycle): the state after cycle k is the weights before cycle k + 1,
+  /// or the final weights after the last cycle. Fed the trace as it is made, so it
+  /// holds two states whatever max_iter is. The choice: the last cycle, unless an
+  /// earlier one is strictly closer; then the first of the closest.
+  class ClosestState {
+   public:
+    explicit ClosestState(double share) : share_(share) {}
+    void add(const wcs::TraceEntry& e) {
+      if (pending_) {  // the entry after the best one holds the state after it
+        best_state_ = e.weights_before;
+        pending_ = false;
+      }
+      last_gap_ = std::fabs(e.result - share_);
+      if (!std::isnan(last_gap_) && (!have_ || last_gap_ < best_gap_)) {
+        best_gap_ = last_gap_;
+        have_ = true;
+        pending_ = true;
+      }
+    }
+    const std::vector<double>& state(const wcs::SolveResult& part) const {
+      return have_ && !pending_ && best_gap_ < last_gap_ ? best_state_ : part.weights;
+    }
+
+   private:
+    double share_, best_gap_ = 0, last_gap_ = 0;
+    bool have_ = false, pending_ = false;
+    std::vector<double> best_state_;
+  };
 
   /// WCS cycles from the combined weights until the tolerance or max_iter.
   long long refine(const wcs::Problem& problem, const wcs::SolveOptions& options, wcs::SolveResult& out) {
@@ -158,7 +181,7 @@ class Hierarchical final : public wcs::Strategy {
         e.wpn = wpn;
         e.weights_before = out.weights;
         e.evaluations = out.evaluations;
-        out.trace.push_back(std::move(e));
+        wcs::add_trace(out, options, std::move(e));
       }
       wcs::apply_weight_update(out.weights, winner, wpn);
       if (out.converged) return cycle;
@@ -267,11 +290,14 @@ void register_hierarchical(wcs::Registry& registry) {
   info.family = wcs::Family::converging;
   info.description = "groups of `group_size` solved exhaustively for a share of the target, then refined by bounded cycles";
   info.options = {
-      wcs::OptionSpec::integer("group_size", 5, 1, kMaxGroup, "coefficients per group (at most N)"),
+      wcs::OptionSpec::integer("group_size", 5, 1, kMaxGroup, "coefficients per group (clamped to N)"),
       wcs::OptionSpec::choice("share", "equal", {"equal", "proportional"},
                               "each group's share of the target: equal, or proportional to its sum of |a|"),
       wcs::OptionSpec::integer("refine_width", 12, 1, kMaxWidth,
                                "coefficients searched exhaustively in each refinement cycle"),
+  };
+  info.memory_bytes = [](std::size_t n, const wcs::Options& o) {  // the refinement's subset sums
+    return wcs::pow2_bytes(std::min<std::size_t>(n, static_cast<std::size_t>(o.integer("refine_width"))), 8);
   };
   registry.add(std::move(info), [](const wcs::Options& options, const wcs::Registry&) {
     Settings s;

@@ -66,6 +66,7 @@ void register_mitm(wcs::Registry& registry) {
   info.description =
       "exact meet-in-the-middle (Horowitz-Sahni): sorted subset sums of two halves, two pointers; O(2^(N/2)) per cycle";
   info.max_n = kMaxN;
+  info.memory_bytes = [](std::size_t n, const wcs::Options&) { return wcs::search::ExactStep::memory_bytes(n); };
   registry.add(std::move(info), [](const wcs::Options&, const wcs::Registry&) {
     return wcs::make_cycle_strategy(std::make_unique<MitmSearch>());
   });

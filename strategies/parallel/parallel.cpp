@@ -170,7 +170,8 @@ void register_parallel(wcs::Registry& registry) {
   info.name = "parallel";
   info.family = wcs::Family::identical;
   info.description = "each cycle's lines split over persistent threads running an enumeration kernel";
-  info.max_n = kMaxN;
+  info.max_n = std::min<std::size_t>(kMaxN, 40);  // 2^40 lines: a cycle takes hours on two cores
+  info.memory_bytes = [](std::size_t n, const wcs::Options&) { return wcs::search::ExactStep::memory_bytes(n); };
   info.options = {
       wcs::OptionSpec::integer("threads", 0, 0, 256, "worker threads, the caller included; 0: all cores"),
       wcs::OptionSpec::choice("kernel", "fastest", kernels, "enumeration kernel; fastest: the best one on this machine"),

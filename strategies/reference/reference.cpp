@@ -91,6 +91,7 @@ void register_reference(wcs::Registry& registry) {
   info.family = wcs::Family::identical;
   info.description = "faithful port of the original: lists all 2^N-1 combinations and their results, then picks the winner";
   info.max_n = kMaxN;
+  info.memory_bytes = [](std::size_t n, const wcs::Options&) { return wcs::pow2_bytes(n, 12); };  // both lists
   info.options = {wcs::OptionSpec::text("truth_table", "", "CSV file for the truth table (one row per line per cycle); empty: off")};
   registry.add(std::move(info), [](const wcs::Options& options, const wcs::Registry&) {
     return wcs::make_cycle_strategy(std::make_unique<ReferenceSearch>(options.text("truth_table")));

@@ -394,6 +394,12 @@ void register_sampling(wcs::Registry& registry) {
       wcs::OptionSpec::choice("resample", "per_cycle", {"per_cycle", "fixed"},
                               "per_cycle: a new sample each cycle; fixed: the first cycle's sample every cycle"),
   };
+  info.memory_bytes = [](std::size_t n, const wcs::Options& o) -> std::uint64_t {
+    if (n <= static_cast<std::size_t>(o.integer("threshold")))  // two half-tables, the exact step
+      return wcs::add_bytes(wcs::pow2_bytes(n / 2 + 1, 16), wcs::search::ExactStep::memory_bytes(n));
+    const std::uint64_t fixed = o.text("resample") == "fixed" ? wcs::mul_bytes(static_cast<std::uint64_t>(o.integer("sample_size")), (n + 63) / 64 * 8) : 0;
+    return wcs::add_bytes(wcs::mul_bytes(n + 64, 512), fixed);
+  };
   registry.add(std::move(info), [](const wcs::Options& options, const wcs::Registry&) {
     Settings s;
     s.threshold = static_cast<std::size_t>(options.integer("threshold"));

@@ -7,9 +7,11 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <optional>
 #include <random>
 
+#include "wcs/error.hpp"
 #include "wcs/plugin_loader.hpp"
 
 namespace wcs::test {
@@ -151,18 +153,37 @@ std::string describe(const Problem& p) {
 
 std::size_t check_family(const std::string& strategy, const std::map<std::string, std::string>& options,
                          const std::vector<Case>& cases) {
+  return check_family_counts(strategy, options, cases).converged;
+}
+
+FamilyCounts check_family_counts(const std::string& strategy, const std::map<std::string, std::string>& options,
+                                 const std::vector<Case>& cases) {
   Registry& registry = plugins();
   Solver reference = registry.create("reference");
   Solver candidate = registry.create(strategy, options);
   const Family family = candidate.info().family;
+  const bool may_refuse = !candidate.info().domain.empty();
   SolveOptions traced;
   traced.trace = true;
-  std::size_t converged = 0;
-  for (const Case& c : cases) {
+  FamilyCounts counts;
+  for (std::size_t k = 0; k < cases.size(); ++k) {
+    const Case& c = cases[k];
     INFO(strategy << " on " << c.label << ": " << describe(c.problem));
     if (c.problem.n() > candidate.info().max_n) continue;
-    const SolveResult got = candidate.solve(c.problem, traced);
-    converged += got.converged;
+    SolveResult got;
+    try {
+      got = candidate.solve(c.problem, traced);
+    } catch (const InputError& e) {
+      if (!may_refuse) throw;
+      // A refusal of a strategy with a declared domain: counted, and its message names
+      // the strategy (the caller checks that it is justified).
+      CHECK(std::string(e.what()).rfind(strategy + ":", 0) == 0);
+      ++counts.refused;
+      counts.refusals.emplace_back(k, e.what());
+      continue;
+    }
+    ++counts.solved;
+    counts.converged += got.converged;
     if (family != Family::identical) {
       check_honest(c.problem, got, false);
       continue;
@@ -174,7 +195,86 @@ std::size_t check_family(const std::string& strategy, const std::map<std::string
     INFO("reproduce: " << solve_command(strategy, options, c.problem));
     CHECK(difference.value_or("") == "");
   }
-  return converged;
+  return counts;
+}
+
+namespace {
+
+// The exponent of the lowest set bit of a finite non-zero x.
+int lowest_exponent(double x) {
+  int e = 0;
+  const double m = std::frexp(std::fabs(x), &e);
+  auto mantissa = static_cast<std::uint64_t>(std::ldexp(m, 53));
+  int zeros = 0;
+  while ((mantissa & 1u) == 0) {
+    mantissa >>= 1;
+    ++zeros;
+  }
+  return e - 53 + zeros;
+}
+
+}  // namespace
+
+std::string outside_dyadic(const Problem& p, std::span<const double> w, double wpn, const DyadicLimits& limits) {
+  const std::size_t n = p.n();
+  std::vector<double> terms, d(n);
+  double base = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double off = p.coefficients[i] * w[i];
+    const double on = p.coefficients[i] * (w[i] != 0.0 ? w[i] : 1.0) * wpn;
+    base += off;
+    d[i] = on - off;
+    terms.insert(terms.end(), {off, on, d[i]});
+  }
+  terms.push_back(base);
+  long double scale = std::fabs(static_cast<long double>(p.target));
+  int g = std::numeric_limits<int>::max();
+  for (double t : terms) {
+    if (!std::isfinite(t)) return "values overflow";
+    scale += std::fabs(static_cast<long double>(t));
+    if (t != 0.0) g = std::min(g, lowest_exponent(t));
+  }
+  if (g != std::numeric_limits<int>::max() && !(scale < std::ldexp(1.0L, 52 + std::max(g, -1074))))
+    return "not dyadic";
+  int gd = std::numeric_limits<int>::max();
+  for (double x : d)
+    if (x != 0.0) gd = std::min(gd, lowest_exponent(x));
+  if (gd == std::numeric_limits<int>::max()) return "";
+  long double lo = 0, hi = 0;
+  std::uint64_t words = 0, span = 0;
+  for (std::size_t i = n; i-- > 0;) {
+    const long double k = std::ldexp(static_cast<long double>(d[i]), -gd);
+    (k < 0 ? lo : hi) += k;
+    span = static_cast<std::uint64_t>(hi - lo) + 1;
+    words += (span + 63) / 64;
+  }
+  if (span > limits.max_span) return fmt::format("span {} above max_span {}", span, limits.max_span);
+  if (words * 8 > limits.max_table_bytes) return fmt::format("table of {} words above the limit", words);
+  return "";
+}
+
+std::pair<long long, std::string> first_cycle_outside_dyadic(const Problem& p, const SolveResult& ref,
+                                                             const DyadicLimits& limits) {
+  for (const TraceEntry& t : ref.trace) {
+    std::string why = outside_dyadic(p, t.weights_before, t.wpn, limits);
+    if (!why.empty()) return {t.cycle, why};
+  }
+  return {0, ""};
+}
+
+std::string domain_mismatch(const Solver& solver, const Problem& problem, const SolveResult& want,
+                            const std::string* refusal) {
+  if (solver.info().name != "dp") return "";  // no checker for this domain: refusals only counted
+  DyadicLimits limits;
+  limits.max_span = static_cast<std::uint64_t>(solver.options().integer("max_span"));
+  limits.max_table_bytes = static_cast<std::uint64_t>(solver.options().integer("max_table_mb")) << 20;
+  const auto [cycle, why] = first_cycle_outside_dyadic(problem, want, limits);
+  if (!refusal) return cycle == 0 ? "" : fmt::format("solved although cycle {} is outside its domain ({})", cycle, why);
+  if (cycle == 0) return "refused a problem inside its domain: " + *refusal;
+  const std::string named = fmt::format("dp: cycle {}:", cycle);
+  if (refusal->rfind(named, 0) != 0)
+    return fmt::format("refused with '{}' but the first cycle outside its domain is {} ({})", *refusal, cycle, why);
+  return "";
 }
 
 }  // namespace wcs::test

@@ -2,9 +2,12 @@
 // report. Runs the program built in this tree (WCS_EXE) in a fresh temporary folder.
 #include <catch2/catch.hpp>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
+#include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -186,7 +189,7 @@ TEST_CASE("shards merged equal the unsharded run apart from timings", "[harness]
   std::ofstream(s.dir / "other.yaml") << std::string(kExperiment) + "# another version\n";
   REQUIRE(s.wcs("run other.yaml --out other --shard 0/9") == 0);
   CHECK(s.wcs("merge part0 other --out mixed") == 2);
-  CHECK(s.err().find("differs from harness") != std::string::npos);
+  CHECK(s.err().find("differs from 'harness'") != std::string::npos);
   CHECK_FALSE(fs::exists(s.dir / "mixed"));
 }
 
@@ -396,4 +399,312 @@ TEST_CASE("compare: ratio, U test and verdict per cell; --fail-on-slowdown for C
   CHECK(s.wcs("compare a nosuch") == 2);
   CHECK(s.err() == "wcs: error: B: 'nosuch' has no runs/ folder of run records\n");
   CHECK(s.wcs("compare a slow --fail-on-slowdown -3") == 2);
+}
+
+namespace {
+
+// Every file under `dir` (relative path -> bytes).
+std::map<std::string, std::string> tree(const fs::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) out[fs::relative(e.path(), dir).string()] = read_text(e.path());
+  return out;
+}
+
+std::size_t count_of(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (auto p = text.find(part); p != std::string::npos; p = text.find(part, p + 1)) ++n;
+  return n;
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+// The pid of a process that has ended (its number is free).
+pid_t ended_pid() {
+  const pid_t pid = ::fork();
+  if (pid == 0) ::_exit(0);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return pid;
+}
+
+}  // namespace
+
+TEST_CASE("an edited experiment under --resume runs its changed runs again and drops the stale ones", "[harness][identity]") {
+  Sandbox s;
+  REQUIRE(s.wcs("run exp.yaml --out res") == 0);
+  const auto before = records(s.dir / "res");
+  // The worked problem's target changes: its 6 runs (3 seeds x 2 configs) are new runs.
+  std::ofstream(s.dir / "exp.yaml") << replaced(kExperiment, "target: 28", "target: 30");
+  REQUIRE(s.wcs("run exp.yaml --out res --resume") == 0);
+  CHECK(s.out().find(" 6 ran, 0 skipped by max_n, 12 already recorded") != std::string::npos);
+  CHECK(s.out().find("removed 6 stale records") != std::string::npos);
+  const auto after = records(s.dir / "res");
+  REQUIRE(after.size() == 18);
+  const Json experiment = Json::parse(read_text(s.dir / "res" / "experiment.json"));
+  std::size_t kept = 0;
+  for (const auto& [id, r] : after) {
+    CHECK(r["wcs"]["experiment_hash"] == experiment["file_hash"]);  // one version in the folder
+    if (r["wcs"]["problem"]["name"] == "worked") {
+      CHECK(before.count(id) == 0);
+      CHECK(r["wcs"]["problem"]["target"] == 30);
+    } else {
+      kept += before.count(id);
+    }
+  }
+  CHECK(kept == 12);
+  // The tables are those of the edited file: the worked rows answer target 30.
+  REQUIRE(s.wcs("report res") == 0);
+  std::ofstream(s.dir / "fresh.yaml") << replaced(kExperiment, "target: 28", "target: 30");
+  REQUIRE(s.wcs("run fresh.yaml --out clean") == 0);
+  REQUIRE(s.wcs("report clean") == 0);
+  CHECK(read_text(s.dir / "res/tables/accuracy.csv") == read_text(s.dir / "clean/tables/accuracy.csv"));
+  CHECK(read_text(s.dir / "res/tables/convergence.csv") == read_text(s.dir / "clean/tables/convergence.csv"));
+  // Without --resume too: every run again, the stale ones gone (the worked runs are
+  // back at target 28, the small ones have another tolerance: all 18 changed).
+  std::ofstream(s.dir / "exp.yaml") << replaced(kExperiment, "tolerance: 0.5", "tolerance: 0.25");
+  REQUIRE(s.wcs("run exp.yaml --out res") == 0);
+  CHECK(s.out().find("removed 18 stale records") != std::string::npos);
+  CHECK(records(s.dir / "res").size() == 18);
+  // An edit that changes no run, seen by one shard: every shard's records are
+  // relabelled with the new version, so the folder reports as one experiment.
+  std::ofstream(s.dir / "exp.yaml") << replaced(replaced(kExperiment, "tolerance: 0.5", "tolerance: 0.25"),
+                                                "description: end-to-end test", "description: edited test");
+  REQUIRE(s.wcs("run exp.yaml --out res --shard 0/2") == 0);
+  CHECK(s.out().find("stale") == std::string::npos);
+  CHECK(s.wcs("report res") == 0);
+}
+
+TEST_CASE("a folder of another experiment is refused; --fresh starts it over", "[harness][identity]") {
+  Sandbox s;
+  REQUIRE(s.wcs("run exp.yaml --out res") == 0);
+  const auto before = tree(s.dir / "res");
+  std::ofstream(s.dir / "other.yaml") << replaced(kExperiment, "name: harness", "name: other");
+  for (const char* flags : {"", " --resume"}) {
+    INFO(flags);
+    CHECK(s.wcs(std::string("run other.yaml --out res") + flags) == 2);
+    CHECK(s.err() ==
+          "wcs: error: res: holds the results of experiment 'harness' (exp.yaml), not of 'other' (other.yaml); use another "
+          "--out, or --fresh to remove its results first\n");
+    CHECK(tree(s.dir / "res") == before);  // nothing written or lost
+  }
+  // A record of another experiment without experiment.json is found too.
+  fs::remove(s.dir / "res" / "experiment.json");
+  CHECK(s.wcs("run other.yaml --out res") == 2);
+  CHECK(s.err().find("holds the results of experiment 'harness'") != std::string::npos);
+  REQUIRE(s.wcs("run other.yaml --out res --fresh") == 0);
+  CHECK(s.out().find("--fresh removed 18 result files") != std::string::npos);
+  for (const auto& [id, r] : records(s.dir / "res")) CHECK(r["wcs"]["experiment"] == "other");
+  CHECK(records(s.dir / "res").size() == 18);
+
+  // merge into a folder of another experiment: refused, or --fresh.
+  REQUIRE(s.wcs("run exp.yaml --out a --shard 0/2") == 0);
+  const auto other = tree(s.dir / "res");
+  CHECK(s.wcs("merge a --out res") == 2);
+  CHECK(s.err().find("res: holds the results of experiment 'other'") != std::string::npos);
+  CHECK(tree(s.dir / "res") == other);
+  REQUIRE(s.wcs("merge a --out res --fresh") == 0);
+  CHECK(records(s.dir / "res").size() == 9);
+  CHECK(s.wcs("merge a --out a --fresh") == 2);  // would remove its own input
+  // Merging into a folder of the same experiment adds to it.
+  REQUIRE(s.wcs("run exp.yaml --out b --shard 1/2") == 0);
+  REQUIRE(s.wcs("merge b --out res") == 0);
+  CHECK(records(s.dir / "res").size() == 18);
+}
+
+TEST_CASE("merge: identical duplicates are fine, different results are a conflict, order does not matter", "[harness][merge]") {
+  Sandbox s;
+  REQUIRE(s.wcs("run exp.yaml --out whole") == 0);
+  REQUIRE(s.wcs("run exp.yaml --out p0 --shard 0/2") == 0);
+  REQUIRE(s.wcs("run exp.yaml --out p1 --shard 1/2") == 0);
+  // whole and p0 hold the same runs, timed twice: the same results, other timings.
+  REQUIRE(s.wcs("merge whole p0 p1 --out ab") == 0);
+  CHECK(s.out().find("merged 18 run records") != std::string::npos);
+  REQUIRE(s.wcs("merge p1 p0 whole --out ba") == 0);
+  CHECK(tree(s.dir / "ab") == tree(s.dir / "ba"));  // byte for byte
+  REQUIRE(s.wcs("merge p0 whole --out x") == 0);
+  REQUIRE(s.wcs("merge whole p0 --out y") == 0);
+  CHECK(tree(s.dir / "x") == tree(s.dir / "y"));
+
+  // A failed record loses to a finished one, whatever the order.
+  const std::string id = records(s.dir / "p0").begin()->first;
+  Json rec = Json::parse(read_text(s.dir / "p0" / "runs" / (id + ".json")));
+  REQUIRE(rec["wcs"]["status"] == "ok");
+  rec["wcs"]["status"] = "failed";
+  rec["wcs"]["reason"] = "killed";
+  rec["wcs"].erase("result");
+  std::ofstream(s.dir / "p0" / "runs" / (id + ".json")) << rec.dump(2) << "\n";
+  REQUIRE(s.wcs("merge p0 whole --out f1") == 0);
+  REQUIRE(s.wcs("merge whole p0 --out f2") == 0);
+  CHECK(tree(s.dir / "f1") == tree(s.dir / "f2"));
+  CHECK(records(s.dir / "f1").at(id)["wcs"]["status"] == "ok");
+
+  // Different results of one run: an error naming both files, nothing written.
+  rec = Json::parse(read_text(s.dir / "whole" / "runs" / (id + ".json")));
+  rec["wcs"]["result"]["error"] = 12345.5;
+  std::ofstream(s.dir / "p0" / "runs" / (id + ".json")) << rec.dump(2) << "\n";
+  for (const char* order : {"p0 whole", "whole p0"}) {
+    INFO(order);
+    CHECK(s.wcs(std::string("merge ") + order + " --out conflict") == 2);
+    CHECK(s.err().find("has different results in p0/runs/" + id + ".json and whole/runs/" + id + ".json") !=
+          std::string::npos);
+    CHECK_FALSE(fs::exists(s.dir / "conflict"));
+  }
+}
+
+TEST_CASE("leftover temporary files of killed writers are removed; a live writer's are kept", "[harness][files]") {
+  Sandbox s;
+  REQUIRE(s.wcs("run exp.yaml --out res") == 0);
+  char host[256] = {0};
+  REQUIRE(::gethostname(host, sizeof host - 1) == 0);
+  const std::string id = records(s.dir / "res").begin()->first;
+  const std::string dead = std::to_string(ended_pid()), live = std::to_string(::getpid());
+  const fs::path runs = s.dir / "res" / "runs";
+  const std::vector<fs::path> leftovers{runs / (id + ".json.tmp." + dead),  // the form of earlier versions
+                                        runs / (id + ".json.tmp." + std::string(host) + "." + dead),
+                                        s.dir / "res" / ("experiment.json.tmp." + dead)};
+  const fs::path writing = runs / (id + ".json.tmp." + std::string(host) + "." + live);
+  for (const auto& p : leftovers) std::ofstream(p) << "{\"half\":";
+  std::ofstream(writing) << "{\"half\":";
+  REQUIRE(s.wcs("run exp.yaml --out res --resume") == 0);
+  CHECK(s.out().find("removed 3 leftover temporary files") != std::string::npos);
+  for (const auto& p : leftovers) CHECK_FALSE(fs::exists(p));
+  CHECK(fs::exists(writing));  // another process still writing it: not ours to remove
+  // Reports read only the records.
+  CHECK(s.wcs("report res") == 0);
+}
+
+TEST_CASE("truth tables of an experiment go under its results folder", "[harness][paths]") {
+  Sandbox s;
+  std::ofstream(s.dir / "t.yaml") << "name: tables\ndefaults: {repetitions: 1, iterations: 1}\nproblems:\n"
+                                     "  - {name: p, coefficients: [15, 47, -12], target: 28, tolerance: 2, max_iter: 50}\n"
+                                     "strategies:\n  - name: reference\n    params: {truth_table: t.csv}\n";
+  REQUIRE(s.wcs("run t.yaml --out res") == 0);
+  const auto recs = records(s.dir / "res");
+  REQUIRE(recs.size() == 1);
+  const fs::path table = s.dir / "res" / "truth_tables" / (recs.begin()->first + "-t.csv");
+  CHECK(fs::exists(table));
+  CHECK(count_of(read_text(table), "\n") == 22);  // the header and 3 cycles x 7 lines
+  CHECK_FALSE(fs::exists(s.dir / "t.csv"));
+  std::ofstream(s.dir / "escape.yaml") << "name: x\nproblems:\n  - {name: p, coefficients: [1, 2], target: 1}\n"
+                                          "strategies:\n  - name: reference\n    params: {truth_table: ../../x.csv}\n";
+  CHECK(s.wcs("run escape.yaml --out esc") == 2);
+  CHECK(s.err().find("escape.yaml:6:27: strategies[0].params.truth_table: '../../x.csv' is not a plain file name") !=
+        std::string::npos);
+  std::ofstream(s.dir / "dots.yaml") << "name: ..\nproblems:\n  - {name: p, coefficients: [1, 2], target: 1}\n"
+                                        "strategies:\n  - name: reference\n";
+  CHECK(s.wcs("run dots.yaml") == 2);  // without --out it would name results/..
+  CHECK(s.err().find("dots.yaml:1:7: name: '..' must be") != std::string::npos);
+  CHECK_FALSE(fs::exists(s.dir / "results"));
+}
+
+TEST_CASE("hostile files: limits, non-UTF-8 text, duplicate keys exit 2 at once, dry run or not", "[harness][errors]") {
+  Sandbox s;
+  std::ofstream(s.dir / "huge.yaml") << "name: x\nproblems:\n  - {name: g, generator: uniform_int, n: 1000000000, target: 1}\n"
+                                        "strategies:\n  - name: greedy\n";
+  std::ofstream(s.dir / "latin1.yaml") << "name: x\ndescription: caf\xe9\nproblems:\n"
+                                          "  - {name: p, coefficients: [1, 2], target: 1}\nstrategies:\n  - name: reference\n";
+  std::ofstream(s.dir / "dup.yaml") << "name: x\nname: y\nproblems:\n  - {name: p, coefficients: [1, 2], target: 1}\n"
+                                       "strategies:\n  - name: reference\n";
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"huge.yaml", "huge.yaml:3:42: problems[0].n: N = 1000000000 is above the largest N of an experiment"},
+      {"latin1.yaml", "latin1.yaml:2:17: yaml: byte 0xe9 is not UTF-8 text"},
+      {"dup.yaml", "dup.yaml:2:1: name: duplicate key (first at line 1)"},
+  };
+  for (const auto& [file, message] : cases)
+    for (const char* flags : {" --dry-run", " --out res"}) {
+      INFO(file << flags);
+      CHECK(s.wcs("run " + file + flags) == 2);
+      CHECK(s.err().find(message) != std::string::npos);
+      CHECK_FALSE(fs::exists(s.dir / "res"));
+    }
+}
+
+TEST_CASE("broken records: report and merge exit 2 naming the file and the field", "[harness][errors]") {
+  Sandbox s;
+  REQUIRE(s.wcs("run exp.yaml --out res --shard 0/3") == 0);
+  const std::string id = records(s.dir / "res").begin()->first;
+  const fs::path file = s.dir / "res" / "runs" / (id + ".json");
+  const std::string good = read_text(file);
+  struct Case {
+    std::string field, value, message;
+  };
+  const std::vector<Case> cases{
+      {"/wcs/problem/n", "\"x\"", "wcs.problem.n: expected an unsigned integer, found \"x\""},
+      {"/wcs/result/converged", "1", "wcs.result.converged: expected true or false, found 1"},
+      {"/wcs/status", "\"done\"", "wcs.status: 'done' is not ok, skipped or failed"},
+      {"/wcs/result/error", "\"abc\"", "wcs.result.error: expected a number, found \"abc\""},
+      {"/benchmarks/0/real_time", "\"fast\"", "benchmarks[0].real_time: expected a number, found \"fast\""},
+      {"/wcs/experiment_hash", "\"fnv1a64:0\"", "wcs.experiment_hash: fnv1a64:0 is not the version of"},
+      {"/wcs/id", "\"0000000000000000\"", "wcs.id: '0000000000000000' is not the record's file name"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.field);
+    Json j = Json::parse(good);
+    j[Json::json_pointer(c.field)] = Json::parse(c.value);
+    std::ofstream(file) << j.dump(2);
+    for (const char* command : {"report res", "merge res --out merged"}) {
+      INFO(command);
+      CHECK(s.wcs(command) == 2);
+      CHECK(s.err().rfind("wcs: error: res/runs/" + id + ".json: " + c.message, 0) == 0);
+      CHECK_FALSE(fs::exists(s.dir / "merged"));
+    }
+  }
+  std::ofstream(file) << "{\"wcs\": ";
+  CHECK(s.wcs("report res") == 2);
+  CHECK(s.err().rfind("wcs: error: res/runs/" + id + ".json: not JSON: ", 0) == 0);
+  std::ofstream(file) << good;
+  std::ofstream(s.dir / "res" / "experiment.json") << "{\"name\": 3}";
+  CHECK(s.wcs("report res") == 2);
+  CHECK(s.err().rfind("wcs: error: res/experiment.json: name: expected a string, found 3", 0) == 0);
+  CHECK(s.wcs("report nosuch") == 2);
+}
+
+TEST_CASE("SIGINT and SIGTERM stop a run at the next run boundary; --resume continues", "[harness][signals]") {
+  Sandbox s;
+  // 240 runs of at least 5 ms each, stopped after the first record.
+  std::ofstream(s.dir / "long.yaml") << "name: long\ndefaults: {repetitions: 1, min_time: 0.005, seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}\n"
+                                        "problems:\n  - {name: g, generator: uniform_int, n: [3, 4, 5, 6, 7, 8], "
+                                        "max_iter: [5, 6, 7, 8], target: {rule: subset_sum}}\n"
+                                        "strategies:\n  - name: reference\n";
+  const char* exe = std::getenv("WCS_EXE");
+  REQUIRE(exe != nullptr);
+  for (const int sig : {SIGINT, SIGTERM}) {
+    INFO("signal " << sig);
+    fs::remove_all(s.dir / "res");
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      if (::chdir(s.dir.c_str()) != 0) ::_exit(99);
+      if (!std::freopen("out.txt", "w", stdout) || !std::freopen("err.txt", "w", stderr)) ::_exit(99);
+      ::execl(exe, exe, "run", "long.yaml", "--out", "res", static_cast<char*>(nullptr));
+      ::_exit(98);
+    }
+    // Wait for the first record (the plan is loaded and the handler in place).
+    for (int i = 0; i < 60000; ++i) {
+      std::error_code ec;
+      if (fs::is_directory(s.dir / "res" / "runs", ec) && !fs::is_empty(s.dir / "res" / "runs", ec)) break;
+      ::usleep(1000);
+    }
+    REQUIRE(::kill(pid, sig) == 0);
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 128 + sig);
+    const std::string err = s.err();
+    CHECK(err.find(sig == SIGINT ? "wcs: stopped by SIGINT: " : "wcs: stopped by SIGTERM: ") != std::string::npos);
+    CHECK(err.find("`wcs run long.yaml --out res --resume` continues") != std::string::npos);
+    const auto recorded = records(s.dir / "res").size();
+    CHECK(recorded >= 1);
+    CHECK(recorded < 240);
+    for (const auto& e : fs::directory_iterator(s.dir / "res" / "runs")) CHECK(e.path().extension() == ".json");
+  }
+  const auto recorded = records(s.dir / "res").size();
+  REQUIRE(s.wcs("run long.yaml --out res --resume") == 0);
+  CHECK(s.out().find(std::to_string(recorded) + " already recorded") != std::string::npos);
+  CHECK(records(s.dir / "res").size() == 240);
 }
