@@ -10,6 +10,8 @@ out="${1:-out/quick}"
 tools/setup.sh build
 meson compile -C build >/dev/null
 build/wcs run experiments/quick.yaml --out "$out"
+start=$(date +%s%N)
 build/wcs report "$out"
 /usr/bin/python3 tools/plot.py "$out"
-echo "quick: tables in $out/tables/report.md, plots in $out/plots/" >&2
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+echo "quick: tables in $out/tables/report.md, plots in $out/plots/ (report and plots in $((ms / 1000)).$(printf %03d $((ms % 1000))) s)" >&2

@@ -141,6 +141,7 @@ py::list trace_list(const std::vector<wcs::TraceEntry>& trace) {
     e["result"] = t.result;
     e["wpn"] = t.wpn;
     e["weights_before"] = py::cast(t.weights_before);
+    e["evaluations"] = t.evaluations;
     out.append(std::move(e));
   }
   return out;
@@ -329,7 +330,7 @@ PYBIND11_MODULE(_wcs, m) {
       .def_readonly("seconds", &Result::seconds, "time of the solve itself")
       .def_readonly("trace_dropped", &Result::trace_dropped,
                     "cycles traced beyond the trace's memory bound (64 MiB), not kept in `trace`")
-      .def_readonly("trace", &Result::trace, "per cycle: cycle, line, combination, result, wpn, weights_before; None unless trace=True")
+      .def_readonly("trace", &Result::trace, "per cycle: cycle, line, combination, result, wpn, weights_before, evaluations (lines so far); None unless trace=True")
       .def("as_dict", &Result::as_dict, "The fields as a dict in the order of `wcs solve --json` (weights as a list).")
       .def("__repr__", [](const Result& r) {
         return "wcs.Result(strategy=" + r.strategy + ", n=" + std::to_string(r.n) + ", result=" +

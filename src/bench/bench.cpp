@@ -268,7 +268,8 @@ int main(int argc, char** argv) {
             for (const auto& [k, v] : r.notes) label += (label.empty() ? "" : " ") + k + "=" + v;
             state.SetLabel(label);
           });
-          b->Unit(benchmark::kMillisecond)->UseRealTime();
+          // ns: compare.py prints whole units (ms printed 0 below 1 ms) and matches one unit only.
+          b->Unit(benchmark::kNanosecond)->UseRealTime();
           if (copies > 1) b->Threads(copies);
         }
       }

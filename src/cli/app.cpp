@@ -28,6 +28,7 @@ nlohmann::ordered_json trace_entry_json(const TraceEntry& t) {
   e["result"] = t.result;
   e["wpn"] = t.wpn;
   e["weights_before"] = t.weights_before;
+  e["evaluations"] = t.evaluations;
   return e;
 }
 

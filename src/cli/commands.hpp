@@ -15,5 +15,6 @@ Command add_list(CLI::App& app, const GlobalFlags& flags);
 Command add_run(CLI::App& app, const GlobalFlags& flags);
 Command add_report(CLI::App& app, const GlobalFlags& flags);
 Command add_merge(CLI::App& app, const GlobalFlags& flags);
+Command add_compare(CLI::App& app, const GlobalFlags& flags);
 
 }  // namespace wcs::cli

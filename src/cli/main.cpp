@@ -1,4 +1,4 @@
-// The `wcs` program: solve, list, and the experiment harness: run, report, merge.
+// The `wcs` program: solve, list, and the experiment harness: run, report, merge, compare.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   add("run", add_run(app, flags));
   add("report", add_report(app, flags));
   add("merge", add_merge(app, flags));
+  add("compare", add_compare(app, flags));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -18,7 +18,7 @@ namespace wcs::cli {
 namespace {
 struct RunFlags {
   std::string file, out, shard = "0/1";
-  bool resume = false, dry_run = false, fresh = false;
+  bool resume = false, dry_run = false, fresh = false, quiet = false;
 };
 
 // SIGINT or SIGTERM: the runner stops at the next run boundary. The handler resets
@@ -62,6 +62,8 @@ Command add_run(CLI::App& app, const GlobalFlags& flags) {
   cmd->add_flag("--fresh", f->fresh,
                 "remove the results folder's records (of any experiment) first; not with shards sharing one folder");
   cmd->add_flag("--dry-run", f->dry_run, "print the expanded plan and exit");
+  cmd->add_flag("--quiet", f->quiet,
+                "no progress on standard error (by default: a line every 5% of the runs or 30 s, redrawn in place on a terminal)");
   return [f, &flags]() -> int {
     namespace ex = wcs::experiment;
     const auto [shard, shards] = ex::parse_shard(f->shard);
@@ -95,7 +97,8 @@ Command add_run(CLI::App& app, const GlobalFlags& flags) {
     o.shards = shards;
     o.resume = f->resume;
     o.fresh = f->fresh;
-    o.progress = ::isatty(STDERR_FILENO) != 0;
+    o.progress = !f->quiet;
+    o.terminal = ::isatty(STDERR_FILENO) != 0;
     o.stop = &stop_signal;
     ex::add_build_context(std::filesystem::path(f->file).parent_path());
     catch_stop_signals();

@@ -119,6 +119,15 @@ struct Checker {
     return v;
   }
 
+  std::optional<bool> boolean(const YAML::Node& node, const std::string& key) {
+    auto t = text(node, key);
+    if (!t) return std::nullopt;
+    if (*t == "true") return true;
+    if (*t == "false") return false;
+    error(node, key, "'" + *t + "' is not true or false");
+    return std::nullopt;
+  }
+
   // A scalar or a non-empty sequence of scalars, each checked by `one`.
   template <class T, class F>
   std::optional<std::vector<T>> list(const YAML::Node& node, const std::string& key, F one) {
@@ -202,6 +211,7 @@ struct StrategyEntry {
   std::vector<Config> configs;
   std::size_t max_n = SIZE_MAX;
   Timing timing;
+  bool trace = false;
   YAML::Mark mark;
 };
 
@@ -275,15 +285,15 @@ bool check_structure(Checker& c, const std::string& text) {
   return c.errors.empty();
 }
 
-const std::vector<std::string> kTopKeys{"name", "description", "defaults", "problems", "strategies", "estimates"};
+const std::vector<std::string> kTopKeys{"name", "description", "defaults", "problems", "strategies", "estimates", "baseline"};
 const std::vector<std::string> kDefaultKeys{"repetitions", "min_time", "iterations", "max_iter", "tolerance", "seeds",
                                             "initial_wpn", "wpn_bounds"};
 const std::vector<std::string> kFixedKeys{"name", "coefficients", "target", "tolerance", "max_iter", "seeds",
-                                          "initial_wpn", "wpn_bounds"};
+                                          "initial_wpn", "wpn_bounds", "trace"};
 const std::vector<std::string> kGeneratorKeys{"name", "generator", "low", "high", "sign", "n", "target", "tolerance",
-                                              "max_iter", "seeds", "initial_wpn", "wpn_bounds"};
+                                              "max_iter", "seeds", "initial_wpn", "wpn_bounds", "trace"};
 const std::vector<std::string> kTargetKeys{"rule", "fraction", "low", "high"};
-const std::vector<std::string> kStrategyKeys{"name", "params", "max_n", "repetitions", "min_time", "iterations"};
+const std::vector<std::string> kStrategyKeys{"name", "params", "max_n", "repetitions", "min_time", "iterations", "trace"};
 const std::vector<std::string> kEstimateKeys{"source", "problem", "entries"};
 const std::vector<std::string> kEntryKeys{"problem", "label", "n", "ms"};
 
@@ -303,6 +313,7 @@ std::vector<StrategyEntry> read_strategies(Checker& c, const YAML::Node& list, c
     s.timing = timing;
     read_timing(c, e, path + ".", s.timing);
     if (auto m = e["max_n"]) if (auto v = c.integer(m, path + ".max_n", 1)) s.max_n = static_cast<std::size_t>(*v);
+    if (auto t = e["trace"]) if (auto v = c.boolean(t, path + ".trace")) s.trace = *v;
     const YAML::Node name = e["name"];
     if (!name) { c.error(e, path + ".name", "missing (the strategy to run, see `wcs list`)"); continue; }
     auto n = c.text(name, path + ".name");
@@ -626,6 +637,8 @@ Plan parse_plan(const std::string& text, const std::string& file, const Registry
       }
       Settings s = defaults;
       read_settings(c, e, path + ".", s);
+      bool trace = false;
+      if (auto t = e["trace"]) if (auto v = c.boolean(t, path + ".trace")) trace = *v;
 
       // Coefficients: a fixed list, or a generator over n.
       std::vector<double> coefficients;
@@ -765,6 +778,7 @@ Plan parse_plan(const std::string& text, const std::string& file, const Registry
                   r.options = cfg.options;
                   r.family = family_name(st.info->family);
                   r.timing = st.timing;
+                  r.trace = trace || st.trace;
                   if (n > st.info->max_n)
                     r.skip_reason = fmt::format("N={} is above the largest N strategy '{}' accepts (max_n {})", n,
                                                 st.info->name, st.info->max_n);
@@ -804,6 +818,18 @@ Plan parse_plan(const std::string& text, const std::string& file, const Registry
             c.error(entries[i], path + ".problem", "'" + x.problem + "' is not a problem of this experiment");
           plan.estimates.push_back(std::move(x));
         }
+    }
+  }
+
+  if (const YAML::Node b = root["baseline"]) {
+    if (auto v = c.text(b, "baseline")) {
+      std::vector<std::string> labels;
+      for (const auto& st : strategies)
+        for (const auto& cfg : st.configs) labels.push_back(cfg.label);
+      if (std::find(labels.begin(), labels.end(), *v) == labels.end())
+        c.error(b, "baseline", "'" + *v + "' is not a strategy of this experiment (valid: " + join(labels, ", ") + ")");
+      else
+        plan.baseline = *v;
     }
   }
 

@@ -69,6 +69,7 @@ struct Run {
   std::string family;
   std::string skip_reason;    ///< non-empty: planned but not run (max_n), with why
   Timing timing;
+  bool trace = false;         ///< also record the per-cycle trajectory (`trace: true`)
 };
 
 /// A published figure to print beside measured times (e.g. the user's document).
@@ -87,6 +88,7 @@ struct Plan {
   std::string file_hash;      ///< "fnv1a64:<16 hex>" of the file's bytes
   std::string wcs_version;    ///< the program's version (part of every run id)
   std::vector<std::uint64_t> seeds;  ///< every seed used, sorted
+  std::string baseline;       ///< `baseline:` label, the speed-up base where reference did not run
   std::string estimates_source;
   std::vector<Estimate> estimates;
   std::vector<Instance> instances;

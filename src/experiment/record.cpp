@@ -134,6 +134,7 @@ Json experiment_json(const Plan& plan) {
   j["wcs_version"] = plan.wcs_version;
   j["seeds"] = plan.seeds;
   j["runs_planned"] = plan.runs.size();
+  if (!plan.baseline.empty()) j["baseline"] = plan.baseline;
   if (!plan.estimates.empty()) {
     j["estimates_source"] = plan.estimates_source;
     Json list = Json::array();

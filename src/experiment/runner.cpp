@@ -3,6 +3,7 @@
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -13,6 +14,7 @@
 
 #include "experiment/record.hpp"
 #include "kernels/kernels.hpp"
+#include "wcs/format.hpp"
 
 #ifndef WCS_COMPILER
 #define WCS_COMPILER "unknown"
@@ -92,9 +94,91 @@ std::map<std::string, std::string> solver_params(const Run& run, const fs::path&
   return params;
 }
 
-std::string eta_text(double seconds) {
+std::string clock_text(double seconds) {
   const long s = std::lround(seconds);
   return fmt::format("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
+}
+
+// Progress on standard error: on a terminal one line redrawn after every run; else
+// (a Slurm log, a pipe) a line each time another 5% of the runs is done or 30 s
+// have passed since the last line.
+class Progress {
+ public:
+  Progress(const RunnerOptions& o, std::size_t total) : on_(o.progress), terminal_(o.terminal), total_(total) {}
+
+  // After `done` runs (`resumed` of them already recorded), `failed` failures.
+  void update(std::size_t done, std::size_t resumed, std::size_t failed, const std::string& next) {
+    if (!on_) return;
+    const auto now = Clock::now();
+    const double elapsed = std::chrono::duration<double>(now - start_).count();
+    const std::size_t worked = done - resumed;  // the ETA comes from runs actually run
+    const std::string eta = worked == 0 || done == total_
+                                ? std::string(done == total_ ? "00:00:00" : "--:--:--")
+                                : clock_text(elapsed / static_cast<double>(worked) * static_cast<double>(total_ - done));
+    if (terminal_) {
+      std::cerr << fmt::format("\r[{}/{}] {} failed, ETA {}  {:<50.50}", done, total_, failed, eta, next) << std::flush;
+      return;
+    }
+    const std::size_t step = total_ == 0 ? 20 : done * 20 / total_;  // 5% steps
+    if (step == step_ && now - last_ < std::chrono::seconds(30)) return;
+    step_ = step;
+    last_ = now;
+    std::cerr << fmt::format("wcs run: {}/{} runs ({}%), {} failed, {} elapsed, ETA {}\n", done, total_,
+                             total_ == 0 ? 100 : done * 100 / total_, failed, clock_text(elapsed), eta)
+              << std::flush;
+  }
+
+  void finish(std::size_t failed) {
+    if (on_ && terminal_)
+      std::cerr << fmt::format("\r[{}/{}] done, {} failed{:<60}\n", total_, total_, failed, "") << std::flush;
+  }
+
+ private:
+  bool on_, terminal_;
+  std::size_t total_;
+  std::size_t step_ = 0;
+  Clock::time_point start_ = Clock::now(), last_ = Clock::now();
+};
+
+// A JSON number, or the text of a non-finite one (JSON has no infinity).
+Json finite_or_text(double x) { return std::isfinite(x) ? Json(x) : Json(format_number(x)); }
+
+// The trajectory of one traced solve, column by column. A strategy that keeps no
+// per-cycle trace gives one point: its final state, at the solve's own wall time.
+Json trajectory_json(const SolveResult& r, double target, double wall_seconds) {
+  Json cycle = Json::array(), evaluations = Json::array(), seconds = Json::array(), error = Json::array(),
+       best = Json::array();
+  double best_so_far = INFINITY;
+  auto add = [&](long long c, std::uint64_t e, double s, double err) {
+    best_so_far = std::min(best_so_far, err);
+    cycle.push_back(c);
+    evaluations.push_back(e);
+    seconds.push_back(std::isnan(s) ? Json(nullptr) : Json(s));
+    error.push_back(finite_or_text(err));
+    best.push_back(finite_or_text(best_so_far));
+  };
+  for (const auto& t : r.trace) add(t.cycle, t.evaluations, t.seconds, std::fabs(t.result - target));
+  if (r.trace.empty()) add(r.cycles, r.evaluations, wall_seconds, r.error);
+  Json j;
+  j["source"] = r.trace.empty() ? "final" : "trace";
+  j["cycle"] = std::move(cycle);
+  j["evaluations"] = std::move(evaluations);
+  j["seconds"] = std::move(seconds);
+  j["error"] = std::move(error);
+  j["best_error"] = std::move(best);
+  return j;
+}
+
+// Google Benchmark appends the timing settings to a benchmark's name
+// ("/min_time:0.005/repeats:3/real_time"), so a rerun with other settings matched
+// nothing in compare.py: every entry is named by the run's key alone (aggregates
+// keep their "_median"-style suffix, as Google Benchmark names them).
+void name_entries(Json& benchmarks, const std::string& key) {
+  for (auto& b : benchmarks) {
+    b["run_name"] = key;
+    const bool aggregate = b.value("run_type", std::string()) == "aggregate";
+    b["name"] = aggregate ? key + "_" + b.value("aggregate_name", std::string()) : key;
+  }
 }
 
 }  // namespace
@@ -131,16 +215,14 @@ RunnerSummary run_plan(const Plan& plan, const Registry& registry, const RunnerO
 
   std::size_t done = 0;
   double strategy_seconds = 0.0;
+  Progress progress(o, runs.size());
+  if (o.terminal && !runs.empty()) progress.update(0, 0, 0, runs.front()->key);
   for (const Run* run : runs) {
     if (o.stop && *o.stop) {
       sum.stopped_by = *o.stop;
       break;
     }
-    if (o.progress) {
-      const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-      const std::string eta = done == 0 ? "--:--:--" : eta_text(elapsed / static_cast<double>(done) * static_cast<double>(runs.size() - done));
-      std::cerr << fmt::format("\r[{}/{}] ETA {}  {:<60.60}", done, runs.size(), eta, run->key) << std::flush;
-    }
+    if (done > 0) progress.update(done, sum.resumed, sum.failed, run->key);
     ++done;
     if (o.resume && has_record(o.out, plan, *run)) {
       ++sum.resumed;
@@ -162,6 +244,7 @@ RunnerSummary run_plan(const Plan& plan, const Registry& registry, const RunnerO
     const Instance& inst = plan.instances[run->instance];
     std::string failure;
     SolveResult last;
+    Json trajectory;
     double inside = 0.0;
     try {
       // Making and destroying the strategy (allocating and freeing its buffers) is
@@ -197,7 +280,9 @@ RunnerSummary run_plan(const Plan& plan, const Registry& registry, const RunnerO
         for (const auto& [k, v] : last.notes) label += fmt::format("{}{}={}", label.empty() ? "" : " ", k, v);
         if (!label.empty()) state.SetLabel(label);
       });
-      b->Unit(benchmark::kMillisecond)->UseRealTime()->Repetitions(run->timing.repetitions);
+      // Nanoseconds: compare.py prints whole numbers of the unit and matches entries only
+      // of the same unit, so one fixed unit fine enough for the fastest run.
+      b->Unit(benchmark::kNanosecond)->UseRealTime()->Repetitions(run->timing.repetitions);
       if (run->timing.iterations > 0) b->Iterations(run->timing.iterations);
       else b->MinTime(run->timing.min_time);
       std::ostringstream out, err;
@@ -206,6 +291,15 @@ RunnerSummary run_plan(const Plan& plan, const Registry& registry, const RunnerO
       reporter.SetErrorStream(&err);
       benchmark::RunSpecifiedBenchmarks(&reporter);
       benchmark::ClearRegisteredBenchmarks();
+      if (failure.empty() && run->trace) {
+        SolveOptions traced = so;
+        traced.trace = true;
+        const auto t0 = Clock::now();
+        const SolveResult r = solver->solve(inst.problem_data, traced);
+        const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
+        inside += wall;
+        trajectory = trajectory_json(r, inst.problem_data.target, wall);
+      }
       const auto destroyed = Clock::now();
       solver.reset();
       inside += std::chrono::duration<double>(Clock::now() - destroyed).count();
@@ -213,6 +307,7 @@ RunnerSummary run_plan(const Plan& plan, const Registry& registry, const RunnerO
         Json gb = Json::parse(json_numbers(out.str()));
         record["context"] = std::move(gb["context"]);
         record["benchmarks"] = std::move(gb["benchmarks"]);
+        name_entries(record["benchmarks"], run->key);
       }
     } catch (const std::exception& e) {
       failure = e.what();
@@ -223,6 +318,7 @@ RunnerSummary run_plan(const Plan& plan, const Registry& registry, const RunnerO
     if (failure.empty()) {
       w["status"] = "ok";
       w["result"] = result_json(last);
+      if (!trajectory.is_null()) w["trajectory"] = std::move(trajectory);
     } else {
       w["status"] = "failed";
       w["reason"] = failure;
@@ -231,7 +327,8 @@ RunnerSummary run_plan(const Plan& plan, const Registry& registry, const RunnerO
     record["wcs"] = std::move(w);
     write_atomic(record_path(o.out, run->id), record.dump(2) + "\n");
   }
-  if (o.progress) std::cerr << fmt::format("\r[{}/{}] done{:<70}\n", done, runs.size(), "");
+  progress.update(done, sum.resumed, sum.failed, "");
+  progress.finish(sum.failed);
   sum.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   sum.strategy_seconds = strategy_seconds;
   return sum;

@@ -16,7 +16,8 @@ struct RunnerOptions {
   std::size_t shard = 0, shards = 1;  ///< run the runs with index % shards == shard
   bool resume = false;                ///< skip runs that already have a finished record
   bool fresh = false;                 ///< remove the folder's results first (prepare_results_folder)
-  bool progress = false;              ///< "runs done/total, ETA" on standard error
+  bool progress = false;              ///< runs done, failures and ETA on standard error
+  bool terminal = false;              ///< progress redrawn in place; else a line every 5% or 30 s
   /// When set and non-zero (a signal handler stores the signal number), the runner
   /// stops at the next run boundary: every record written stays, none is half written.
   const volatile std::sig_atomic_t* stop = nullptr;
@@ -44,7 +45,10 @@ void add_build_context(const std::filesystem::path& checkout);
 /// Runs the shard of `plan`. Checks and prepares the folder first
 /// (prepare_results_folder: InputError for another experiment's folder), then writes
 /// out/experiment.json and one record per run. Truth tables the runs write go to
-/// out/truth_tables/<run id>-<name>.
+/// out/truth_tables/<run id>-<name>. A run with `trace` is solved once more, untimed
+/// by Google Benchmark, with the per-cycle trace on; its trajectory (cycle,
+/// evaluations, seconds, error, best error so far) goes into the record as
+/// `wcs.trajectory`.
 RunnerSummary run_plan(const Plan& plan, const Registry& registry, const RunnerOptions& options);
 
 }  // namespace wcs::experiment

@@ -1,5 +1,6 @@
-// Aggregation rule: a row is one (problem, N, max_iter, tolerance, strategy label)
-// over its seeds; rows keep plan order (smallest run index first), so the tables read
+// Aggregation: a cell is one (problem, N, max_iter, tolerance, strategy label) over
+// its seeds; a panel is one (problem, max_iter, tolerance) with its N as columns.
+// Rows and columns keep plan order (smallest run index first), so the tables read
 // like the experiment file and do not depend on file-system order.
 #include "report/report.hpp"
 
@@ -7,10 +8,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
+#include <optional>
+#include <set>
 #include <stdexcept>
 
 #include "experiment/record.hpp"
+#include "report/runs.hpp"
+#include "report/stats.hpp"
 #include "wcs/format.hpp"
 
 namespace wcs::report {
@@ -20,44 +26,9 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-double to_ms(double value, const std::string& unit) {
-  if (unit == "ns") return value * 1e-6;
-  if (unit == "us") return value * 1e-3;
-  if (unit == "s") return value * 1e3;
-  return value;
-}
+constexpr std::size_t kMaxPivotColumns = 8;
 
-// The run's time per solve in ms: Google Benchmark's median over repetitions, or the
-// mean of its iteration entries when there was one repetition.
-std::optional<double> run_ms(const Json& record) {
-  const Json& b = record.value("benchmarks", Json::array());
-  double sum = 0;
-  int count = 0;
-  for (const auto& e : b) {
-    if (e.value("error_occurred", false)) return std::nullopt;
-    const double t = to_ms(e.value("real_time", 0.0), e.value("time_unit", std::string("ns")));
-    if (e.value("run_type", std::string()) == "aggregate") {
-      if (e.value("aggregate_name", std::string()) == "median") return t;
-    } else {
-      sum += t;
-      ++count;
-    }
-  }
-  if (count == 0) return std::nullopt;
-  return sum / count;
-}
-
-double number(const Json& v) {
-  if (v.is_number()) return v.get<double>();
-  if (v.is_string()) return parse_number(v.get<std::string>(), "number");
-  return NAN;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t m = v.size() / 2;
-  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
+std::string csv_number(double x) { return std::isnan(x) ? "" : format_number(x); }
 
 double mean(const std::vector<double>& v) {
   double s = 0;
@@ -65,242 +36,859 @@ double mean(const std::vector<double>& v) {
   return v.empty() ? NAN : s / static_cast<double>(v.size());
 }
 
-// Short decimal for Markdown: 4 significant digits, no exponent below 1e6.
-std::string short_number(double x) {
-  if (std::isnan(x)) return "-";
-  if (x == 0) return "0";
-  const double a = std::abs(x);
-  if (a >= 1e6 || a < 1e-4) return fmt::format("{:.3e}", x);
-  if (a >= 1000) return fmt::format("{:.0f}", x);
-  return fmt::format("{:.4g}", x);
+double stddev(const std::vector<double>& v) {
+  if (v.size() < 2) return NAN;
+  const double m = mean(v);
+  double s = 0;
+  for (double x : v) s += (x - m) * (x - m);
+  return std::sqrt(s / static_cast<double>(v.size() - 1));
 }
 
-std::string csv_number(double x) { return std::isnan(x) ? "" : format_number(x); }
+// Column names of CSV files: lower case, anything but letters and digits as '_'.
+std::string snake(const std::string& s) {
+  std::string out;
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c)) out += static_cast<char>(std::tolower(c));
+    else if (!out.empty() && out.back() != '_') out += '_';
+  }
+  while (!out.empty() && out.back() == '_') out.pop_back();
+  return out;
+}
 
-struct Group {
-  std::size_t first = SIZE_MAX;       // smallest run index: the row order
-  std::string problem, label, strategy;
-  std::size_t n = 0;
+std::string percent(double fraction) { return std::isnan(fraction) ? "-" : fmt::format("{:.0f}%", fraction * 100); }
+
+// "[lo, hi]" of an interval in the same format as its value.
+std::string bracket(const Estimate& e, const std::function<std::string(double)>& f) {
+  if (std::isnan(e.lo)) return "";
+  return " [" + f(e.lo) + ", " + f(e.hi) + "]";
+}
+
+struct Cell {
+  std::string key, row, problem, label, family;
+  std::size_t n = 0, first = SIZE_MAX;
   long long max_iter = 0;
   double tolerance = 0;
-  std::vector<const Json*> ok, skipped, failed;
+  std::vector<const RunData*> ok, skipped, failed;
+  // Derived.
+  Estimate time, speedup;
+  std::string baseline;   // label the speed-up is against ("" none)
+  std::size_t seeds = 0;  // ok runs with times
+  std::size_t reps = 0;   // most repetitions of a run
 };
 
-// Row key of an instance (problem, N, max_iter, tolerance) and of a row.
-std::string instance_row(const Json& w) {
-  const Json& p = w["problem"];
-  return fmt::format("{}\x1f{}\x1f{}\x1f{}", p["name"].get<std::string>(), p["n"].get<std::size_t>(),
-                     p["max_iter"].get<long long>(), format_number(number(p["tolerance"])));
+struct Row {
+  std::string key, problem, baseline;
+  std::size_t n = 0, first = SIZE_MAX;
+  long long max_iter = 0;
+  double tolerance = 0;
+};
+
+struct Panel {
+  std::string title;
+  std::vector<std::string> rows;     // row keys, one column each
+  std::vector<std::string> headers;  // "N=4" or "worked-1 N=3"
+};
+
+struct Model {
+  std::vector<RunData> runs;
+  std::vector<std::string> labels;  // plan order
+  std::map<std::string, std::string> family;
+  std::map<std::string, Cell> cells;
+  std::vector<std::string> row_order;
+  std::map<std::string, Row> rows;
+  std::vector<Panel> panels;
+  std::string baseline_key;  // the experiment's `baseline:`
+
+  const Cell* cell(const std::string& row, const std::string& label) const {
+    auto it = cells.find(row + "\x1f" + label);
+    return it == cells.end() ? nullptr : &it->second;
+  }
+};
+
+std::string panel_title(const Row& r) {
+  return fmt::format("{} (max_iter {}, tolerance {})", r.problem, r.max_iter, format_number(r.tolerance));
+}
+
+Model build(const std::vector<Json>& records, const Json& experiment) {
+  Model m;
+  m.runs = read_runs(records);
+  if (experiment.is_object()) m.baseline_key = experiment.value("baseline", std::string());
+  for (const auto& r : m.runs) {
+    if (!m.family.count(r.label)) {
+      m.labels.push_back(r.label);
+      m.family[r.label] = r.family;
+    }
+    const std::string row = r.row();
+    Row& rw = m.rows[row];
+    if (rw.first == SIZE_MAX) {
+      m.row_order.push_back(row);
+      rw = Row{row, r.problem, "", r.n, r.index, r.max_iter, r.tolerance};
+    }
+    Cell& c = m.cells[r.cell()];
+    if (c.first == SIZE_MAX) {
+      c.key = r.cell();
+      c.row = row;
+      c.problem = r.problem;
+      c.label = r.label;
+      c.family = r.family;
+      c.n = r.n;
+      c.max_iter = r.max_iter;
+      c.tolerance = r.tolerance;
+      c.first = r.index;
+    }
+    if (r.ok()) c.ok.push_back(&r);
+    else if (r.status == "skipped") c.skipped.push_back(&r);
+    else c.failed.push_back(&r);
+  }
+  // Times, then speed-ups against the row's baseline: reference where it ran, else
+  // the experiment's `baseline:`.
+  for (auto& [key, c] : m.cells) {
+    Groups g;
+    for (const RunData* r : c.ok)
+      if (!r->rep_seconds.empty()) {
+        g.push_back(r->rep_seconds);
+        c.reps = std::max(c.reps, r->rep_seconds.size());
+      }
+    c.seeds = g.size();
+    c.time = median_ci(g, seed_of("time\x1f" + key));
+  }
+  for (auto& [row, rw] : m.rows) {
+    for (const std::string& cand : {std::string("reference"), m.baseline_key}) {
+      const Cell* b = cand.empty() ? nullptr : m.cell(row, cand);
+      if (b && b->seeds > 0) {
+        rw.baseline = cand;
+        break;
+      }
+    }
+  }
+  for (auto& [key, c] : m.cells) {
+    const Row& rw = m.rows.at(c.row);
+    if (rw.baseline.empty() || c.seeds == 0) continue;
+    const Cell& b = *m.cell(c.row, rw.baseline);
+    std::map<std::string, const RunData*> base_of;
+    for (const RunData* r : b.ok) base_of[r->instance] = r;
+    Groups num, den;
+    for (const RunData* r : c.ok) {
+      auto it = base_of.find(r->instance);
+      if (it == base_of.end() || r->rep_seconds.empty() || it->second->rep_seconds.empty()) continue;
+      num.push_back(it->second->rep_seconds);
+      den.push_back(r->rep_seconds);
+    }
+    if (num.empty()) continue;
+    c.baseline = rw.baseline;
+    c.speedup = ratio_ci(num, den, seed_of("speedup\x1f" + key));
+  }
+  // Panels: one per (problem, max_iter, tolerance) in plan order; problems with a
+  // single N share one panel; at most kMaxPivotColumns columns each.
+  std::vector<std::pair<std::string, std::vector<std::string>>> groups;
+  for (const auto& row : m.row_order) {
+    const Row& r = m.rows.at(row);
+    const std::string title = panel_title(r);
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == title; });
+    if (it == groups.end()) groups.push_back({title, {row}});
+    else it->second.push_back(row);
+  }
+  Panel singles{"Problems of one size each", {}, {}};
+  auto add_panel = [&](Panel p) {
+    for (std::size_t i = 0; i < p.rows.size(); i += kMaxPivotColumns) {
+      Panel part{p.title, {}, {}};
+      for (std::size_t k = i; k < std::min(p.rows.size(), i + kMaxPivotColumns); ++k) {
+        part.rows.push_back(p.rows[k]);
+        part.headers.push_back(p.headers[k]);
+      }
+      if (p.rows.size() > kMaxPivotColumns) part.title += fmt::format(", part {}", i / kMaxPivotColumns + 1);
+      m.panels.push_back(std::move(part));
+    }
+  };
+  for (auto& [title, rows] : groups) {
+    std::stable_sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) { return m.rows.at(a).n < m.rows.at(b).n; });
+    if (rows.size() == 1) {
+      const Row& r = m.rows.at(rows.front());
+      singles.rows.push_back(rows.front());
+      singles.headers.push_back(fmt::format("{} N={}", r.problem, r.n));
+      continue;
+    }
+    Panel p{title, rows, {}};
+    for (const auto& row : rows) p.headers.push_back(fmt::format("N={}", m.rows.at(row).n));
+    add_panel(std::move(p));
+  }
+  if (!singles.rows.empty()) add_panel(std::move(singles));
+  return m;
+}
+
+// A pivot table: one row per strategy label (plan order) with any cell, one column per
+// row key of the panel; `text` gives a cell's text (nullopt: "-").
+Table pivot(const Model& m, const Panel& p, const std::string& section, const std::string& note,
+            const std::vector<std::string>& headers,
+            const std::function<std::optional<std::string>(const Cell&, std::size_t)>& text) {
+  Table t;
+  t.section = section;
+  t.title = p.title;
+  t.note = note;
+  t.columns = {"strategy", "family"};
+  t.columns.insert(t.columns.end(), headers.begin(), headers.end());
+  t.text_columns = 2;
+  for (const auto& label : m.labels) {
+    std::vector<std::string> row{label, m.family.at(label)};
+    bool any = false;
+    for (std::size_t col = 0; col < p.rows.size(); ++col) {
+      const Cell* c = m.cell(p.rows[col], label);
+      std::optional<std::string> v = c ? text(*c, col) : std::nullopt;
+      any = any || v.has_value();
+      row.push_back(v.value_or("-"));
+    }
+    if (any) t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+// "S seeds x R repetitions" most cells of the panel have, and a cell's own count when
+// it differs.
+std::pair<std::size_t, std::size_t> usual_counts(const Model& m, const Panel& p) {
+  std::map<std::pair<std::size_t, std::size_t>, int> seen;
+  for (const auto& row : p.rows)
+    for (const auto& label : m.labels)
+      if (const Cell* c = m.cell(row, label); c && c->seeds) ++seen[{c->seeds, c->reps}];
+  std::pair<std::size_t, std::size_t> best{0, 0};
+  int most = 0;
+  for (const auto& [k, count] : seen)
+    if (count > most) {
+      most = count;
+      best = k;
+    }
+  return best;
+}
+
+std::string counts_text(std::size_t seeds, std::size_t reps) {
+  return fmt::format("{} seed{} x {} repetition{}", seeds, seeds == 1 ? "" : "s", reps, reps == 1 ? "" : "s");
+}
+
+std::vector<Table> time_tables(const Model& m) {
+  std::vector<Table> out;
+  for (const auto& p : m.panels) {
+    std::vector<std::string> headers;
+    std::vector<TimeUnit> units;
+    for (std::size_t col = 0; col < p.rows.size(); ++col) {
+      std::vector<double> medians;
+      for (const auto& label : m.labels)
+        if (const Cell* c = m.cell(p.rows[col], label); c && c->seeds) medians.push_back(c->time.value);
+      units.push_back(unit_for(medians));
+      headers.push_back(p.headers[col] + " (" + unit_name(units.back()) + ")");
+    }
+    const auto [seeds, reps] = usual_counts(m, p);
+    const std::string note = fmt::format(
+        "Median time per solve [95% bootstrap interval] over {} (Google Benchmark's time of each repetition); "
+        "the unit is chosen per column. A cell with other counts shows them as (seeds x repetitions).",
+        counts_text(seeds, reps));
+    out.push_back(pivot(m, p, "Time per solve", note, headers, [&](const Cell& c, std::size_t col) -> std::optional<std::string> {
+      if (!c.seeds) return std::nullopt;
+      const auto f = [&](double x) { return time_in(x, units[col]); };
+      std::string s = f(c.time.value) + bracket(c.time, f);
+      if (c.seeds != seeds || c.reps != reps) s += fmt::format(" ({}x{})", c.seeds, c.reps);
+      return s;
+    }));
+    out.back().link = "speed.csv";
+  }
+  return out;
+}
+
+std::vector<Table> speedup_tables(const Model& m) {
+  std::vector<Table> out;
+  const std::string fallback = m.baseline_key.empty() ? "" : ", else `" + m.baseline_key + "` (the experiment's `baseline:`)";
+  for (const auto& p : m.panels) {
+    std::vector<std::string> headers;
+    bool any = false;
+    for (const auto& row : p.rows) {
+      const Row& r = m.rows.at(row);
+      any = any || !r.baseline.empty();
+      headers.push_back(r.baseline.empty()     ? p.headers[headers.size()] + " (no baseline)"
+                        : r.baseline == "reference" ? p.headers[headers.size()]
+                                                    : p.headers[headers.size()] + " vs " + r.baseline);
+    }
+    if (!any) continue;
+    const std::string note =
+        "Speed-up = the baseline's median time / this strategy's, on the same problem instances, with its 95% bootstrap "
+        "interval (seeds drawn in pairs). Baseline: `reference` where it ran" + fallback +
+        "; above 1 is faster.";
+    out.push_back(pivot(m, p, "Speed-up against the baseline", note, headers, [&](const Cell& c, std::size_t) -> std::optional<std::string> {
+      if (std::isnan(c.speedup.value)) return std::nullopt;
+      if (c.label == c.baseline) return std::string("1 (baseline)");
+      return sig3(c.speedup.value) + "x" + bracket(c.speedup, sig3);
+    }));
+    out.back().link = "speed.csv";
+  }
+  return out;
+}
+
+std::vector<Table> convergence_tables(const Model& m) {
+  std::vector<Table> out;
+  for (const auto& p : m.panels) {
+    const std::string note =
+        "Runs that met the tolerance: count, rate and its 95% Wilson interval, over the seeds that ran.";
+    out.push_back(pivot(m, p, "Convergence rate", note, p.headers, [&](const Cell& c, std::size_t) -> std::optional<std::string> {
+      if (c.ok.empty()) return std::nullopt;
+      std::size_t k = 0;
+      for (const RunData* r : c.ok) k += r->converged;
+      const Estimate w = wilson(k, c.ok.size());
+      return fmt::format("{}/{}, {} [{:.0f}, {:.0f}]", k, c.ok.size(), percent(w.value), w.lo * 100, w.hi * 100);
+    }));
+    out.back().link = "accuracy.csv";
+  }
+  return out;
+}
+
+std::vector<Table> error_tables(const Model& m) {
+  std::vector<Table> out;
+  for (const auto& p : m.panels) {
+    const std::string note =
+        "Median of the final error |sum a[i] W[i] - target| over the seeds, [smallest, largest] where they differ.";
+    out.push_back(pivot(m, p, "Median error", note, p.headers, [&](const Cell& c, std::size_t) -> std::optional<std::string> {
+      if (c.ok.empty()) return std::nullopt;
+      std::vector<double> e;
+      for (const RunData* r : c.ok) e.push_back(r->error);
+      const auto [lo, hi] = std::minmax_element(e.begin(), e.end());
+      return sig3(median(e)) + (*lo != *hi ? " [" + sig3(*lo) + ", " + sig3(*hi) + "]" : "");
+    }));
+    out.back().link = "accuracy.csv";
+  }
+  return out;
+}
+
+// Runtime to the target of each run that ran (infinite when it did not converge).
+struct Runtimes {
+  std::vector<double> evaluations, seconds;
+};
+
+Runtimes runtimes_of(const std::vector<const RunData*>& runs) {
+  Runtimes rt;
+  for (const RunData* r : runs) {
+    const bool reached = r->ok() && r->converged;
+    rt.evaluations.push_back(reached ? r->evaluations : INFINITY);
+    rt.seconds.push_back(reached && !r->rep_seconds.empty() ? r->seconds() : INFINITY);
+  }
+  return rt;
+}
+
+// Decades from the smallest to the largest finite value, at most eight (every other
+// decade, then every third, ... when they span more).
+std::vector<double> decades(const std::vector<double>& values) {
+  double lo = INFINITY, hi = 0;
+  for (double v : values)
+    if (std::isfinite(v) && v > 0) {
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+  if (!std::isfinite(lo)) return {};
+  const int a = static_cast<int>(std::floor(std::log10(lo))), b = static_cast<int>(std::ceil(std::log10(hi)));
+  const int span = std::max(1, b - a);
+  const int step = (span + 7) / 8;
+  std::vector<double> out;
+  for (int e = a; e <= b; e += step) out.push_back(std::pow(10.0, e));
+  if (out.size() < 2) out.push_back(std::pow(10.0, a + step));
+  return out;
+}
+
+std::string budget_text(double seconds) {
+  const TimeUnit u = unit_for({seconds});
+  return format_number(std::round(seconds / unit_seconds(u))) + " " + unit_name(u);
+}
+
+std::vector<Table> fixed_target_tables(const Model& m) {
+  std::vector<Table> out;
+  // Runs of each label that ran (ok or failed), pooled over problems, N and seeds.
+  std::map<std::string, std::vector<const RunData*>> ran;
+  for (const auto& r : m.runs)
+    if (r.status != "skipped") ran[r.label].push_back(&r);
+  // Performance profile on time to target over every instance anything ran on.
+  std::vector<std::string> instances;
+  std::map<std::string, std::size_t> instance_pos;
+  for (const auto& r : m.runs)
+    if (r.status != "skipped" && !instance_pos.count(r.instance)) {
+      instance_pos[r.instance] = instances.size();
+      instances.push_back(r.instance);
+    }
+  std::vector<std::vector<double>> cost(instances.size(), std::vector<double>(m.labels.size(), INFINITY));
+  for (std::size_t s = 0; s < m.labels.size(); ++s)
+    for (const RunData* r : ran[m.labels[s]])
+      if (r->ok() && r->converged && !r->rep_seconds.empty()) cost[instance_pos.at(r->instance)][s] = r->seconds();
+  const auto ratios = performance_ratios(cost);
+
+  const std::string section = "Fixed target: reaching the tolerance";
+  Table summary;
+  summary.section = section;
+  summary.title = "Reached, and the performance profile";
+  summary.note = fmt::format(
+      "Over all problems, N and seeds each strategy ran on (runs skipped by max_n left out). Reached: runs that met the "
+      "tolerance, with the 95% Wilson interval. Performance profile (Dolan-More) on the time to the target over the {} "
+      "problem instances: rho(tau) = fraction of instances the strategy solved within tau times the fastest strategy's "
+      "time on that instance (an instance it did not run on or did not solve counts against it).",
+      instances.size());
+  summary.columns = {"strategy", "family", "runs", "reached", "rho(1)", "rho(2)", "rho(10)", "rho(100)", "solved"};
+  summary.csv_columns = {"strategy", "family", "runs", "reached", "reached_rate", "reached_ci_low", "reached_ci_high",
+                         "profile_1", "profile_2", "profile_10", "profile_100", "profile_solved"};
+  summary.text_columns = 2;
+  summary.name = "fixed_target";
+  Table ecdf_csv;
+  ecdf_csv.name = "ecdf";
+  ecdf_csv.markdown = false;
+  ecdf_csv.csv_columns = {"strategy", "family", "measure", "budget", "fraction", "runs"};
+  Table profile_csv;
+  profile_csv.name = "profile";
+  profile_csv.markdown = false;
+  profile_csv.csv_columns = {"strategy", "family", "tau", "fraction", "instances"};
+
+  std::vector<double> all_evals, all_seconds;
+  for (std::size_t s = 0; s < m.labels.size(); ++s) {
+    const std::string& label = m.labels[s];
+    const auto& runs = ran[label];
+    if (runs.empty()) continue;
+    std::size_t k = 0;
+    for (const RunData* r : runs) k += r->ok() && r->converged;
+    const Estimate w = wilson(k, runs.size());
+    const auto& rs = ratios[s];
+    double solved = 0;
+    for (double x : rs) solved += std::isfinite(x);
+    solved /= static_cast<double>(rs.size());
+    summary.rows.push_back({label, m.family.at(label), std::to_string(runs.size()),
+                            fmt::format("{}/{}, {} [{:.0f}, {:.0f}]", k, runs.size(), percent(w.value), w.lo * 100, w.hi * 100),
+                            percent(profile_at(rs, 1)), percent(profile_at(rs, 2)), percent(profile_at(rs, 10)),
+                            percent(profile_at(rs, 100)), percent(solved)});
+    summary.csv_rows.push_back({label, m.family.at(label), std::to_string(runs.size()), std::to_string(k), csv_number(w.value),
+                                csv_number(w.lo), csv_number(w.hi), csv_number(profile_at(rs, 1)), csv_number(profile_at(rs, 2)),
+                                csv_number(profile_at(rs, 10)), csv_number(profile_at(rs, 100)), csv_number(solved)});
+    const Runtimes rt = runtimes_of(runs);
+    for (const auto& [measure, values] : {std::pair{"evaluations", &rt.evaluations}, std::pair{"seconds", &rt.seconds}})
+      for (const auto& [budget, fraction] : ecdf(*values))
+        ecdf_csv.csv_rows.push_back({label, m.family.at(label), measure, csv_number(budget), csv_number(fraction),
+                                     std::to_string(values->size())});
+    all_evals.insert(all_evals.end(), rt.evaluations.begin(), rt.evaluations.end());
+    all_seconds.insert(all_seconds.end(), rt.seconds.begin(), rt.seconds.end());
+    for (std::size_t i = 0; i < rs.size(); ++i) {
+      if (!std::isfinite(rs[i])) break;
+      if (i + 1 < rs.size() && rs[i + 1] == rs[i]) continue;
+      profile_csv.csv_rows.push_back({label, m.family.at(label), csv_number(rs[i]),
+                                      csv_number(static_cast<double>(i + 1) / static_cast<double>(rs.size())),
+                                      std::to_string(rs.size())});
+    }
+  }
+  out.push_back(summary);
+
+  // The ECDF at budget decades, in evaluations and in time.
+  for (const auto& [what, values] : {std::pair{"evaluations", &all_evals}, std::pair{"time", &all_seconds}}) {
+    const auto budgets = decades(*values);
+    if (budgets.empty()) continue;
+    Table t;
+    t.section = section;
+    t.title = std::string("Reached within a budget of ") + what;
+    t.note = std::string("ECDF of the runtime to the target (COCO style): fraction of each strategy's runs that met the "
+                         "tolerance using at most the budget of ") +
+             (std::string(what) == "time" ? "time (the run's median time per solve)." : "line evaluations.");
+    t.columns = {"strategy", "family"};
+    for (double b : budgets) t.columns.push_back(std::string(what) == "time" ? budget_text(b) : fmt::format("{:g}", b));
+    t.text_columns = 2;
+    t.link = "ecdf.csv";
+    for (const auto& label : m.labels) {
+      if (ran[label].empty()) continue;
+      const Runtimes rt = runtimes_of(ran[label]);
+      const auto& v = std::string(what) == "time" ? rt.seconds : rt.evaluations;
+      std::vector<std::string> row{label, m.family.at(label)};
+      for (double b : budgets) row.push_back(percent(ecdf_at(v, b)));
+      t.rows.push_back(std::move(row));
+    }
+    out.push_back(std::move(t));
+  }
+
+  // ERT per cell: pivot tables in Markdown, every cell in CSV.
+  Table ert_csv;
+  ert_csv.name = "ert";
+  ert_csv.markdown = false;
+  ert_csv.csv_columns = {"problem", "n", "max_iter", "tolerance", "strategy", "family", "runs", "reached",
+                         "ert_evaluations", "ert_s"};
+  for (const auto& row : m.row_order)
+    for (const auto& label : m.labels) {
+      const Cell* c = m.cell(row, label);
+      if (!c || (c->ok.empty() && c->failed.empty())) continue;
+      std::vector<const RunData*> runs = c->ok;
+      runs.insert(runs.end(), c->failed.begin(), c->failed.end());
+      std::vector<double> evals, secs;
+      std::vector<bool> reached, reached_t;
+      for (const RunData* r : c->ok) {
+        evals.push_back(r->evaluations);
+        reached.push_back(r->converged);
+        if (!r->rep_seconds.empty()) {
+          secs.push_back(r->seconds());
+          reached_t.push_back(r->converged);
+        }
+      }
+      std::size_t k = 0;
+      for (bool b : reached) k += b;
+      ert_csv.csv_rows.push_back({c->problem, std::to_string(c->n), std::to_string(c->max_iter), csv_number(c->tolerance), label,
+                                  c->family, std::to_string(c->ok.size()), std::to_string(k), csv_number(ert(evals, reached)),
+                                  csv_number(ert(secs, reached_t))});
+    }
+  out.push_back(ert_csv);
+  for (const auto& p : m.panels) {
+    const std::string note =
+        "Expected running time in line evaluations (COCO's ERT): evaluations of all runs / runs that met the tolerance; "
+        "inf where none did.";
+    out.push_back(pivot(m, p, section, note, p.headers, [&](const Cell& c, std::size_t) -> std::optional<std::string> {
+      if (c.ok.empty()) return std::nullopt;
+      std::vector<double> evals;
+      std::vector<bool> reached;
+      for (const RunData* r : c.ok) {
+        evals.push_back(r->evaluations);
+        reached.push_back(r->converged);
+      }
+      return sig3(ert(evals, reached));
+    }));
+    out.back().title = "ERT in evaluations: " + p.title;
+    out.back().link = "ert.csv";
+  }
+  out.push_back(ecdf_csv);
+  out.push_back(profile_csv);
+  return out;
+}
+
+// The exact answer of an instance: reference where it ran, else the experiment's
+// baseline when it is an identical strategy, else the first identical strategy.
+std::map<std::string, const RunData*> exact_answers(const Model& m) {
+  std::map<std::string, const RunData*> out;
+  auto rank = [&](const RunData& r) {
+    if (r.label == "reference") return 0;
+    if (r.label == m.baseline_key) return 1;
+    return 2;
+  };
+  for (const auto& r : m.runs) {
+    if (!r.ok() || r.family != "identical") continue;
+    auto it = out.find(r.instance);
+    if (it == out.end() || rank(r) < rank(*it->second)) out[r.instance] = &r;
+  }
+  return out;
+}
+
+std::vector<Table> detail_tables(const Model& m) {
+  Table speed;
+  speed.name = "speed";
+  speed.markdown = false;
+  speed.csv_columns = {"problem", "n", "max_iter", "tolerance", "strategy", "family", "seeds", "repetitions",
+                       "time_median_s", "time_ci_low_s", "time_ci_high_s", "time_min_s", "time_max_s",
+                       "baseline", "speedup", "speedup_ci_low", "speedup_ci_high"};
+  Table accuracy;
+  accuracy.name = "accuracy";
+  accuracy.title = "Accuracy against the exact answer";
+  accuracy.note =
+      "Error = |sum a[i] W[i] - target|. Agreement: the same result as the exact answer on the same problem (`reference`, "
+      "else the baseline or another identical strategy), within relative 1e-9; gap = mean of (error - exact error).";
+  accuracy.columns = {"problem", "N", "max_iter", "tolerance", "strategy", "runs", "converged", "median error", "worst error",
+                      "agrees with", "agreement", "mean gap"};
+  accuracy.csv_columns = {"problem", "n", "max_iter", "tolerance", "strategy", "family", "runs", "converged",
+                          "converged_rate", "converged_ci_low", "converged_ci_high", "median_error", "mean_error",
+                          "worst_error", "agrees_with", "agreement", "mean_gap"};
+  accuracy.text_columns = 5;
+  Table convergence;
+  convergence.name = "convergence";
+  convergence.title = "Cycles, evaluations and weights";
+  convergence.note = "Means over seeds; `chose` counts the strategy `auto` picked (its note `chose`).";
+  convergence.columns = {"problem", "N", "max_iter", "strategy", "runs", "mean cycles", "mean evaluations",
+                         "mean non-zero weights", "chose"};
+  convergence.csv_columns = {"problem", "n", "max_iter", "tolerance", "strategy", "family", "runs", "mean_cycles",
+                             "mean_evaluations", "mean_nonzero_weights", "chose"};
+  convergence.text_columns = 4;
+  Table skipped;
+  skipped.name = "skipped";
+  skipped.title = "Skipped and failed runs";
+  skipped.note = "Planned runs that did not run (max_n) or whose strategy failed, with the reason.";
+  skipped.columns = {"problem", "N", "max_iter", "strategy", "runs", "status", "reason"};
+  skipped.csv_columns = {"problem", "n", "max_iter", "tolerance", "strategy", "runs", "status", "reason"};
+  skipped.text_columns = 7;
+
+  const auto exact = exact_answers(m);
+  for (const auto& row : m.row_order)
+    for (const auto& label : m.labels) {
+      const Cell* c = m.cell(row, label);
+      if (!c) continue;
+      const std::string n = std::to_string(c->n), mi = std::to_string(c->max_iter), tol = csv_number(c->tolerance);
+      for (const auto* list : {&c->skipped, &c->failed})
+        if (!list->empty()) {
+          const RunData& r = *list->front();
+          skipped.rows.push_back({c->problem, n, mi, label, std::to_string(list->size()), r.status, r.reason});
+          skipped.csv_rows.push_back({c->problem, n, mi, tol, label, std::to_string(list->size()), r.status, r.reason});
+        }
+      if (c->ok.empty()) continue;
+      if (c->seeds) {
+        std::vector<double> t;
+        for (const RunData* r : c->ok) t.insert(t.end(), r->rep_seconds.begin(), r->rep_seconds.end());
+        const auto [lo, hi] = std::minmax_element(t.begin(), t.end());
+        speed.csv_rows.push_back({c->problem, n, mi, tol, label, c->family, std::to_string(c->seeds), std::to_string(c->reps),
+                                  csv_number(c->time.value), csv_number(c->time.lo), csv_number(c->time.hi), csv_number(*lo),
+                                  csv_number(*hi), c->baseline, csv_number(c->speedup.value), csv_number(c->speedup.lo),
+                                  csv_number(c->speedup.hi)});
+      }
+      std::vector<double> errors, cycles, evals, nonzero, gaps;
+      std::size_t converged = 0, agree = 0, compared = 0;
+      std::set<std::string> exact_names;
+      std::map<std::string, int> chose;
+      for (const RunData* r : c->ok) {
+        errors.push_back(r->error);
+        converged += r->converged;
+        cycles.push_back(r->cycles);
+        evals.push_back(r->evaluations);
+        nonzero.push_back(r->nonzero_weights);
+        if (auto it = r->notes.find("chose"); it != r->notes.end()) ++chose[it->second];
+        auto it = exact.find(r->instance);
+        if (it != exact.end() && it->second != r) {
+          const RunData& x = *it->second;
+          ++compared;
+          exact_names.insert(x.label);
+          agree += std::abs(r->result - x.result) <= 1e-9 * std::max(1.0, std::abs(x.result));
+          gaps.push_back(r->error - x.error);
+        }
+      }
+      const Estimate w = wilson(converged, c->ok.size());
+      const double worst = *std::max_element(errors.begin(), errors.end());
+      std::string with = "-";
+      if (compared) {
+        with.clear();
+        for (const auto& e : exact_names) with += (with.empty() ? "" : ", ") + e;
+      }
+      const std::string runs = std::to_string(c->ok.size());
+      accuracy.rows.push_back({c->problem, n, mi, tol, label, runs,
+                               fmt::format("{}/{} ({})", converged, c->ok.size(), percent(w.value)), sig3(median(errors)),
+                               sig3(worst), with, compared ? fmt::format("{}/{}", agree, compared) : "-",
+                               gaps.empty() ? "-" : sig3(mean(gaps))});
+      accuracy.csv_rows.push_back({c->problem, n, mi, tol, label, c->family, runs, std::to_string(converged), csv_number(w.value),
+                                   csv_number(w.lo), csv_number(w.hi), csv_number(median(errors)), csv_number(mean(errors)),
+                                   csv_number(worst), compared ? with : "",
+                                   compared ? csv_number(static_cast<double>(agree) / static_cast<double>(compared)) : "",
+                                   gaps.empty() ? "" : csv_number(mean(gaps))});
+      std::vector<std::pair<std::string, int>> picks(chose.begin(), chose.end());
+      std::stable_sort(picks.begin(), picks.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+      std::string chose_text;
+      for (const auto& [k, count] : picks) chose_text += fmt::format("{}{} x{}", chose_text.empty() ? "" : ", ", k, count);
+      convergence.rows.push_back({c->problem, n, mi, label, runs, sig3(mean(cycles)), sig3(mean(evals)), sig3(mean(nonzero)),
+                                  chose_text.empty() ? "-" : chose_text});
+      convergence.csv_rows.push_back({c->problem, n, mi, tol, label, c->family, runs, csv_number(mean(cycles)),
+                                      csv_number(mean(evals)), csv_number(mean(nonzero)), chose_text});
+    }
+  std::vector<Table> out{speed, accuracy, convergence};
+  if (!skipped.rows.empty()) out.push_back(skipped);
+  return out;
+}
+
+// Tidy data: one row per record, every identifying field and every measure.
+Table runs_table(const Model& m) {
+  Table t;
+  t.name = "runs";
+  t.markdown = false;
+  std::set<std::string> options;
+  std::size_t reps = 0;
+  for (const auto& r : m.runs) {
+    for (const auto& [k, v] : r.options)
+      if (!v.empty()) options.insert(k);  // an option empty in every run says nothing
+    reps = std::max(reps, r.rep_seconds.size());
+  }
+  t.csv_columns = {"experiment", "run_key", "record", "run_index", "status", "reason", "problem", "instance", "generator",
+                   "n", "seed", "max_iter", "tolerance", "target", "strategy", "strategy_name", "family"};
+  for (const auto& o : options) t.csv_columns.push_back("opt_" + snake(o));
+  for (const char* c : {"repetitions", "iterations", "time_s", "time_mean_s", "time_min_s", "time_max_s", "time_stddev_s"})
+    t.csv_columns.push_back(c);
+  for (std::size_t i = 1; i <= reps; ++i) t.csv_columns.push_back(fmt::format("time_rep{}_s", i));
+  for (const char* c : {"result", "error", "converged", "cycles", "evaluations", "nonzero_weights", "notes", "traced",
+                        "host_name", "simd_target", "build_type", "compiler", "git_commit"})
+    t.csv_columns.push_back(c);
+  for (const auto& r : m.runs) {
+    auto ctx = [&](const char* k) {
+      auto it = r.context.find(k);
+      return it == r.context.end() ? std::string() : it->second;
+    };
+    std::vector<std::string> row{r.experiment, r.key, "runs/" + r.id + ".json", std::to_string(r.index), r.status, r.reason,
+                                 r.problem, r.instance, r.generator, std::to_string(r.n), std::to_string(r.seed),
+                                 std::to_string(r.max_iter), csv_number(r.tolerance), csv_number(r.target), r.label,
+                                 r.strategy, r.family};
+    for (const auto& o : options) {
+      auto it = r.options.find(o);
+      row.push_back(it == r.options.end() ? "" : it->second);
+    }
+    const auto& t_ = r.rep_seconds;
+    const bool timed = !t_.empty();
+    row.push_back(std::to_string(r.repetitions));
+    row.push_back(r.rep_iterations.empty() ? "" : csv_number(r.rep_iterations.front()));
+    row.push_back(timed ? csv_number(r.seconds()) : "");
+    row.push_back(timed ? csv_number(mean(t_)) : "");
+    row.push_back(timed ? csv_number(*std::min_element(t_.begin(), t_.end())) : "");
+    row.push_back(timed ? csv_number(*std::max_element(t_.begin(), t_.end())) : "");
+    row.push_back(csv_number(stddev(t_)));
+    for (std::size_t i = 0; i < reps; ++i) row.push_back(i < t_.size() ? csv_number(t_[i]) : "");
+    std::string notes;
+    for (const auto& [k, v] : r.notes) notes += (notes.empty() ? "" : "; ") + k + "=" + v;
+    const bool ok = r.ok();
+    row.push_back(ok ? csv_number(r.result) : "");
+    row.push_back(ok ? csv_number(r.error) : "");
+    row.push_back(ok ? (r.converged ? "1" : "0") : "");
+    row.push_back(ok ? csv_number(r.cycles) : "");
+    row.push_back(ok ? csv_number(r.evaluations) : "");
+    row.push_back(ok ? csv_number(r.nonzero_weights) : "");
+    row.push_back(notes);
+    row.push_back(r.trajectory ? "1" : "0");
+    for (const char* k : {"host_name", "simd_target", "build_type", "compiler", "git_commit"}) row.push_back(ctx(k));
+    t.csv_rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+// Trajectories in long form, one row per cycle of a traced run.
+Table trajectories_table(const Model& m) {
+  Table t;
+  t.name = "trajectories";
+  t.markdown = false;
+  t.csv_columns = {"experiment", "run_key", "problem", "n", "seed", "max_iter", "tolerance", "strategy", "family", "run",
+                   "source", "cycle", "evaluations", "seconds", "error", "best_error"};
+  std::map<std::string, std::size_t> run_number;  // (problem, N, strategy) -> runs so far
+  for (const auto& r : m.runs) {
+    if (!r.trajectory) continue;
+    const std::size_t run = ++run_number[r.problem + "\x1f" + std::to_string(r.n) + "\x1f" + r.label];
+    const Trajectory& tr = *r.trajectory;
+    for (std::size_t i = 0; i < tr.cycle.size(); ++i)
+      t.csv_rows.push_back({r.experiment, r.key, r.problem, std::to_string(r.n), std::to_string(r.seed),
+                            std::to_string(r.max_iter), csv_number(r.tolerance), r.label, r.family, std::to_string(run),
+                            tr.source, csv_number(tr.cycle[i]), csv_number(tr.evaluations[i]), csv_number(tr.seconds[i]),
+                            csv_number(tr.error[i]), csv_number(tr.best_error[i])});
+  }
+  return t;
+}
+
+std::optional<Table> estimates_table(const Model& m, const Json& experiment) {
+  if (!experiment.is_object() || !experiment.contains("estimates")) return std::nullopt;
+  Table est;
+  est.name = "estimates";
+  est.title = "Measured beside the document's estimates";
+  est.note = "Estimates: " + experiment.value("estimates_source", std::string("(no source given)")) +
+             ". Measured: median time per solve over seeds, this run; the unit is chosen per column.";
+  std::vector<std::string> est_labels, problems, measured_labels;
+  std::map<std::pair<std::string, std::size_t>, std::map<std::string, double>> cells;  // seconds
+  for (const auto& e : experiment["estimates"]) {
+    const std::string label = e["label"].get<std::string>(), problem = e["problem"].get<std::string>();
+    if (std::find(est_labels.begin(), est_labels.end(), label) == est_labels.end()) est_labels.push_back(label);
+    if (std::find(problems.begin(), problems.end(), problem) == problems.end()) problems.push_back(problem);
+    cells[{problem, e["n"].get<std::size_t>()}]["est:" + label] = e["ms"].get<double>() * 1e-3;
+  }
+  for (const auto& row : m.row_order)
+    for (const auto& label : m.labels) {
+      const Cell* c = m.cell(row, label);
+      if (!c || std::find(problems.begin(), problems.end(), c->problem) == problems.end()) continue;
+      if (std::find(measured_labels.begin(), measured_labels.end(), label) == measured_labels.end())
+        measured_labels.push_back(label);
+      auto& slot = cells[{c->problem, c->n}];
+      if (c->seeds) slot[label] = c->time.value;
+    }
+  std::vector<std::string> keys;
+  for (const auto& l : est_labels) keys.push_back("est:" + l);
+  keys.insert(keys.end(), measured_labels.begin(), measured_labels.end());
+  std::vector<TimeUnit> units;
+  for (const auto& k : keys) {
+    std::vector<double> v;
+    for (const auto& [key, values] : cells)
+      if (auto it = values.find(k); it != values.end()) v.push_back(it->second);
+    units.push_back(unit_for(v));
+  }
+  est.columns = {"problem", "N"};
+  est.csv_columns = {"problem", "n"};
+  est.text_columns = 2;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const bool is_est = i < est_labels.size();
+    const std::string l = is_est ? est_labels[i] : keys[i];
+    est.columns.push_back(l + (is_est ? " (estimate, " : " (") + unit_name(units[i]) + ")");
+    est.csv_columns.push_back(snake(l) + (is_est ? "_estimate_s" : "_s"));
+  }
+  for (const auto& problem : problems)
+    for (const auto& [key, values] : cells) {
+      if (key.first != problem) continue;
+      std::vector<std::string> row{problem, std::to_string(key.second)}, crow = row;
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        auto it = values.find(keys[i]);
+        row.push_back(it == values.end() ? "-" : time_in(it->second, units[i]));
+        crow.push_back(it == values.end() ? "" : csv_number(it->second));
+      }
+      est.rows.push_back(std::move(row));
+      est.csv_rows.push_back(std::move(crow));
+    }
+  return est;
+}
+
+std::string md_cell(const std::string& cell) {
+  std::string c = cell;
+  for (std::size_t p = 0; (p = c.find('|', p)) != std::string::npos; p += 2) c.replace(p, 1, "\\|");
+  return c;
+}
+
+// Old records (times in ms, names with "/min_time:...") read like new ones.
+void normalise_entry(Json& b, const std::string& key) {
+  const bool aggregate = b.value("run_type", std::string()) == "aggregate";
+  b["run_name"] = key;
+  b["name"] = aggregate ? key + "_" + b.value("aggregate_name", std::string()) : key;
+  const std::string unit = b.value("time_unit", std::string("ns"));
+  if (unit != "ns" && !(aggregate && b.value("aggregate_unit", std::string("time")) != "time")) {
+    for (const char* f : {"real_time", "cpu_time"})
+      if (b.contains(f) && b[f].is_number()) b[f] = to_seconds(b[f].get<double>(), unit) * 1e9;
+    b["time_unit"] = "ns";
+  }
+}
+
+std::string context_summary(const std::vector<RunData>& runs) {
+  std::vector<std::string> seen;
+  for (const auto& r : runs) {
+    if (!r.ok() || r.context.empty()) continue;
+    auto c = [&](const char* k) {
+      auto it = r.context.find(k);
+      return it == r.context.end() ? std::string("?") : it->second;
+    };
+    std::string s = fmt::format("{} ({} CPUs at {} MHz), {} build with {}, SIMD target {}, commit {}{}", c("host_name"),
+                                c("num_cpus"), c("mhz_per_cpu"), c("build_type"), c("compiler"), c("simd_target"),
+                                c("git_commit").substr(0, 12), c("git_dirty") == "true" ? " (with local changes)" : "");
+    if (std::find(seen.begin(), seen.end(), s) == seen.end()) seen.push_back(s);
+  }
+  if (seen.empty()) return "";
+  if (seen.size() == 1) return "Machine and build: " + seen.front() + ".\n";
+  std::string out = fmt::format("The records come from {} machines or builds (compare like with like):\n", seen.size());
+  for (const auto& s : seen) out += "- " + s + "\n";
+  return out;
 }
 
 }  // namespace
 
 std::vector<Table> make_tables(const std::vector<Json>& records, const Json& experiment) {
-  // Groups by row, and the exact answers (reference, else mitm) per instance.
-  std::map<std::string, Group> groups;
-  std::map<std::string, const Json*> reference_of, mitm_of;   // instance key -> record
-  std::map<std::string, double> reference_ms;                 // instance row -> median ms
-  std::map<std::string, std::vector<double>> reference_times;
-  for (const auto& r : records) {
-    const Json& w = r["wcs"];
-    const std::string label = w["label"].get<std::string>();
-    const std::string row = instance_row(w);
-    Group& g = groups[row + "\x1f" + label];
-    g.first = std::min(g.first, w["index"].get<std::size_t>());
-    g.problem = w["problem"]["name"].get<std::string>();
-    g.label = label;
-    g.strategy = w["strategy"].get<std::string>();
-    g.n = w["problem"]["n"].get<std::size_t>();
-    g.max_iter = w["problem"]["max_iter"].get<long long>();
-    g.tolerance = number(w["problem"]["tolerance"]);
-    const std::string status = w["status"].get<std::string>();
-    if (status == "ok") {
-      g.ok.push_back(&r);
-      const std::string inst = w["problem"]["instance"].get<std::string>();
-      if (label == "reference") {
-        reference_of[inst] = &r;
-        if (auto t = run_ms(r)) reference_times[row].push_back(*t);
-      }
-      if (label == "mitm") mitm_of[inst] = &r;
-    } else if (status == "skipped") {
-      g.skipped.push_back(&r);
-    } else {
-      g.failed.push_back(&r);
-    }
-  }
-  for (const auto& [row, times] : reference_times) reference_ms[row] = median(times);
-
-  std::vector<const Group*> order;
-  for (const auto& [k, g] : groups) order.push_back(&g);
-  // Rows of one instance stay together, in plan order of their first run.
-  std::map<std::string, std::size_t> row_first;
-  for (const auto& [k, g] : groups) {
-    const std::string row = k.substr(0, k.rfind('\x1f'));
-    auto it = row_first.find(row);
-    if (it == row_first.end()) row_first[row] = g.first;
-    else it->second = std::min(it->second, g.first);
-  }
-  auto row_of = [](const Group& g) {
-    return fmt::format("{}\x1f{}\x1f{}\x1f{}", g.problem, g.n, g.max_iter, format_number(g.tolerance));
-  };
-  std::sort(order.begin(), order.end(), [&](const Group* a, const Group* b) {
-    const auto ra = row_first.at(row_of(*a)), rb = row_first.at(row_of(*b));
-    return ra != rb ? ra < rb : a->first < b->first;
-  });
-
-  Table speed{"speed", "Speed", "Median time per solve in ms over seeds (each run: Google Benchmark's median over repetitions); speed-up = reference's median / this median, same problems, same run.",
-              {"problem", "N", "max_iter", "strategy", "runs", "median ms", "min ms", "max ms", "speed-up vs reference"}, {}, {}};
-  Table accuracy{"accuracy", "Accuracy", "Error = |sum a[i] W[i] - target|; agreement: same result as the exact strategy (reference, else mitm) on the same problem, within relative 1e-9; gap = mean of (error - exact error).",
-                 {"problem", "N", "max_iter", "tolerance", "strategy", "runs", "converged", "mean error", "worst error", "agrees with", "agreement", "mean gap"}, {}, {}};
-  Table convergence{"convergence", "Convergence", "Means over seeds; `chose` counts the strategy `auto` picked (note `chose`).",
-                    {"problem", "N", "max_iter", "strategy", "runs", "mean cycles", "mean evaluations", "mean non-zero weights", "chose"}, {}, {}};
-  Table skipped{"skipped", "Skipped and failed runs", "Planned runs that did not run (max_n) or whose strategy failed, with the reason.",
-                {"problem", "N", "max_iter", "strategy", "runs", "status", "reason"}, {}, {}};
-
-  for (const Group* g : order) {
-    const std::string n = std::to_string(g->n), mi = std::to_string(g->max_iter);
-    for (const auto* list : {&g->skipped, &g->failed})
-      if (!list->empty()) {
-        const Json& w = (*list->front())["wcs"];
-        std::vector<std::string> row{g->problem, n, mi, g->label, std::to_string(list->size()), w["status"].get<std::string>(),
-                                     w.value("reason", std::string())};
-        skipped.rows.push_back(row);
-        skipped.csv_rows.push_back(row);
-      }
-    if (g->ok.empty()) continue;
-    const std::string runs = std::to_string(g->ok.size());
-    // Speed.
-    std::vector<double> times;
-    for (const Json* r : g->ok) if (auto t = run_ms(*r)) times.push_back(*t);
-    if (!times.empty()) {
-      const double med = median(times);
-      const double lo = *std::min_element(times.begin(), times.end()), hi = *std::max_element(times.begin(), times.end());
-      double up = NAN;
-      if (auto it = reference_ms.find(row_of(*g)); it != reference_ms.end() && med > 0) up = it->second / med;
-      speed.rows.push_back({g->problem, n, mi, g->label, std::to_string(times.size()), short_number(med), short_number(lo),
-                            short_number(hi), std::isnan(up) ? "-" : fmt::format("{:.3g}x", up)});
-      speed.csv_rows.push_back({g->problem, n, mi, g->label, std::to_string(times.size()), csv_number(med), csv_number(lo),
-                                csv_number(hi), csv_number(up)});
-    }
-    // Accuracy and convergence.
-    std::vector<double> errors, cycles, evals, nonzero, gaps;
-    std::size_t converged = 0, agree = 0, compared = 0;
-    std::string exact_name;
-    std::map<std::string, int> chose;
-    for (const Json* r : g->ok) {
-      const Json& w = (*r)["wcs"];
-      const Json& res = w["result"];
-      errors.push_back(number(res["error"]));
-      converged += res["converged"].get<bool>();
-      cycles.push_back(res["cycles"].get<double>());
-      evals.push_back(res["evaluations"].get<double>());
-      nonzero.push_back(res["nonzero_weights"].get<double>());
-      if (res.contains("notes") && res["notes"].contains("chose")) ++chose[res["notes"]["chose"].get<std::string>()];
-      const std::string inst = w["problem"]["instance"].get<std::string>();
-      const Json* exact = nullptr;
-      if (auto it = reference_of.find(inst); it != reference_of.end()) { exact = it->second; exact_name = "reference"; }
-      else if (auto jt = mitm_of.find(inst); jt != mitm_of.end()) { exact = jt->second; exact_name = "mitm"; }
-      if (exact && exact != r) {
-        const double x = number(res["result"]), y = number((*exact)["wcs"]["result"]["result"]);
-        ++compared;
-        agree += std::abs(x - y) <= 1e-9 * std::max(1.0, std::abs(y));
-        gaps.push_back(number(res["error"]) - number((*exact)["wcs"]["result"]["error"]));
-      }
-    }
-    const double rate = static_cast<double>(converged) / static_cast<double>(g->ok.size());
-    const double worst = *std::max_element(errors.begin(), errors.end());
-    const std::string with = compared ? exact_name : "-";
-    const std::string agreement = compared ? fmt::format("{}/{}", agree, compared) : "-";
-    accuracy.rows.push_back({g->problem, n, mi, short_number(g->tolerance), g->label, runs,
-                             fmt::format("{}/{} ({:.0f}%)", converged, g->ok.size(), rate * 100), short_number(mean(errors)),
-                             short_number(worst), with, agreement, gaps.empty() ? "-" : short_number(mean(gaps))});
-    accuracy.csv_rows.push_back({g->problem, n, mi, csv_number(g->tolerance), g->label, runs, csv_number(rate),
-                                 csv_number(mean(errors)), csv_number(worst), with,
-                                 compared ? csv_number(static_cast<double>(agree) / static_cast<double>(compared)) : "",
-                                 gaps.empty() ? "" : csv_number(mean(gaps))});
-    std::vector<std::pair<std::string, int>> picks(chose.begin(), chose.end());
-    std::stable_sort(picks.begin(), picks.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-    std::string chose_text;
-    for (const auto& [k, c] : picks) chose_text += fmt::format("{}{} x{}", chose_text.empty() ? "" : ", ", k, c);
-    std::vector<std::string> crow{g->problem, n, mi, g->label, runs, short_number(mean(cycles)), short_number(mean(evals)),
-                                  short_number(mean(nonzero)), chose_text.empty() ? "-" : chose_text};
-    convergence.rows.push_back(crow);
-    crow[5] = csv_number(mean(cycles));
-    crow[6] = csv_number(mean(evals));
-    crow[7] = csv_number(mean(nonzero));
-    if (chose_text.empty()) crow[8] = "";
-    convergence.csv_rows.push_back(crow);
-  }
-
-  std::vector<Table> tables{speed, accuracy, convergence};
-  if (!skipped.rows.empty()) tables.push_back(skipped);
-
-  // Published estimates beside the measured medians of the same problem and N.
-  if (experiment.is_object() && experiment.contains("estimates")) {
-    Table est{"estimates", "Measured beside the document's estimates",
-              "Estimates: " + experiment.value("estimates_source", std::string("(no source given)")) +
-                  ". Measured: median ms per solve over seeds, this run.",
-              {"problem", "N"}, {}, {}};
-    std::vector<std::string> est_labels, measured_labels;
-    std::map<std::string, std::map<std::size_t, double>> est_values;  // problem -> ...
-    std::map<std::pair<std::string, std::size_t>, std::map<std::string, double>> cells;
-    std::vector<std::string> problems;
-    for (const auto& e : experiment["estimates"]) {
-      const std::string label = e["label"].get<std::string>(), problem = e["problem"].get<std::string>();
-      if (std::find(est_labels.begin(), est_labels.end(), label) == est_labels.end()) est_labels.push_back(label);
-      if (std::find(problems.begin(), problems.end(), problem) == problems.end()) problems.push_back(problem);
-      cells[{problem, e["n"].get<std::size_t>()}]["est:" + label] = e["ms"].get<double>();
-    }
-    std::map<std::pair<std::string, std::size_t>, std::map<std::string, std::vector<double>>> measured;
-    for (const Group* g : order) {
-      if (std::find(problems.begin(), problems.end(), g->problem) == problems.end()) continue;
-      if (std::find(measured_labels.begin(), measured_labels.end(), g->label) == measured_labels.end())
-        measured_labels.push_back(g->label);
-      for (const Json* r : g->ok)
-        if (auto t = run_ms(*r)) measured[{g->problem, g->n}][g->label].push_back(*t);
-      cells[{g->problem, g->n}];
-    }
-    for (const auto& l : est_labels) est.columns.push_back(l + " (estimate, ms)");
-    for (const auto& l : measured_labels) est.columns.push_back(l + " (ms)");
-    for (const auto& problem : problems)
-      for (const auto& [key, values] : cells) {
-        if (key.first != problem) continue;
-        std::vector<std::string> row{problem, std::to_string(key.second)}, crow = row;
-        for (const auto& l : est_labels) {
-          auto it = values.find("est:" + l);
-          row.push_back(it == values.end() ? "-" : short_number(it->second));
-          crow.push_back(it == values.end() ? "" : csv_number(it->second));
-        }
-        for (const auto& l : measured_labels) {
-          auto& m = measured[key];
-          auto it = m.find(l);
-          const double v = it == m.end() || it->second.empty() ? NAN : median(it->second);
-          row.push_back(short_number(v));
-          crow.push_back(csv_number(v));
-        }
-        est.rows.push_back(row);
-        est.csv_rows.push_back(crow);
-      }
-    tables.push_back(est);
-  }
+  const Model m = build(records, experiment);
+  std::vector<Table> tables;
+  for (auto part : {time_tables(m), speedup_tables(m), convergence_tables(m), error_tables(m), fixed_target_tables(m),
+                    detail_tables(m)})
+    for (auto& t : part) tables.push_back(std::move(t));
+  if (auto est = estimates_table(m, experiment)) tables.push_back(std::move(*est));
+  tables.push_back(runs_table(m));
+  tables.push_back(trajectories_table(m));
   return tables;
 }
 
 std::string markdown(const std::vector<Table>& tables, const std::string& heading) {
   std::string out = "# " + heading + "\n";
+  std::string section;
   for (const auto& t : tables) {
-    out += "\n## " + t.title + "\n\n" + t.note + " ([CSV](" + t.name + ".csv))\n\n|";
-    for (const auto& c : t.columns) out += " " + c + " |";
+    if (!t.markdown) continue;
+    if (t.section != section) {
+      section = t.section;
+      if (!section.empty()) out += "\n## " + section + "\n";
+    }
+    out += "\n" + std::string(section.empty() ? "## " : "### ") + t.title + "\n\n" + t.note;
+    const std::string link = !t.link.empty() ? t.link : t.csv_columns.empty() ? "" : t.name + ".csv";
+    if (!link.empty()) out += " ([CSV](" + link + "))";
+    out += "\n\n|";
+    for (const auto& c : t.columns) out += fmt::format(" {} |", md_cell(c));
     out += "\n|";
-    for (std::size_t i = 0; i < t.columns.size(); ++i) out += i < 4 ? " --- |" : " ---: |";
+    for (std::size_t i = 0; i < t.columns.size(); ++i) out += i < t.text_columns ? " --- |" : " ---: |";
     out += "\n";
     for (const auto& row : t.rows) {
       out += "|";
-      for (const auto& cell : row) {
-        std::string c = cell;
-        for (std::size_t p = 0; (p = c.find('|', p)) != std::string::npos; p += 2) c.replace(p, 1, "\\|");
-        out += " " + c + " |";
-      }
+      for (const auto& cell : row) out += fmt::format(" {} |", md_cell(cell));
       out += "\n";
     }
     if (t.rows.empty()) out += "\n(no rows)\n";
@@ -310,13 +898,13 @@ std::string markdown(const std::vector<Table>& tables, const std::string& headin
 
 std::string csv(const Table& t) {
   auto field = [](const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
     std::string q = "\"";
     for (char ch : s) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
     return q + "\"";
   };
   std::string out;
-  for (std::size_t i = 0; i < t.columns.size(); ++i) out += fmt::format("{}{}", i ? "," : "", field(t.columns[i]));
+  for (std::size_t i = 0; i < t.csv_columns.size(); ++i) out += fmt::format("{}{}", i ? "," : "", field(t.csv_columns[i]));
   out += "\n";
   for (const auto& row : t.csv_rows) {
     for (std::size_t i = 0; i < row.size(); ++i) out += fmt::format("{}{}", i ? "," : "", field(row[i]));
@@ -328,7 +916,7 @@ std::string csv(const Table& t) {
 std::string combined_benchmark_json(const std::vector<Json>& records) {
   std::vector<const Json*> order;
   for (const auto& r : records) order.push_back(&r);
-  std::sort(order.begin(), order.end(), [](const Json* a, const Json* b) {
+  std::stable_sort(order.begin(), order.end(), [](const Json* a, const Json* b) {
     return (*a)["wcs"]["index"].get<std::size_t>() < (*b)["wcs"]["index"].get<std::size_t>();
   });
   Json out;
@@ -337,7 +925,11 @@ std::string combined_benchmark_json(const std::vector<Json>& records) {
   for (const Json* r : order) {
     if ((*r)["wcs"]["status"] != "ok") continue;
     if (out["context"].empty() && r->contains("context")) out["context"] = (*r)["context"];
-    for (const auto& b : (*r)["benchmarks"]) out["benchmarks"].push_back(b);
+    const std::string key = (*r)["wcs"]["key"].get<std::string>();
+    for (auto b : (*r)["benchmarks"]) {
+      normalise_entry(b, key);
+      out["benchmarks"].push_back(std::move(b));
+    }
   }
   return out.dump(2) + "\n";
 }
@@ -352,10 +944,22 @@ std::vector<fs::path> write_report(const fs::path& dir) {
   std::string intro;
   if (experiment.is_object() && !experiment.value("description", std::string()).empty())
     intro = "\n" + experiment["description"].get<std::string>() + "\n";
-  std::size_t ok = 0;
-  for (const auto& r : records) ok += r["wcs"]["status"] == "ok";
-  intro += fmt::format("\n{} run records ({} ran), generated by `wcs report` from `runs/`; machine and build in each record's `context`.\n",
-                       records.size(), ok);
+  const auto runs = read_runs(records);
+  std::size_t ok = 0, traced = 0;
+  for (const auto& r : runs) {
+    ok += r.ok();
+    traced += r.trajectory.has_value();
+  }
+  intro += fmt::format("\n{} run records ({} ran{}), generated by `wcs report` from `runs/`.\n", records.size(), ok,
+                       traced ? fmt::format(", {} with trajectories", traced) : "");
+  intro += context_summary(runs);
+  intro += fmt::format(
+      "\nHow to read: times are medians with 95% percentile bootstrap intervals ({} resamples of seeds, then of "
+      "repetitions within each seed, seeded from the cell so the tables repeat byte for byte); rates carry 95% Wilson "
+      "intervals; every time column has its own unit (ns, us, ms, s) and three significant digits. The tidy data are "
+      "[runs.csv](runs.csv) (one row per run) and [trajectories.csv](trajectories.csv) (one row per cycle of a traced "
+      "run); the plots are in `../plots/` (`tools/plot.py`).\n",
+      kResamples);
   std::vector<fs::path> written;
   const fs::path out = dir / "tables";
   std::string md = markdown(tables, heading);
@@ -363,6 +967,7 @@ std::vector<fs::path> write_report(const fs::path& dir) {
   wcs::experiment::write_atomic(out / "report.md", md);
   written.push_back(out / "report.md");
   for (const auto& t : tables) {
+    if (t.csv_columns.empty()) continue;
     wcs::experiment::write_atomic(out / (t.name + ".csv"), csv(t));
     written.push_back(out / (t.name + ".csv"));
   }

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include "wcs/strategy.hpp"
@@ -37,6 +38,8 @@ SolveResult run_cycles(const Problem& problem, CycleSearch& search, const SolveO
   SolveResult out;
   out.weights.assign(n, 0.0);
   double wpn = problem.initial_wpn;
+  // The trace's clock starts before prepare (buffers sized there are part of the solve).
+  const auto start = options.trace ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
   search.prepare(problem, options);
   for (long long cycle = 1; cycle <= problem.max_iter; ++cycle) {
     CycleInput in{problem.coefficients, out.weights, wpn, problem.target, problem.tolerance, cycle};
@@ -54,6 +57,8 @@ SolveResult run_cycles(const Problem& problem, CycleSearch& search, const SolveO
       e.result = won.result;
       e.wpn = wpn;
       e.weights_before = out.weights;
+      e.evaluations = out.evaluations;
+      e.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       add_trace(out, options, std::move(e));
     }
     apply_weight_update(out.weights, won.winner, wpn);

@@ -1,6 +1,7 @@
 // The result record every strategy returns, with its optional per-cycle trace.
 #pragma once
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -18,6 +19,10 @@ struct TraceEntry {
   double result = 0.0;                  ///< the winner's r
   double wpn = 0.0;                     ///< p during the cycle
   std::vector<double> weights_before;   ///< W before the update
+  std::uint64_t evaluations = 0;        ///< lines computed so far, this cycle included
+  /// Seconds from the start of the solve to the end of this cycle; NaN when the
+  /// strategy does not measure it.
+  double seconds = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// What a solve returns (algorithm.md, "Output").

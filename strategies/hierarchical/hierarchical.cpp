@@ -180,6 +180,7 @@ class Hierarchical final : public wcs::Strategy {
         e.result = r;
         e.wpn = wpn;
         e.weights_before = out.weights;
+        e.evaluations = out.evaluations;
         wcs::add_trace(out, options, std::move(e));
       }
       wcs::apply_weight_update(out.weights, winner, wpn);

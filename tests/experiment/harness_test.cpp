@@ -4,6 +4,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -199,18 +201,204 @@ TEST_CASE("report is byte-identical on rerun and accuracy tables repeat with the
   const auto first = file_texts(s.dir / "a" / "tables");
   REQUIRE(s.wcs("report a") == 0);
   CHECK(file_texts(s.dir / "a" / "tables") == first);
-  for (const char* name : {"report.md", "speed.csv", "accuracy.csv", "convergence.csv", "skipped.csv", "benchmarks.json"})
+  for (const char* name : {"report.md", "speed.csv", "accuracy.csv", "convergence.csv", "skipped.csv", "benchmarks.json",
+                           "runs.csv", "trajectories.csv", "fixed_target.csv", "ecdf.csv", "profile.csv", "ert.csv"})
     CHECK(first.count(name) == 1);
   REQUIRE(s.wcs("report b") == 0);
-  CHECK(read_text(s.dir / "a/tables/accuracy.csv") == read_text(s.dir / "b/tables/accuracy.csv"));
-  CHECK(read_text(s.dir / "a/tables/convergence.csv") == read_text(s.dir / "b/tables/convergence.csv"));
+  for (const char* name : {"accuracy.csv", "convergence.csv"})  // no times in them
+    CHECK(read_text(s.dir / "a/tables" / name) == read_text(s.dir / "b/tables" / name));
   const std::string accuracy = first.at("accuracy.csv");
-  CHECK(accuracy.rfind("problem,N,max_iter,tolerance,strategy,runs,converged,mean error,worst error,agrees with,agreement,mean gap\n", 0) == 0);
-  CHECK(accuracy.find("worked,3,50,2,reference,3,1,1.5,1.5,-,,\n") != std::string::npos);
-  CHECK(accuracy.find("worked,3,50,2,reference{truth_table=},3,1,1.5,1.5,reference,1,0\n") != std::string::npos);
+  CHECK(accuracy.rfind("problem,n,max_iter,tolerance,strategy,family,runs,converged,converged_rate,converged_ci_low,"
+                       "converged_ci_high,median_error,mean_error,worst_error,agrees_with,agreement,mean_gap\n", 0) == 0);
+  CHECK(accuracy.find("worked,3,50,2,reference,identical,3,3,1,0.43850296824495455,1,1.5,1.5,1.5,,,\n") != std::string::npos);
+  CHECK(accuracy.find("worked,3,50,2,reference{truth_table=},identical,3,3,1,0.43850296824495455,1,1.5,1.5,1.5,reference,1,0\n") !=
+        std::string::npos);
   const std::string speed = first.at("speed.csv");
-  CHECK(speed.find("\nworked,3,50,reference,3,") != std::string::npos);
+  CHECK(speed.find("\nworked,3,50,2,reference,identical,3,2,") != std::string::npos);
+  // Every time in the Markdown has a unit in its column header; nothing is printed as ms by default.
+  const std::string md = first.at("report.md");
+  CHECK(md.find("| strategy | family | N=4 (") != std::string::npos);
+  CHECK(md.find("## Fixed target: reaching the tolerance") != std::string::npos);
+  CHECK(md.find("rho(1)") != std::string::npos);
+  // The runs table: one row per record (18 + header).
+  const std::string runs = first.at("runs.csv");
+  CHECK(std::count(runs.begin(), runs.end(), '\n') == 19);
   CHECK(s.wcs("report nosuch") != 0);
+}
+
+TEST_CASE("trace: true keeps each run's trajectory; trajectories.csv holds them in long form", "[harness][trace]") {
+  Sandbox s;
+  std::string text = kExperiment;
+  text.replace(text.find("    max_iter: 50\n"), 17, "    max_iter: 50\n    trace: true\n");
+  std::ofstream(s.dir / "traced.yaml") << text;
+  REQUIRE(s.wcs("run traced.yaml --out res --quiet") == 0);
+  std::size_t traced = 0;
+  for (const auto& [id, r] : records(s.dir / "res")) {
+    const auto& w = r["wcs"];
+    if (w["problem"]["name"] != "worked" || w["status"] != "ok") {
+      CHECK_FALSE(w.contains("trajectory"));
+      continue;
+    }
+    ++traced;
+    REQUIRE(w.contains("trajectory"));
+    const auto& t = w["trajectory"];
+    CHECK(t["source"] == "trace");
+    // The worked example: three cycles of 7 lines each, errors as algorithm.md has them.
+    CHECK(t["cycle"] == Json::array({1, 2, 3}));
+    CHECK(t["evaluations"] == Json::array({7, 14, 21}));
+    REQUIRE(t["error"].size() == 3);
+    CHECK(t["error"][2].get<double>() == w["result"]["error"].get<double>());
+    double last_seconds = 0, best = INFINITY;
+    for (std::size_t i = 0; i < 3; ++i) {
+      const double sec = t["seconds"][i].get<double>();
+      CHECK(sec >= last_seconds);
+      last_seconds = sec;
+      best = std::min(best, t["error"][i].get<double>());
+      CHECK(t["best_error"][i].get<double>() == best);
+    }
+  }
+  CHECK(traced == 6);
+  REQUIRE(s.wcs("report res") == 0);
+  const std::string csv = read_text(s.dir / "res/tables/trajectories.csv");
+  CHECK(csv.rfind("experiment,run_key,problem,n,seed,max_iter,tolerance,strategy,family,run,source,cycle,evaluations,"
+                  "seconds,error,best_error\n", 0) == 0);
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 1 + 6 * 3);
+  CHECK(csv.find("\nharness,worked/n=3/seed=2/max_iter=50/tol=2/reference,worked,3,2,50,2,reference,identical,2,trace,3,21,")
+        != std::string::npos);
+  // A value that is not true or false: exit 2 naming the key, nothing run.
+  std::string bad = text;
+  bad.replace(bad.find("trace: true"), 11, "trace: yes!");
+  std::ofstream(s.dir / "bad.yaml") << bad;
+  CHECK(s.wcs("run bad.yaml --out bad --quiet") == 2);
+  CHECK(s.err().find("problems[0].trace: 'yes!' is not true or false") != std::string::npos);
+  CHECK_FALSE(fs::exists(s.dir / "bad"));
+  // Traced runs are solved once more outside the timing: the timed results are the same.
+  Sandbox plain;
+  REQUIRE(plain.wcs("run exp.yaml --out res --quiet") == 0);
+  const auto a = records(s.dir / "res"), b = records(plain.dir / "res");
+  for (const auto& [id, r] : b)
+    if (r["wcs"].contains("result")) CHECK(a.at(id)["wcs"]["result"] == r["wcs"]["result"]);
+}
+
+TEST_CASE("benchmark entries are named by the run key and timed in ns (compare.py)", "[harness][benchmark]") {
+  Sandbox s;
+  REQUIRE(s.wcs("run exp.yaml --out res --quiet") == 0);
+  for (const auto& [id, r] : records(s.dir / "res")) {
+    const std::string key = r["wcs"]["key"].get<std::string>();
+    for (const auto& b : r["benchmarks"]) {
+      CHECK(b["time_unit"] == "ns");
+      CHECK(b["run_name"] == key);
+      const std::string name = b["name"].get<std::string>();
+      CHECK(name.find("min_time") == std::string::npos);
+      CHECK(name.find("repeats") == std::string::npos);
+      CHECK((name == key || name == key + "_" + b["aggregate_name"].get<std::string>()));
+      if (b["run_type"] == "iteration") CHECK(b["real_time"].get<double>() > 1.0);  // > 1 ns: printed as a whole number
+    }
+  }
+  REQUIRE(s.wcs("report res") == 0);
+  const Json combined = Json::parse(read_text(s.dir / "res/tables/benchmarks.json"));
+  CHECK(combined["benchmarks"].size() > 15);
+  for (const auto& b : combined["benchmarks"]) CHECK(b["name"].get<std::string>().find("/min_time:") == std::string::npos);
+}
+
+TEST_CASE("progress: a line every 5% with failures and ETA when standard error is a file; --quiet silences it",
+          "[harness][progress]") {
+  Sandbox s;
+  REQUIRE(s.wcs("run exp.yaml --out res") == 0);
+  const std::string err = s.err();
+  CHECK(err.find("wcs run: 1/18 runs (5%), 0 failed, ") != std::string::npos);
+  CHECK(err.find("wcs run: 18/18 runs (100%), 0 failed, ") != std::string::npos);
+  CHECK(err.find(" ETA ") != std::string::npos);
+  CHECK(err.find('\r') == std::string::npos);  // no terminal redraws in a log
+  REQUIRE(s.wcs("run exp.yaml --out res2 --quiet") == 0);
+  CHECK(s.err().empty());
+}
+
+TEST_CASE("baseline: the speed-up base where reference did not run", "[harness][baseline]") {
+  Sandbox s;
+  const std::string text = R"(name: base
+baseline: reference{truth_table=}
+defaults: {repetitions: 2, min_time: 0.0001, seeds: [1, 2]}
+problems:
+  - {name: small, generator: uniform_int, low: 1, high: 60, n: [4, 6], target: 40, tolerance: 0.5}
+strategies:
+  - {name: reference, max_n: 4}
+  - {name: reference, params: {truth_table: ""}}
+)";
+  std::ofstream(s.dir / "base.yaml") << text;
+  REQUIRE(s.wcs("run base.yaml --out res --quiet") == 0);
+  REQUIRE(s.wcs("report res") == 0);
+  const std::string speed = read_text(s.dir / "res/tables/speed.csv");
+  // N = 4: reference ran and is the baseline; N = 6: only the experiment's baseline ran.
+  CHECK(speed.find("\nsmall,4,32,0.5,reference{truth_table=},identical,2,2,") != std::string::npos);
+  const auto line_of = [&](const std::string& start) {
+    const auto p = speed.find("\n" + start);
+    return p == std::string::npos ? std::string() : speed.substr(p + 1, speed.find('\n', p + 1) - p - 1);
+  };
+  CHECK(line_of("small,4,32,0.5,reference{truth_table=},").find(",reference,") != std::string::npos);
+  CHECK(line_of("small,6,32,0.5,reference{truth_table=},").find(",reference{truth_table=},1,") != std::string::npos);
+  CHECK(read_text(s.dir / "res/tables/report.md").find("N=6 vs reference{truth_table=}") != std::string::npos);
+  CHECK(Json::parse(read_text(s.dir / "res/experiment.json"))["baseline"] == "reference{truth_table=}");
+  std::string bad = text;
+  bad.replace(bad.find("baseline: reference{truth_table=}"), 33, "baseline: nosuch");
+  std::ofstream(s.dir / "bad.yaml") << bad;
+  CHECK(s.wcs("run bad.yaml --out bad --quiet") == 2);
+  CHECK(s.err().find("bad.yaml:2:11: baseline: 'nosuch' is not a strategy of this experiment (valid: reference, "
+                     "reference{truth_table=})") != std::string::npos);
+  CHECK_FALSE(fs::exists(s.dir / "bad"));
+}
+
+namespace {
+// A copy of a results folder with every time multiplied by `factor` and, optionally,
+// another SIMD target in the records' context.
+void scaled_copy(const fs::path& from, const fs::path& to, double factor, const std::string& simd = "") {
+  fs::create_directories(to / "runs");
+  fs::copy_file(from / "experiment.json", to / "experiment.json");
+  for (const auto& e : fs::directory_iterator(from / "runs")) {
+    Json r = Json::parse(read_text(e.path()));
+    for (auto& b : r["benchmarks"])
+      for (const char* f : {"real_time", "cpu_time"})
+        if (b.contains(f) && b[f].is_number()) b[f] = b[f].get<double>() * factor;
+    if (!simd.empty()) r["context"]["wcs_simd_target"] = simd;
+    std::ofstream(to / "runs" / e.path().filename()) << r.dump(2);
+  }
+}
+}  // namespace
+
+TEST_CASE("compare: ratio, U test and verdict per cell; --fail-on-slowdown for CI", "[harness][compare]") {
+  Sandbox s;
+  REQUIRE(s.wcs("run exp.yaml --out a --quiet") == 0);
+  scaled_copy(s.dir / "a", s.dir / "slow", 1000.0);
+  scaled_copy(s.dir / "a", s.dir / "other", 1.0, "SSE2 (test)");
+  // The same records: no difference anywhere, exit 0 even with the CI flag.
+  REQUIRE(s.wcs("compare a a --fail-on-slowdown 5") == 0);
+  std::string out = s.out();
+  CHECK(out.find("| problem | N | max_iter | strategy | seeds | A (") != std::string::npos);
+  CHECK(out.find("| worked | 3 | 50 | reference | 3 | ") != std::string::npos);
+  CHECK(out.find(" | 1.00 [") != std::string::npos);
+  CHECK(out.find(" | 1.00 | no difference |") != std::string::npos);
+  CHECK(out.find("5 cells: 0 faster, 0 slower, 5 no difference") != std::string::npos);
+  CHECK(out.find("Warning") == std::string::npos);
+  // B 1000 times slower: every cell slower, exit 1 with the flag, 0 without.
+  REQUIRE(s.wcs("compare a slow") == 0);
+  CHECK(s.out().find("5 cells: 0 faster, 5 slower, 0 no difference; geometric mean of B / A: 1000.") != std::string::npos);
+  CHECK(s.wcs("compare a slow --fail-on-slowdown 10") == 1);
+  CHECK(s.err().find("wcs compare: 5 cells are slower than A by more than 10%:") != std::string::npos);
+  CHECK(s.wcs("compare slow a --fail-on-slowdown 10") == 0);
+  CHECK(s.out().find("| faster |") != std::string::npos);
+  CHECK(s.wcs("compare a slow --fail-on-slowdown 100000000") == 0);  // slower, but within the allowance
+  // Another instruction set: a warning on top.
+  REQUIRE(s.wcs("compare a other") == 0);
+  out = s.out();
+  CHECK(out.rfind("**Warning: instruction sets differ: A has simd_target ", 0) == 0);
+  CHECK(out.find("B has simd_target SSE2 (test)") != std::string::npos);
+  CHECK(s.err().find("wcs compare: warning: instruction sets differ") != std::string::npos);
+  REQUIRE(s.wcs("compare a slow --csv") == 0);
+  CHECK(s.out().rfind("problem,n,max_iter,tolerance,strategy,seeds,a_time_s,b_time_s,ratio,", 0) == 0);
+  // Bad input: exit 2, one line naming the folder.
+  CHECK(s.wcs("compare a nosuch") == 2);
+  CHECK(s.err() == "wcs: error: B: 'nosuch' has no runs/ folder of run records\n");
+  CHECK(s.wcs("compare a slow --fail-on-slowdown -3") == 2);
 }
 
 namespace {

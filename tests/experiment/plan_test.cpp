@@ -169,7 +169,7 @@ TEST_CASE("validation reports every problem with file:line:col and the valid cho
         "name: x\nbogus: 1\nproblems:\n  - name: p\n    coefficients: [1, 2]\n    target: 1\n    tolerence: 2\n"
         "strategies:\n  - name: reference\n");
     REQUIRE(e.size() == 2);
-    CHECK(e[0] == "t.yaml:2:1: bogus: unknown key (valid keys: name, description, defaults, problems, strategies, estimates)");
+    CHECK(e[0] == "t.yaml:2:1: bogus: unknown key (valid keys: name, description, defaults, problems, strategies, estimates, baseline)");
     CHECK(e[1].rfind("t.yaml:7:5: problems[0].tolerence: unknown key (valid keys: name, coefficients, target, tolerance", 0) == 0);
   }
   SECTION("unknown strategy lists the registered ones") {

@@ -21,7 +21,7 @@ repo=$(pwd)
 # The tables compared with the single-machine run, as `wcs report` names them.
 IDENTICAL_TABLES=(tables/accuracy.csv tables/convergence.csv)   # byte for byte
 SAME_ROWS_TABLE=tables/speed.csv                                # same rows, times differ
-SAME_ROWS_KEYS=problem,N,max_iter,strategy                      # its row key columns
+SAME_ROWS_KEYS=problem,n,max_iter,tolerance,strategy            # its row key columns
 EXPERIMENT=experiments/quick.yaml
 SHARDS=4
 SWEEP_LIMIT=120   # seconds one sweep may take before the test gives up on it
