@@ -84,6 +84,20 @@ def load(path):
     return data["context"], {k: median(v) for k, v in times.items()}, labels
 
 
+def peak_rss(path):
+    """Largest peak_rss_bytes counter of every (spec, n, cycles, problem): the process's
+    peak resident memory when that run ended (wcs-bench's counter)."""
+    with open(path) as f:
+        data = json.load(f)
+    out = {}
+    for b in data["benchmarks"]:
+        m = NAME.match(b.get("run_name", b["name"]))
+        if m and "peak_rss_bytes" in b and b.get("run_type") != "aggregate":
+            key = (m["spec"], int(m["n"]), int(m["cycles"]), m["problem"] or "default")
+            out[key] = max(out.get(key, 0.0), float(b["peak_rss_bytes"]))
+    return out
+
+
 def median(xs):
     xs = sorted(xs)
     k = len(xs)
@@ -149,6 +163,17 @@ class Goals:
             return
         self.rows[issue].append(f"| {what} | < {limit_ms:g} ms | {fmt_ms(t)} ms | {self.isa(labels, spec)} | "
                                 f"`{name}` | {'met' if t < limit_ms else 'NOT met'} |")
+
+    def memory(self, issue, what, spec, n, limit_gb, paths, cycles=1, problem="default"):
+        """The peak resident memory of the process when the run ended, at most limit_gb."""
+        for path in paths:
+            rss = peak_rss(path).get((spec, n, cycles, problem))
+            if rss is not None:
+                gb = rss / 2**30
+                self.rows[issue].append(f"| {what} | < {limit_gb:g} GiB | {gb:.3g} GiB | | "
+                                        f"`{os.path.basename(path)}` | {'met' if gb < limit_gb else 'NOT met'} |")
+                return
+        self.rows[issue].append(f"| {what} | < {limit_gb:g} GiB | not measured | | | |")
 
     def throughput(self, issue, what, one, pair, n, goal, problem):
         """Solves per second of `one` against `pair` (two solves at once): (t_pair / 2) / t_one >= goal."""
@@ -234,7 +259,13 @@ def main(argv):
         for s in ("simd-xsimd", "simd-highway"):
             g.speedup(8, f"`{s}` vs `gray`, problem `{problem}`, N = 24", s, "gray", 24, 8, problem=problem)
 
-    # Issue 13: dp, one cycle.
+    # Issue 13: mitm, a full solve and the four-list walk; dp, one cycle.
+    g.time(13, "`mitm`, a full 50-cycle solve at N = 20, decimal problem", "mitm", 20, 0.5, cycles=50,
+           problem="decimal")
+    g.speedup(13, "`mitm` vs `reference`, a full 50-cycle solve at N = 20, decimal problem", "mitm", "reference", 20,
+              1000, cycles=50, problem="decimal")
+    g.time(13, "`mitm`, one exact cycle at N = 60", "mitm", 60, 120000)
+    g.memory(13, "`mitm`, one exact cycle at N = 60: peak memory of the process", "mitm", 60, 2, inputs)
     g.time(13, "`dp`, one cycle, N = 50, coefficients 1..50, target 637", "dp", 50, 1, problem="range")
     g.time(13, "`dp`, one cycle, N = 1000, integers in +-[1, 99]", "dp", 1000, 100, problem="integer")
     for path in inputs:
@@ -244,7 +275,7 @@ def main(argv):
     head = ["| comparison | goal | measured | isa | file | |", "|---|---|---|---|---|---|"]
     titles = {3: "Goals of issue 3 (zero-loss strategies)",
               8: "Goals of issue 8 (ties cost nothing, parallel that scales)",
-              13: "Goals of issue 13 (`dp`)"}
+              13: "Goals of issue 13 (`mitm` and `dp`)"}
     for issue in sorted(g.rows):
         lines += [f"## {titles.get(issue, f'Goals of issue {issue}')}", ""] + head + g.rows[issue] + [""]
     tmp = out_path + ".partial"

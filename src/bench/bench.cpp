@@ -29,6 +29,8 @@
 #include <optional>
 #include <random>
 
+#include <sys/resource.h>
+
 #include "wcs/error.hpp"
 #include "wcs/format.hpp"
 #include "wcs/plugin_loader.hpp"
@@ -260,6 +262,11 @@ int main(int argc, char** argv) {
             state.counters["cycles"] = static_cast<double>(r.cycles);
             state.counters["error"] = r.error;
             state.counters["evaluations"] = static_cast<double>(r.evaluations);
+            // The process's peak resident memory so far (getrusage): an upper bound of
+            // this benchmark's own, exact for the largest run of a process.
+            struct rusage usage {};
+            if (::getrusage(RUSAGE_SELF, &usage) == 0)
+              state.counters["peak_rss_bytes"] = static_cast<double>(usage.ru_maxrss) * 1024.0;
             // Seconds per line of the enumeration (2^N - 1 lines a cycle).
             state.counters["seconds_per_line"] = benchmark::Counter(
                 lines * static_cast<double>(r.cycles),
