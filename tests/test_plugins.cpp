@@ -195,7 +195,7 @@ struct FirstOnly final : wcs::CycleSearch {
     out.winner = wcs::Combination::from_line(std::uint64_t{1} << (in.a.size() - 1), in.a.size());
     out.result = -1;
     out.all_below_target = true;
-    out.evaluated = 1;
+    out.evaluations = 1;
     return out;
   }
 };
