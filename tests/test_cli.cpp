@@ -7,8 +7,9 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <stdlib.h>
 #include <sys/wait.h>
+
+#include "conformance.hpp"
 
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
@@ -29,20 +30,8 @@ std::string slurp(const fs::path& p) {
 
 // A fresh folder of this test program, removed when it ends.
 const fs::path& scratch() {
-  struct Dir {
-    fs::path path;
-    Dir() {
-      std::string name = (fs::temp_directory_path() / "wcs-cli-test-XXXXXX").string();
-      if (!::mkdtemp(name.data())) throw std::runtime_error("mkdtemp failed");
-      path = name;
-    }
-    ~Dir() {
-      std::error_code ec;
-      fs::remove_all(path, ec);
-    }
-  };
-  static const Dir dir;
-  return dir.path;
+  static const wcs::test::TempDir dir;
+  return dir.path();
 }
 
 Run wcs_run(const std::string& args, const std::string& env_prefix = "") {

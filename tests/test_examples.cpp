@@ -2,6 +2,7 @@
 // edge cases the spec names (ties, clamping, no convergence, N = 1, tolerance 0).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -176,8 +177,8 @@ TEST_CASE("reference refuses N > 30 with an error naming N") {
 }
 
 TEST_CASE("truth table: one row per line, one winner per cycle, equal to the trace") {
-  const auto path = (std::filesystem::temp_directory_path() / "wcs_truth_table_test.csv").string();
-  std::filesystem::remove(path);
+  const wcs::test::TempDir dir;
+  const auto path = (dir / "table.csv").string();
   const auto r = solve({15, 47, -12}, 28, 2, 50, {{"truth_table", path}});
   std::ifstream in(path);
   REQUIRE(in.good());
@@ -215,9 +216,37 @@ TEST_CASE("truth table: one row per line, one winner per cycle, equal to the tra
     CHECK(lines == 7);
   }
   CHECK(rows[7][3] == "0;1;1");  // cycle 2 starts from W = (0, 1, 1)
-  std::filesystem::remove(path);
 }
 
+namespace {
+
+// Every entry of a folder, with its size (0 for folders), sorted by name.
+std::vector<std::pair<std::string, std::uintmax_t>> listing(const std::filesystem::path& dir) {
+  std::vector<std::pair<std::string, std::uintmax_t>> out;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+    out.emplace_back(std::filesystem::relative(e.path(), dir).string(), e.is_regular_file() ? e.file_size() : 0);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
 TEST_CASE("a truth table that cannot be written is an error, and nothing is left behind") {
-  CHECK_THROWS(solve({1, 2}, 3, 0, 2, {{"truth_table", "/nonexistent-dir/x.csv"}}));
+  const wcs::test::TempDir dir;
+  SECTION("its folder does not exist: the error names the path, nothing is created") {
+    const auto path = (dir / "missing" / "x.csv").string();
+    CHECK_THROWS_WITH(solve({1, 2}, 3, 0, 2, {{"truth_table", path}}), Catch::Matchers::Contains(path));
+    CHECK(listing(dir.path()).empty());
+  }
+  SECTION("the table is written in full but cannot take its name: the partial file is removed") {
+    // A non-empty folder where the table should go: the rows are written to
+    // table.csv.partial, the final rename fails.
+    std::filesystem::create_directory(dir / "table.csv");
+    std::ofstream(dir / "table.csv" / "keep.txt") << "kept";
+    const auto before = listing(dir.path());
+    const auto path = (dir / "table.csv").string();
+    CHECK_THROWS_WITH(solve({1, 2}, 3, 0, 2, {{"truth_table", path}}), Catch::Matchers::Contains(path));
+    CHECK(listing(dir.path()) == before);
+    CHECK_FALSE(std::filesystem::exists(path + ".partial"));
+  }
 }

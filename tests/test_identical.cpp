@@ -166,7 +166,7 @@ TEST_CASE("the boundary generator is reproducible and reaches the boundaries it 
       double largest = -std::numeric_limits<double>::infinity();
       for (std::uint64_t line = 1; line < (std::uint64_t{1} << n); ++line)
         largest = std::max(largest, wcs::line_value(c.problem.coefficients, t.weights_before, t.wpn,
-                                                    [&](std::size_t i) { return bool((line >> (n - 1 - i)) & 1u); }));
+                                                    wcs::line_selection(line, n)));
       if (largest != c.problem.target) continue;
       const auto terms = wcs::cycle_terms(c.problem.coefficients, t.weights_before, t.wpn);
       dform_wrong += wcs::max_line_value(terms.base, terms.d) < c.problem.target;

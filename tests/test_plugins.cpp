@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <stdlib.h>
 #include <limits>
 
+#include "conformance.hpp"
 #include "wcs/error.hpp"
 #include "wcs/memory.hpp"
 #include "wcs/plugin.hpp"
@@ -30,9 +30,8 @@ bool reported(const wcs::PluginReport& report, const std::string& path, const st
 }  // namespace
 
 TEST_CASE("a plugin folder with broken modules: each is reported, the rest work") {
-  std::string fresh = (fs::temp_directory_path() / "wcs-plugins-test-XXXXXX").string();
-  REQUIRE(::mkdtemp(fresh.data()) != nullptr);
-  const fs::path dir = fresh;
+  const wcs::test::TempDir fresh;
+  const fs::path& dir = fresh.path();
   const fs::path broken = env("WCS_TEST_BROKEN_PLUGIN_DIR");
   for (const char* name : {"no-entry.so", "wrong-abi.so", "throws.so", "duplicate.so", "null-register.so", "null-name.so",
                            "null-entry.so", "no-factory.so", "null-strategy.so"})
@@ -195,7 +194,7 @@ struct FirstOnly final : wcs::CycleSearch {
     out.winner = wcs::Combination::from_line(std::uint64_t{1} << (in.a.size() - 1), in.a.size());
     out.result = -1;
     out.all_below_target = true;
-    out.evaluated = 1;
+    out.evaluations = 1;
     return out;
   }
 };

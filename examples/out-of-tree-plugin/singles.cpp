@@ -28,8 +28,8 @@ class SinglesSearch final : public wcs::CycleSearch {
       // error, larger result, then smaller line).
       const double r = wcs::line_value(in.a, in.w, in.wpn, s);
       const double error = std::fabs(r - in.target);
-      ++out.evaluated;
-      if (!have || wcs::combination_wins(error, r, s, best_error, out.result, out.winner)) {
+      ++out.evaluations;
+      if (!have || wcs::line_wins(error, r, s, best_error, out.result, out.winner)) {
         have = true;
         out.winner = s;
         out.result = r;

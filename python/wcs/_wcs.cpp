@@ -216,7 +216,7 @@ class GivenSample final : public wcs::CycleSearch {
       const std::uint8_t* row = &rows_[k * n_];
       const double r = wcs::line_value(in.a, in.w, in.wpn, [row](std::size_t i) { return row[i] != 0; });
       const double error = std::fabs(r - in.target);
-      ++out.evaluated;
+      ++out.evaluations;
       out.all_below_target = out.all_below_target && r - in.target < 0;
       const bool stop = early_stop_ && error <= in.tolerance;
       if (k == 0 || stop || error < best_error || (error == best_error && r > out.result)) {

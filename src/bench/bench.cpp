@@ -79,16 +79,11 @@ wcs::Problem bench_problem(const std::string& kind, std::size_t n, long long cyc
   return p;
 }
 
+/// The non-empty items of a comma-separated list.
 std::vector<std::string> split(const std::string& s) {
   std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= s.size()) {
-    const auto comma = s.find(',', start);
-    const auto item = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (!item.empty()) out.push_back(item);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
+  for (std::string& item : wcs::split_list(s))
+    if (!item.empty()) out.push_back(std::move(item));
   return out;
 }
 
@@ -167,7 +162,7 @@ int main(int argc, char** argv) {
     wcs::load_plugin_dir(wcs::default_plugin_dir(), registry, report);
     for (const auto& d : plugin_dirs) wcs::load_plugin_dir(d, registry, report);
     for (const auto& p : report.problems) std::cerr << "wcs-bench: warning: plugin " << p << "\n";
-    const auto seed = static_cast<std::uint64_t>(wcs::parse_number(seed_text, "seed"));
+    const std::uint64_t seed = wcs::parse_seed(seed_text, "seed");
     std::map<std::string, std::map<std::string, std::string>> options;
     for (const auto& s : sets) {
       const auto dot = s.find('.'), eq = s.find('=');
@@ -177,8 +172,8 @@ int main(int argc, char** argv) {
     }
     std::vector<std::size_t> ns;
     for (const auto& t : split(sizes)) {
-      const double v = wcs::parse_number(t, "n");
-      if (v < 1 || v != std::floor(v)) throw wcs::InputError("n: '" + t + "' is not an N >= 1");
+      const long long v = wcs::parse_integer(t, "n");
+      if (v < 1) throw wcs::InputError("n: '" + t + "' is not an N >= 1");
       ns.push_back(static_cast<std::size_t>(v));
     }
     benchmark::AddCustomContext("wcs.cycles", std::to_string(cycles));

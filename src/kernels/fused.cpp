@@ -6,12 +6,6 @@
 
 namespace wcs::kernels {
 
-RangeBest better_of(const RangeBest& x, const RangeBest& y) {
-  if (x.line == 0) return y;
-  if (y.line == 0) return x;
-  return line_wins(x.error, x.result, x.line, y.error, y.result, y.line) ? x : y;
-}
-
 RangeBest fused_range(const CycleView& c, std::uint64_t first, std::uint64_t last) {
   RangeBest best;
   const std::size_t n = c.dl.size();

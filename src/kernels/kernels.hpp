@@ -30,11 +30,6 @@ struct RangeBest {
   std::uint64_t line = 0;
 };
 
-/// The better of two picks by the winner order of docs/algorithm.md on the kernels'
-/// values (smaller error, then larger value, then smaller line): what parallel uses
-/// to merge its chunks, so its pick does not depend on the thread count.
-RangeBest better_of(const RangeBest& x, const RangeBest& y);
-
 /// A kernel: a line of smallest error among lines [first, last), 1 <= first <= last
 /// <= 2^N, in the kernel's own arithmetic. When no addition rounds (integer and
 /// dyadic problems) every kernel's values are exact, so its error is the cycle's

@@ -100,7 +100,7 @@ CycleBounds cycle_bounds(const CycleInput& in, double base, std::span<const doub
 }
 
 bool all_below_target(const CycleInput& in, double base, std::span<const double> d, const CycleBounds& b,
-                      std::uint64_t& rechecked) {
+                      std::uint64_t& exact_rechecks) {
   const double target = in.target;
   const double top = max_line_value(base, d);
   if (b.exact || !b.finite) return top < target;  // exact, or no bound to do better with
@@ -143,7 +143,7 @@ bool all_below_target(const CycleInput& in, double base, std::span<const double>
         const double r = line_value(in.a, in.w, in.wpn, [&](std::size_t i) {
           return selected > 0 ? ((d[i] > 0) != static_cast<bool>(flipped[i])) : i == zero;
         });
-        ++rechecked;
+        ++exact_rechecks;
         if (!(r < target)) return false;
       }
     }
@@ -171,8 +171,8 @@ bool all_below_target(const CycleInput& in, double base, std::span<const double>
 
 bool all_below_target(const CycleInput& in) {
   const CycleTerms t = cycle_terms(in.a, in.w, in.wpn);
-  std::uint64_t rechecked = 0;
-  return all_below_target(in, t.base, t.d, cycle_bounds(in, t.base, t.d), rechecked);
+  std::uint64_t exact_rechecks = 0;
+  return all_below_target(in, t.base, t.d, cycle_bounds(in, t.base, t.d), exact_rechecks);
 }
 
 void ExactStep::build_half(std::span<const double> d, std::size_t from, std::size_t to, SubsetSums& half) {
@@ -288,7 +288,7 @@ ExactOutcome ExactStep::resolve(const CycleInput& in, double base, std::span<con
     }
     out.half_entries = high_.sum.size() + low_.sum.size();
   }
-  out.all_below_target = all_below_target(in, base, d, b, out.rechecked);
+  out.all_below_target = all_below_target(in, base, d, b, out.exact_rechecks);
   out.exact_arithmetic = b.exact;
   return out;
 }
@@ -469,7 +469,7 @@ ExactOutcome ExactStep::pick_exact() const {
   ExactOutcome out;
   out.key = win->key;
   out.result = value_of(win->key);  // equal to win->value: no addition rounds
-  out.rechecked = 1;
+  out.exact_rechecks = 1;
   return out;
 }
 
@@ -487,16 +487,15 @@ ExactOutcome ExactStep::pick_repaired(const CycleInput& in, const CycleBounds& b
   out.key = *hint;
   out.result = value_of(out.key);
   double win_error = std::fabs(out.result - target);
-  out.rechecked = 1;
+  out.exact_rechecks = 1;
   const double reach = reach_of(win_error, b);
   const double lo = target - reach, hi = target + reach;
   for (const FourListCandidate& c : candidates_) {
     if (c.key == *hint || c.value < lo || c.value > hi) continue;
     const double r = value_of(c.key);
-    ++out.rechecked;
+    ++out.exact_rechecks;
     const double e = std::fabs(r - target);
-    const bool before = ranks_before(e, r, win_error, out.result);
-    if (before || (!ranks_before(win_error, out.result, e, r) && c.key < out.key)) {
+    if (line_wins(e, r, c.key, win_error, out.result, out.key)) {
       out.key = c.key;
       out.result = r;
       win_error = e;
@@ -526,7 +525,7 @@ ExactOutcome ExactStep::full_scan(const CycleInput& in) const {
     }
     out.all_below_target = out.all_below_target && r < in.target;
   }
-  out.rechecked = lines;
+  out.exact_rechecks = lines;
   return out;
 }
 

@@ -67,9 +67,9 @@ CycleBounds cycle_bounds(const CycleInput& in, double base, std::span<const doub
 
 /// reference's all-below decision (every line has r < target, bit-exact), for any N.
 /// Costs O(N) unless the largest line value lies within rounding of the target.
-/// `rechecked` counts lines evaluated in the bit-exact form.
+/// `exact_rechecks` counts lines evaluated in the bit-exact form.
 bool all_below_target(const CycleInput& in, double base, std::span<const double> d, const CycleBounds& bounds,
-                      std::uint64_t& rechecked);
+                      std::uint64_t& exact_rechecks);
 
 /// The same for a cycle given only its input (computes base and d itself).
 bool all_below_target(const CycleInput& in);
@@ -79,7 +79,7 @@ struct ExactOutcome {
   std::uint64_t key = 0;          ///< reference's winner, as a line key
   double result = 0.0;            ///< its bit-exact r
   bool all_below_target = false;  ///< reference's WPN decision
-  std::uint64_t rechecked = 0;    ///< lines evaluated in the bit-exact form
+  std::uint64_t exact_rechecks = 0; ///< lines evaluated in the bit-exact form
   std::uint64_t half_entries = 0; ///< subset sums listed in the two halves (0 when not staged)
   bool exact_arithmetic = false;  ///< the cycle's sums were exact (nothing to repair)
 };

@@ -22,7 +22,7 @@ void KernelSearch::prepare(const Problem& problem, const SolveOptions&) {
   d_.assign(n_, 0.0);
   dl_.assign(n_, 0.0);
   runner_->prepare(n_);
-  rechecked_ = repaired_ = exact_cycles_ = 0;
+  exact_rechecks_ = repaired_ = exact_cycles_ = 0;
 }
 
 CycleOutcome KernelSearch::search(const CycleInput& in) {
@@ -34,14 +34,14 @@ CycleOutcome KernelSearch::search(const CycleInput& in) {
   std::optional<std::uint64_t> hint;
   if (best.line != 0) hint = key_of_line(best.line, n_);
   const ExactOutcome exact = exact_.resolve(in, base, d_, hint);
-  rechecked_ += exact.rechecked;
+  exact_rechecks_ += exact.exact_rechecks;
   repaired_ += !hint || exact.key != *hint;
   exact_cycles_ += exact.exact_arithmetic;
   CycleOutcome out;
   out.winner = combination_of_key(exact.key, n_);
   out.result = exact.result;
   out.all_below_target = exact.all_below_target;
-  out.evaluated = lines;
+  out.evaluations = lines;
   return out;
 }
 
@@ -49,7 +49,7 @@ void KernelSearch::finish(SolveResult& result) {
   result.notes["kernel"] = kernel_.name;
   result.notes["isa"] = kernel_.isa();
   result.notes["exact_cycles"] = std::to_string(exact_cycles_);
-  result.notes["exact_rechecks"] = std::to_string(rechecked_);
+  result.notes["exact_rechecks"] = std::to_string(exact_rechecks_);
   result.notes["winners_repaired"] = std::to_string(repaired_);
   runner_->notes(result.notes);
 }

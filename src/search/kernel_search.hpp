@@ -56,7 +56,7 @@ class KernelSearch final : public CycleSearch {
   std::size_t n_ = 0;
   std::vector<double> d_, dl_;
   ExactStep exact_;
-  std::uint64_t rechecked_ = 0, repaired_ = 0, exact_cycles_ = 0;
+  std::uint64_t exact_rechecks_ = 0, repaired_ = 0, exact_cycles_ = 0;
 };
 
 /// The strategy of the kernel named `kernel` (kernels::find) run serially; a

@@ -8,7 +8,7 @@ namespace wcs {
 Combination Combination::from_line(std::uint64_t line, std::size_t n) {
   Combination c(n);
   for (std::size_t i = 0; i < n; ++i)
-    if ((line >> (n - 1 - i)) & 1u) c.set(i);
+    if (line_selects(line, n, i)) c.set(i);
   return c;
 }
 
@@ -52,15 +52,10 @@ std::string Combination::to_string() const {
   return s;
 }
 
-bool Combination::line_less(const Combination& other) const {
-  // Coefficient 0 is the most significant digit: the first index where the two
-  // differ decides, and the one that selects it is the larger line.
-  for (std::size_t w = 0; w < words_.size(); ++w) {
-    const std::uint64_t diff = words_[w] ^ other.words_[w];
-    if (diff) {
-      const int lowest = std::countr_zero(diff);
-      return other.test(w * 64 + static_cast<std::size_t>(lowest));
-    }
+bool mask_line_less(std::span<const std::uint64_t> x, std::span<const std::uint64_t> y) {
+  for (std::size_t w = 0; w < x.size(); ++w) {
+    const std::uint64_t diff = x[w] ^ y[w];
+    if (diff) return (y[w] >> std::countr_zero(diff)) & 1u;
   }
   return false;
 }

@@ -1,6 +1,7 @@
 // Combinations (subsets of the coefficients) for any N, and their line numbers.
 #pragma once
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -8,6 +9,21 @@ namespace wcs {
 
 /// Largest N for which a line number fits in 64 bits (lines 1 .. 2^N - 1).
 inline constexpr std::size_t kMaxLineBits = 63;
+
+/// Whether line `line` of `n` coefficients selects coefficient i: bit N-1-i of the
+/// line (coefficient 0 is the most significant bit, algorithm.md).
+inline bool line_selects(std::uint64_t line, std::size_t n, std::size_t i) { return (line >> (n - 1 - i)) & 1u; }
+
+/// The selection of line `line` as the predicate wcs::line_value takes.
+inline auto line_selection(std::uint64_t line, std::size_t n) {
+  return [line, n](std::size_t i) { return line_selects(line, n, i); };
+}
+
+/// Line order of two selections stored as masks whose bit i is coefficient i
+/// (words of 64 bits, the same count): true when x's line is smaller than y's. At the
+/// lowest coefficient where they differ, the one that selects it is the larger line.
+bool mask_line_less(std::span<const std::uint64_t> x, std::span<const std::uint64_t> y);
+inline bool mask_line_less(std::uint64_t x, std::uint64_t y) { return mask_line_less({&x, 1}, {&y, 1}); }
 
 /// A subset of the N coefficients, for any N (a dynamic bitset). Bit i of the set is
 /// coefficient i. Line numbers (algorithm.md) put coefficient 0 in the most
@@ -41,8 +57,8 @@ class Combination {
   std::string to_string() const;
 
   /// True when this combination's line number is smaller than `other`'s (both of
-  /// the same size; works for any N).
-  bool line_less(const Combination& other) const;
+  /// the same size; works for any N): mask_line_less on the two.
+  bool line_less(const Combination& other) const { return mask_line_less(words_, other.words_); }
 
   bool operator==(const Combination& other) const = default;
 

@@ -64,17 +64,22 @@ std::uint64_t parse_seed(const std::string& text, const std::string& field) {
   throw InputError(field + ": '" + text + "' is not a seed (" + seed_rule() + ")");
 }
 
-std::vector<double> parse_number_list(const std::string& text, const std::string& field) {
-  std::vector<double> values;
-  if (text.empty()) throw InputError(field + ": the list is empty");
+std::vector<std::string> split_list(const std::string& text, char separator) {
+  std::vector<std::string> items;
   std::size_t start = 0;
   for (;;) {
-    const std::size_t comma = text.find(',', start);
-    const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    values.push_back(parse_number(item, field + "[" + std::to_string(values.size()) + "]"));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
+    const std::size_t end = text.find(separator, start);
+    items.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) return items;
+    start = end + 1;
   }
+}
+
+std::vector<double> parse_number_list(const std::string& text, const std::string& field) {
+  if (text.empty()) throw InputError(field + ": the list is empty");
+  std::vector<double> values;
+  for (const std::string& item : split_list(text))
+    values.push_back(parse_number(item, field + "[" + std::to_string(values.size()) + "]"));
   return values;
 }
 

@@ -35,6 +35,10 @@ std::string seed_rule();
 /// to_seed, throwing InputError "FIELD: 'TEXT' is not a seed (an integer from 0 to ...)".
 std::uint64_t parse_seed(const std::string& text, const std::string& field);
 
+/// The items of a list separated by `separator`, empty ones included ("a,,b" gives
+/// a, "", b; "" gives one empty item).
+std::vector<std::string> split_list(const std::string& text, char separator = ',');
+
 /// Parses "A,B,C" into doubles; an empty list or an empty item throws InputError
 /// naming `field`.
 std::vector<double> parse_number_list(const std::string& text, const std::string& field);

@@ -33,6 +33,14 @@ inline double line_value(std::span<const double> a, std::span<const double> w, d
   return line_value(a, w, wpn, [&](std::size_t i) { return s.test(i); });
 }
 
+/// sum_i a[i] * w[i], added in index order: the result of weights w (algorithm.md,
+/// "Output"), and `base` of the d form.
+inline double dot(std::span<const double> a, std::span<const double> w) {
+  double s = 0.0;
+  for (std::size_t i = 0; i < a.size(); ++i) s += a[i] * w[i];
+  return s;
+}
+
 /// The cycle as a closest-subset-sum problem: r(s) = base + sum_{i in s} d[i].
 struct CycleTerms {
   double base = 0.0;       ///< sum_i a[i] * W[i]
@@ -49,9 +57,12 @@ double cycle_terms(std::span<const double> a, std::span<const double> w, double 
 /// lies beyond rounding of the target (search::all_below_target does the rest).
 double max_line_value(double base, std::span<const double> d);
 
-/// Winner order of algorithm.md: smaller |r - target|, then larger r. Returns true
-/// when (error_x, r_x) ranks strictly before (error_y, r_y); equal pairs are tied and
-/// the smaller line then wins. A NaN error ranks after every number.
+/// The winner order of algorithm.md, in two names: `ranks_before` on (error, r) and
+/// `line_wins` with the line as the last key.
+///
+/// ranks_before: smaller |r - target|, then larger r. True when (error_x, r_x) ranks
+/// strictly before (error_y, r_y); equal pairs are tied and the smaller line then
+/// wins. A NaN error ranks after every number.
 inline bool ranks_before(double error_x, double r_x, double error_y, double r_y) {
   if (error_x < error_y) return true;
   if (error_x > error_y) return false;
@@ -59,20 +70,26 @@ inline bool ranks_before(double error_x, double r_x, double error_y, double r_y)
   return !std::isnan(error_x) && std::isnan(error_y);
 }
 
-/// Full order with the line as the last key (N <= 63).
-inline bool line_wins(double error_x, double r_x, std::uint64_t line_x, double error_y, double r_y,
-                      std::uint64_t line_y) {
+/// line_wins: the full order, x strictly before y. `x_line_less()` tells whether x's
+/// line is smaller than y's; it is called only when (error, r) tie.
+template <class LineLess>
+  requires std::is_invocable_r_v<bool, LineLess&>
+inline bool line_wins(double error_x, double r_x, double error_y, double r_y, LineLess&& x_line_less) {
   if (ranks_before(error_x, r_x, error_y, r_y)) return true;
   if (ranks_before(error_y, r_y, error_x, r_x)) return false;
-  return line_x < line_y;
+  return x_line_less();
 }
 
-/// Full order for any N, the line compared through the combinations.
-inline bool combination_wins(double error_x, double r_x, const Combination& x, double error_y, double r_y,
-                             const Combination& y) {
-  if (ranks_before(error_x, r_x, error_y, r_y)) return true;
-  if (ranks_before(error_y, r_y, error_x, r_x)) return false;
-  return x.line_less(y);
+/// The same with line numbers (N <= 63).
+inline bool line_wins(double error_x, double r_x, std::uint64_t line_x, double error_y, double r_y,
+                      std::uint64_t line_y) {
+  return line_wins(error_x, r_x, error_y, r_y, [&] { return line_x < line_y; });
+}
+
+/// The same with combinations (any N).
+inline bool line_wins(double error_x, double r_x, const Combination& x, double error_y, double r_y,
+                      const Combination& y) {
+  return line_wins(error_x, r_x, error_y, r_y, [&] { return x.line_less(y); });
 }
 
 }  // namespace wcs

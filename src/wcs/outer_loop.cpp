@@ -44,7 +44,7 @@ SolveResult run_cycles(const Problem& problem, CycleSearch& search, const SolveO
   for (long long cycle = 1; cycle <= problem.max_iter; ++cycle) {
     CycleInput in{problem.coefficients, out.weights, wpn, problem.target, problem.tolerance, cycle};
     CycleOutcome won = search.search(in);
-    out.evaluations += won.evaluated;
+    out.evaluations += won.evaluations;
     out.cycles = cycle;
     out.result = won.result;
     out.error = std::fabs(won.result - problem.target);

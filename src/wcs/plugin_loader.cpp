@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "wcs/format.hpp"
 #include "wcs/plugin.hpp"
 
 #ifndef WCS_PLUGIN_INSTALL_DIR
@@ -134,14 +135,8 @@ std::string default_plugin_dir() {
 
 std::vector<std::string> split_path_list(const std::string& list) {
   std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    const std::size_t colon = list.find(':', start);
-    const std::string item = list.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-    if (!item.empty()) out.push_back(item);
-    if (colon == std::string::npos) break;
-    start = colon + 1;
-  }
+  for (std::string& item : split_list(list, ':'))
+    if (!item.empty()) out.push_back(std::move(item));
   return out;
 }
 

@@ -48,7 +48,7 @@ struct CycleOutcome {
   Combination winner;          ///< the winning combination (never empty)
   double result = 0.0;         ///< its r
   bool all_below_target = false;  ///< every line of the cycle has r < target (drives the WPN rule)
-  std::uint64_t evaluated = 0;    ///< lines actually computed this cycle
+  std::uint64_t evaluations = 0;  ///< lines actually computed this cycle
 };
 
 /// Finds the winner of one cycle. One object serves one solve at a time.

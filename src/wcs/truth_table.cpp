@@ -48,7 +48,7 @@ void TruthTableWriter::row(std::uint64_t line, const Combination& combination, d
 void TruthTableWriter::row(std::uint64_t line, std::size_t n, double result, double target, bool is_winner) {
   combination_.assign(n, '0');
   for (std::size_t i = 0; i < n; ++i)
-    if ((line >> (n - 1 - i)) & 1u) combination_[i] = '1';
+    if (line_selects(line, n, i)) combination_[i] = '1';
   std::fputs(cycle_prefix_.c_str(), file_);
   std::fputs(std::to_string(line).c_str(), file_);
   std::fputc(',', file_);

@@ -12,6 +12,7 @@
 #include <span>
 #include <vector>
 
+#include "wcs/formula.hpp"
 #include "wcs/plugin.hpp"
 
 namespace {
@@ -20,12 +21,6 @@ struct Hyper {
   double lr, beta1, beta2, eps, weight_decay;
   long long max_steps;  ///< 0: the problem's max_iter
 };
-
-double dot(std::span<const double> a, std::span<const double> w) {
-  double s = 0.0;
-  for (std::size_t i = 0; i < a.size(); ++i) s += a[i] * w[i];
-  return s;
-}
 
 class AdamW final : public wcs::Strategy {
  public:
@@ -39,7 +34,7 @@ class AdamW final : public wcs::Strategy {
     wcs::SolveResult out;
     out.weights.assign(n, 1.0 / static_cast<double>(n));
     std::vector<double> m(n, 0.0), v(n, 0.0);  // first and second moment estimates
-    double s = dot(a, out.weights);
+    double s = wcs::dot(a, out.weights);
     double beta1_t = 1.0, beta2_t = 1.0;       // beta^t for the bias corrections
     long long step = 0;
     bool finite = std::isfinite(s);
@@ -60,7 +55,7 @@ class AdamW final : public wcs::Strategy {
         const double m_hat = m[i] / c1, v_hat = v[i] / c2;
         out.weights[i] = out.weights[i] * decay - h_.lr * m_hat / (std::sqrt(v_hat) + h_.eps);
       }
-      s = dot(a, out.weights);
+      s = wcs::dot(a, out.weights);
       finite = std::isfinite(s);
     }
 

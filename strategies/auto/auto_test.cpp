@@ -328,15 +328,9 @@ TEST_CASE("auto gives the answer of the strategy it names, run directly") {
   std::size_t compared = 0;
   for (const auto& c : wcs::test::problems(120, 30, 99)) {
     const wcs::SolveResult got = automatic.solve(c.problem, seeded);
-    std::map<std::string, std::string> options;
     // The options the plan gave it; the note is left out when it gave none.
-    const std::string text = got.notes.count("chose_options") ? got.notes.at("chose_options") : "";
-    for (std::size_t at = 0; at < text.size();) {
-      const std::size_t comma = std::min(text.find(',', at), text.size());
-      const std::string kv = text.substr(at, comma - at);
-      options[kv.substr(0, kv.find('='))] = kv.substr(kv.find('=') + 1);
-      at = comma + 1;
-    }
+    const std::map<std::string, std::string> options =
+        wcs::autorule::options_of(got.notes.count("chose_options") ? got.notes.at("chose_options") : "");
     const wcs::SolveResult want = registry.create(got.notes.at("chose"), options).solve(c.problem, seeded);
     INFO(c.label << ": auto chose " << got.notes.at("chose") << ", " << got.notes.at("rule"));
     CHECK(got.weights == want.weights);

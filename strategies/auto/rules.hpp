@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "features.hpp"
+#include "wcs/format.hpp"
 
 namespace wcs::autorule {
 
@@ -48,19 +49,19 @@ struct Node {
 
 namespace wcs::autorule {
 
-/// The options of an attempt as a map.
-inline std::map<std::string, std::string> attempt_options(const Attempt& a) {
+/// Options written "k=v,k=v" (an attempt's options, the note chose_options) as a
+/// map; an item without '=' is skipped.
+inline std::map<std::string, std::string> options_of(const std::string& text) {
   std::map<std::string, std::string> out;
-  const std::string text = a.options;
-  for (std::size_t at = 0; at < text.size();) {
-    const std::size_t comma = std::min(text.find(',', at), text.size());
-    const std::string kv = text.substr(at, comma - at);
+  for (const std::string& kv : wcs::split_list(text)) {
     const std::size_t eq = kv.find('=');
     if (eq != std::string::npos) out[kv.substr(0, eq)] = kv.substr(eq + 1);
-    at = comma + 1;
   }
   return out;
 }
+
+/// The options of an attempt as a map.
+inline std::map<std::string, std::string> attempt_options(const Attempt& a) { return options_of(a.options); }
 
 /// "greedy" or "greedy{pair_flips=true}", as experiment labels name them.
 inline std::string attempt_label(const Attempt& a) {

@@ -157,9 +157,9 @@ class DpSearch final : public wcs::CycleSearch {
     out.result = wcs::line_value(in.a, in.w, in.wpn, std::as_const(out.winner));
     if (out.result != base + static_cast<double>(best) * unit)
       throw std::logic_error("dp: rebuilt line's value differs from its sum (bug)");
-    std::uint64_t rechecked = 1;
-    out.all_below_target = wcs::search::all_below_target(in, base, d_, bounds, rechecked);
-    out.evaluated = distinct + rechecked;
+    std::uint64_t exact_rechecks = 1;
+    out.all_below_target = wcs::search::all_below_target(in, base, d_, bounds, exact_rechecks);
+    out.evaluations = distinct + exact_rechecks;
     return out;
   }
 

@@ -8,8 +8,8 @@
 #include <memory>
 #include <vector>
 
-#include "line_scan.hpp"
 #include "search/exact_step.hpp"
+#include "wcs/line_scan.hpp"
 #include "wcs/plugin.hpp"
 
 namespace {
@@ -23,12 +23,8 @@ class EarlyStopSearch final : public wcs::CycleSearch {
   void prepare(const wcs::Problem&, const wcs::SolveOptions&) override { stopped_ = 0; }
 
   wcs::CycleOutcome search(const wcs::CycleInput& in) override {
-    const wcs::kernels::LineScan scan = wcs::kernels::scan_lines_exact(in, factor_ * in.tolerance);
-    wcs::CycleOutcome out;
-    out.winner = wcs::Combination::from_line(scan.line, in.a.size());
-    out.result = scan.result;
-    out.evaluated = scan.evaluated;
-    out.all_below_target = scan.all_below;
+    const wcs::LineScan scan = wcs::scan_lines_exact(in, factor_ * in.tolerance);
+    wcs::CycleOutcome out = scan.outcome(in.a.size());
     if (scan.stopped) {
       // Stopped early: the cycle converges, so the WPN rule is not applied; still
       // report it as reference would.

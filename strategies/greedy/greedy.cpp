@@ -38,7 +38,7 @@ class GreedySearch final : public wcs::CycleSearch {
     const std::size_t n = in.a.size();
     const double base = wcs::cycle_terms(in.a, in.w, in.wpn, d_);
     target_ = in.target;
-    evaluated_ = 0;
+    evaluations_ = 0;
     std::fill(selected_.begin(), selected_.end(), 0);
 
     // 1. Greedy construction. Coefficients whose d is exactly 0 never change r (and
@@ -52,7 +52,7 @@ class GreedySearch final : public wcs::CycleSearch {
     std::size_t count = 0;
     for (const std::size_t i : order_) {
       const double next = r + d_[i];
-      ++evaluated_;
+      ++evaluations_;
       if (std::fabs(next - target_) < std::fabs(r - target_)) {
         selected_[i] = 1;
         r = next;
@@ -64,9 +64,9 @@ class GreedySearch final : public wcs::CycleSearch {
       // Equal values: the larger index is the smaller line.
       std::size_t best = n - 1;
       for (std::size_t i = n; i-- > 0;) {
-        ++evaluated_;
+        ++evaluations_;
         const double x = base + d_[i], y = base + d_[best];
-        if (wcs::ranks_before(std::fabs(x - target_), x, std::fabs(y - target_), y)) best = i;
+        if (ranks_before(x, y)) best = i;
       }
       selected_[best] = 1;
       r = base + d_[best];
@@ -85,14 +85,15 @@ class GreedySearch final : public wcs::CycleSearch {
       if (selected_[i]) out.winner.set(i);
     out.result = wcs::line_value(in.a, in.w, in.wpn, std::as_const(out.winner));
     out.all_below_target = wcs::search::all_below_target(in);
-    out.evaluated = evaluated_;
+    out.evaluations = evaluations_;
     return out;
   }
 
  private:
   double delta(std::size_t i) const { return selected_[i] ? -d_[i] : d_[i]; }
 
-  bool better(double r, double than) const {
+  /// The winner order on two values of this cycle.
+  bool ranks_before(double r, double than) const {
     return wcs::ranks_before(std::fabs(r - target_), r, std::fabs(than - target_), than);
   }
 
@@ -106,8 +107,8 @@ class GreedySearch final : public wcs::CycleSearch {
       for (const std::size_t i : order_) {
         if (selected_[i] && count == 1) continue;  // would leave no line
         const double next = r + delta(i);
-        ++evaluated_;
-        if (better(next, best_r)) {
+        ++evaluations_;
+        if (ranks_before(next, best_r)) {
           best = i;
           best_r = next;
         }
@@ -135,9 +136,9 @@ class GreedySearch final : public wcs::CycleSearch {
     while (lo < hi) {
       const std::size_t i = by_delta_[lo], j = by_delta_[hi];
       const double next = r + (delta(i) + delta(j));
-      ++evaluated_;
+      ++evaluations_;
       const bool empties = selected_[i] && selected_[j] && count == 2;
-      if (!empties && better(next, best_r)) {
+      if (!empties && ranks_before(next, best_r)) {
         best_i = i;
         best_j = j;
         best_r = next;
@@ -157,7 +158,7 @@ class GreedySearch final : public wcs::CycleSearch {
 
   bool pair_flips_;
   double target_ = 0.0;
-  std::uint64_t evaluated_ = 0;
+  std::uint64_t evaluations_ = 0;
   std::vector<double> d_;
   std::vector<unsigned char> selected_;
   std::vector<std::size_t> order_, by_delta_;

@@ -41,7 +41,7 @@ class GroupSearch final : public wcs::CycleSearch {
     std::uint64_t best = 1;
     double best_r = 0, best_error = 0;
     for (std::uint64_t line = 1; line <= lines; ++line) {
-      const double r = wcs::line_value(in.a, in.w, in.wpn, [&](std::size_t i) { return bool((line >> (n - 1 - i)) & 1u); });
+      const double r = wcs::line_value(in.a, in.w, in.wpn, wcs::line_selection(line, n));
       const double error = std::fabs(r - in.target);
       if (line == 1 || wcs::ranks_before(error, r, best_error, best_r)) {
         best = line;
@@ -55,7 +55,7 @@ class GroupSearch final : public wcs::CycleSearch {
     out.winner = wcs::Combination::from_line(best, n);
     out.result = best_r;
     out.all_below_target = wcs::max_line_value(base, d_) < in.target;
-    out.evaluated = lines;
+    out.evaluations = lines;
     return out;
   }
 
@@ -224,6 +224,7 @@ class Hierarchical final : public wcs::Strategy {
     auto offer = [&](double r, auto&& make) {
       const double error = std::fabs(r - target);
       if (have && !wcs::ranks_before(error, r, best_error, best_r)) {
+        // Not better on (error, r): only a tie with a smaller line replaces the best.
         if (wcs::ranks_before(best_error, best_r, error, r)) return;
         wcs::Combination c = make();
         if (!c.line_less(best)) return;
@@ -246,13 +247,9 @@ class Hierarchical final : public wcs::Strategy {
         sums_[m] = sums_[m & (m - 1)] + d_[useful_[static_cast<std::size_t>(std::countr_zero(m))]];
         const double r = base + sums_[m];
         const double error = std::fabs(r - target);
-        bool take = best_mask == 0 || wcs::ranks_before(error, r, mask_error, mask_r);
-        if (!take && !wcs::ranks_before(mask_error, mask_r, error, r)) {
-          // Equal values: at the lowest differing index, the one selecting it is larger.
-          const std::uint64_t diff = m ^ best_mask;
-          take = (best_mask >> std::countr_zero(diff)) & 1u;
-        }
-        if (take) {
+        // Mask bit t is the t-th smallest useful index, so mask order is line order.
+        if (best_mask == 0 ||
+            wcs::line_wins(error, r, mask_error, mask_r, [&] { return wcs::mask_line_less(m, best_mask); })) {
           best_mask = m;
           mask_error = error;
           mask_r = r;

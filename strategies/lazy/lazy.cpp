@@ -6,7 +6,7 @@
 #include <cmath>
 #include <memory>
 
-#include "line_scan.hpp"
+#include "wcs/line_scan.hpp"
 #include "wcs/plugin.hpp"
 
 namespace {
@@ -17,13 +17,7 @@ constexpr std::size_t kMaxN = 40;
 class LazySearch final : public wcs::CycleSearch {
  public:
   wcs::CycleOutcome search(const wcs::CycleInput& in) override {
-    const wcs::kernels::LineScan scan = wcs::kernels::scan_lines_exact(in, -1.0);
-    wcs::CycleOutcome out;
-    out.winner = wcs::Combination::from_line(scan.line, in.a.size());
-    out.result = scan.result;
-    out.all_below_target = scan.all_below;
-    out.evaluated = scan.evaluated;
-    return out;
+    return wcs::scan_lines_exact(in, -1.0).outcome(in.a.size());
   }
 };
 

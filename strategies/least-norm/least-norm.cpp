@@ -9,16 +9,10 @@
 #include <span>
 #include <vector>
 
+#include "wcs/formula.hpp"
 #include "wcs/plugin.hpp"
 
 namespace {
-
-/// sum a[i] W[i] in index order: the same sum a user (and the conformance kit) would do.
-double dot(std::span<const double> a, std::span<const double> w) {
-  double s = 0.0;
-  for (std::size_t i = 0; i < a.size(); ++i) s += a[i] * w[i];
-  return s;
-}
 
 class LeastNorm final : public wcs::Strategy {
  public:
@@ -45,7 +39,7 @@ class LeastNorm final : public wcs::Strategy {
     wcs::SolveResult out;
     out.weights.resize(n);
     for (std::size_t i = 0; i < n; ++i) out.weights[i] = factor * (a[i] * scale);
-    out.result = dot(a, out.weights);
+    out.result = wcs::dot(a, out.weights);
     std::uint64_t evaluations = 1;
 
     // One step of iterative refinement (Wilkinson): the rounding left in the sum is
@@ -55,7 +49,7 @@ class LeastNorm final : public wcs::Strategy {
       const double correction = residual * scale / scaled_norm2;
       std::vector<double> refined(n);
       for (std::size_t i = 0; i < n; ++i) refined[i] = out.weights[i] + correction * (a[i] * scale);
-      const double refined_result = dot(a, refined);
+      const double refined_result = wcs::dot(a, refined);
       ++evaluations;
       if (std::fabs(refined_result - problem.target) < std::fabs(out.result - problem.target)) {
         out.weights = std::move(refined);

@@ -32,31 +32,31 @@ class MitmSearch final : public wcs::CycleSearch {
  public:
   void prepare(const wcs::Problem& problem, const wcs::SolveOptions&) override {
     d_.assign(problem.n(), 0.0);
-    rechecked_ = exact_cycles_ = 0;
+    exact_rechecks_ = exact_cycles_ = 0;
   }
 
   wcs::CycleOutcome search(const wcs::CycleInput& in) override {
     const double base = wcs::cycle_terms(in.a, in.w, in.wpn, d_);
     const wcs::search::ExactOutcome exact = exact_.resolve(in, base, d_);
-    rechecked_ += exact.rechecked;
+    exact_rechecks_ += exact.exact_rechecks;
     exact_cycles_ += exact.exact_arithmetic;
     wcs::CycleOutcome out;
     out.winner = wcs::search::combination_of_key(exact.key, d_.size());
     out.result = exact.result;
     out.all_below_target = exact.all_below_target;
-    out.evaluated = exact.half_entries + exact.rechecked;
+    out.evaluations = exact.half_entries + exact.exact_rechecks;
     return out;
   }
 
   void finish(wcs::SolveResult& result) override {
     result.notes["exact_cycles"] = std::to_string(exact_cycles_);
-    result.notes["exact_rechecks"] = std::to_string(rechecked_);
+    result.notes["exact_rechecks"] = std::to_string(exact_rechecks_);
   }
 
  private:
   std::vector<double> d_;
   wcs::search::ExactStep exact_;
-  std::uint64_t rechecked_ = 0, exact_cycles_ = 0;
+  std::uint64_t exact_rechecks_ = 0, exact_cycles_ = 0;
 };
 
 void register_mitm(wcs::Registry& registry) {

@@ -52,7 +52,7 @@ class BruteSearch final : public wcs::CycleSearch {
     } else {
       out.all_below_target = all_below_;
     }
-    out.evaluated = visited_;
+    out.evaluations = visited_;
     return out;
   }
 

@@ -94,13 +94,11 @@ class OriginalSearch final : public wcs::CycleSearch {
     double best_error = 0.0;
     std::uint64_t best = 0;
     bool all_below = true;
-    std::uint64_t evaluated = 0;
+    std::uint64_t evaluations = 0;
     for (std::uint64_t k = 0; k < lines; ++k) {
       const double r = sampled_ ? wcs::line_value(in.a, in.w, in.wpn, [&](std::size_t i) { return rows_[k * n + i] != 0; })
-                                : wcs::line_value(in.a, in.w, in.wpn, [&](std::size_t i) {
-                                    return bool(((k + 1) >> (n - 1 - i)) & 1u);
-                                  });
-      ++evaluated;
+                                : wcs::line_value(in.a, in.w, in.wpn, wcs::line_selection(k + 1, n));
+      ++evaluations;
       const double error = std::fabs(r - in.target);
       all_below = all_below && r - in.target < 0;
       if (k == 0 || error < best_error || (error == best_error && r > out.result)) {
@@ -117,9 +115,9 @@ class OriginalSearch final : public wcs::CycleSearch {
     }
     out.winner = wcs::Combination(n);
     for (std::size_t i = 0; i < n; ++i)
-      if (sampled_ ? rows_[best * n + i] != 0 : bool(((best + 1) >> (n - 1 - i)) & 1u)) out.winner.set(i);
+      if (sampled_ ? rows_[best * n + i] != 0 : wcs::line_selects(best + 1, n, i)) out.winner.set(i);
     out.all_below_target = all_below;
-    out.evaluated = evaluated;
+    out.evaluations = evaluations;
     return out;
   }
 

@@ -5,7 +5,7 @@
 //
 // The lines are cut into chunks whose boundaries depend only on N (never on the
 // thread count), workers take chunks from a shared counter, and the per-chunk picks
-// are merged in chunk order with kernels::better_of. A kernel's value of a line may
+// are merged by the winner order (wcs::line_wins). A kernel's value of a line may
 // depend on where its range starts (a Gray-code walk accumulates), so fixing the
 // chunks is what makes the pick, and with it every note, independent of `threads`;
 // the exact step then makes the cycle's decisions reference's.
@@ -28,6 +28,7 @@
 
 #include "search/kernel_search.hpp"
 #include "wcs/error.hpp"
+#include "wcs/formula.hpp"
 #include "wcs/plugin.hpp"
 
 namespace {
@@ -147,8 +148,12 @@ class ChunkRunner final : public wcs::search::RangeRunner {
       best_[c] = kernel(view, std::max<std::uint64_t>(1, c * chunk), (c + 1) * chunk);
     };
     pool_->run(chunks + 1, task);
+    // The chunk picks by the winner order on the kernel's values (an empty chunk has
+    // line 0), so the pick does not depend on the thread count.
     wcs::kernels::RangeBest best;
-    for (const auto& b : best_) best = wcs::kernels::better_of(best, b);
+    for (const auto& b : best_)
+      if (b.line != 0 && (best.line == 0 || wcs::line_wins(b.error, b.result, b.line, best.error, best.result, best.line)))
+        best = b;
     return best;
   }
 

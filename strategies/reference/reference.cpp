@@ -40,7 +40,7 @@ class ReferenceSearch final : public wcs::CycleSearch {
     for (std::uint64_t line = 1; line <= lines; ++line) {
       std::uint32_t selected = 0;
       for (std::size_t i = 0; i < n; ++i)
-        if ((line >> (n - 1 - i)) & 1u) selected |= std::uint32_t{1} << i;
+        if (wcs::line_selects(line, n, i)) selected |= std::uint32_t{1} << i;
       combinations.push_back(selected);
     }
     std::vector<double> results;
@@ -71,7 +71,7 @@ class ReferenceSearch final : public wcs::CycleSearch {
     out.winner = wcs::Combination::from_mask(combinations[best], n);
     out.result = results[best];
     out.all_below_target = all_below;
-    out.evaluated = lines;
+    out.evaluations = lines;
     return out;
   }
 

@@ -113,10 +113,10 @@ class SamplingSearch final : public wcs::CycleSearch {
     if (exhaustive_) return exhaustive(in);
     wcs::CycleOutcome out = sampled(in);
     out.result = wcs::line_value(in.a, in.w, in.wpn, std::as_const(out.winner));
-    std::uint64_t rechecked = 0;
+    std::uint64_t exact_rechecks = 0;
     out.all_below_target =
-        wcs::search::all_below_target(in, base_, d_, wcs::search::cycle_bounds(in, base_, d_), rechecked);
-    out.evaluated += rechecked;
+        wcs::search::all_below_target(in, base_, d_, wcs::search::cycle_bounds(in, base_, d_), exact_rechecks);
+    out.evaluations += exact_rechecks;
     return out;
   }
 
@@ -159,7 +159,7 @@ class SamplingSearch final : public wcs::CycleSearch {
     out.winner = wcs::search::combination_of_key(exact.key, n);
     out.result = exact.result;
     out.all_below_target = exact.all_below_target;
-    out.evaluated = (std::uint64_t{1} << n) - 1;
+    out.evaluations = (std::uint64_t{1} << n) - 1;
     return out;
   }
 
@@ -203,7 +203,7 @@ class SamplingSearch final : public wcs::CycleSearch {
     out.winner = wcs::Combination(n_);
     for (std::size_t i = 0; i < n_; ++i)
       if ((best_mask_[i >> 6] >> (i & 63)) & 1u) out.winner.set(i);
-    out.evaluated = s_.sample_size;
+    out.evaluations = s_.sample_size;
     return out;
   }
 
@@ -253,12 +253,8 @@ class SamplingSearch final : public wcs::CycleSearch {
       const double r = base_ + (even + odd);
       const double error = std::fabs(r - target_);
       if (have_best_) {
-        if (wcs::ranks_before(best_error_, best_r_, error, r)) continue;
-        // Equal values: at the lowest differing coefficient the one selecting it is larger.
-        if (!wcs::ranks_before(error, r, best_error_, best_r_)) {
-          const std::uint64_t diff = bits ^ best_mask_[0];
-          if (diff == 0 || !((best_mask_[0] >> std::countr_zero(diff)) & 1u)) continue;
-        }
+        if (!wcs::line_wins(error, r, best_error_, best_r_, [&] { return wcs::mask_line_less(bits, best_mask_[0]); }))
+          continue;
       }
       have_best_ = true;
       best_error_ = error;
@@ -347,24 +343,14 @@ class SamplingSearch final : public wcs::CycleSearch {
     }
     const double r = base_ + (even + odd);
     const double error = std::fabs(r - target_);
-    if (have_best_) {
-      if (wcs::ranks_before(best_error_, best_r_, error, r)) return;
-      if (!wcs::ranks_before(error, r, best_error_, best_r_) && !mask_line_less(mask)) return;
-    }
+    if (have_best_ && !wcs::line_wins(error, r, best_error_, best_r_, [&] {
+          return wcs::mask_line_less({mask, words_}, {best_mask_.data(), words_});
+        }))
+      return;
     have_best_ = true;
     best_error_ = error;
     best_r_ = r;
     std::copy(mask, mask + words_, best_mask_.begin());
-  }
-
-  /// Whether `mask`'s line is smaller than the best's: at the lowest coefficient
-  /// where they differ, the one that selects it is the larger line.
-  bool mask_line_less(const std::uint64_t* mask) const {
-    for (std::size_t w = 0; w < words_; ++w) {
-      const std::uint64_t diff = mask[w] ^ best_mask_[w];
-      if (diff) return (best_mask_[w] >> std::countr_zero(diff)) & 1u;
-    }
-    return false;
   }
 
   Settings s_;

@@ -146,42 +146,5 @@ TEST_CASE("sampling rejects bad options naming them") {
   rejects({{"samples", "10"}}, "samples");
 }
 
-// Not a check: prints convergence rates at fixed N against the exact answer
-// (sampling with threshold >= N is identical to reference). Run with
-//   WCS_TEST_PLUGIN_DIR=build-d/strategies build-d/strategies/sampling/sampling_test "[.rates]"
-TEST_CASE("convergence rates against the exact strategy", "[.rates]") {
-  for (std::size_t n : {20, 50}) {
-    std::vector<wcs::Problem> cases;
-    for (auto p : wcs::test::large_problems(200, n, n, 1234 + n)) {
-      p.max_iter = 32;
-      cases.push_back(std::move(p));
-    }
-    std::vector<std::pair<std::string, std::map<std::string, std::string>>> solvers = {
-        {"sampling", {}}, {"sampling", {{"mode", "random"}}}, {"sampling", {{"mode", "progressive"}}},
-        {"sampling", {{"resample", "fixed"}}}, {"greedy", {}}, {"greedy", {{"pair_flips", "true"}}},
-        {"hierarchical", {}}, {"hierarchical", {{"share", "proportional"}}}};
-    std::vector<bool> exact_ok(cases.size(), true);
-    if (n <= 20) {
-      wcs::Solver exact = plugins().create("sampling", {{"threshold", "20"}});
-      std::size_t ok = 0;
-      for (std::size_t k = 0; k < cases.size(); ++k) ok += exact_ok[k] = exact.solve(cases[k]).converged;
-      WARN("N=" << n << " exact (reference): " << ok << "/" << cases.size());
-    }
-    for (const auto& [name, opts] : solvers) {
-      wcs::Solver s = plugins().create(name, opts);
-      std::size_t ok = 0, ok_where_exact = 0, exact_total = 0;
-      double cycles = 0;
-      for (std::size_t k = 0; k < cases.size(); ++k) {
-        const auto r = s.solve(cases[k], {.trace = false, .seed = 7});
-        ok += r.converged;
-        cycles += static_cast<double>(r.cycles);
-        if (exact_ok[k]) { ++exact_total; ok_where_exact += r.converged; }
-      }
-      std::string o;
-      for (const auto& [k, v] : opts) o += k + "=" + v + " ";
-      WARN("N=" << n << " " << name << " " << o << ": " << ok << "/" << cases.size() << " converged; "
-                << ok_where_exact << "/" << exact_total << " where exact converges; mean cycles "
-                << cycles / static_cast<double>(cases.size()));
-    }
-  }
-}
+// Convergence rates against the exact answer are measured, not asserted: by
+// experiments/accuracy.yaml (tables under results/accuracy/).

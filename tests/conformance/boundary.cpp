@@ -7,7 +7,7 @@
 #include <limits>
 #include <vector>
 
-#include "kernels/line_scan.hpp"
+#include "wcs/line_scan.hpp"
 #include "wcs/formula.hpp"
 #include "wcs/strategy.hpp"
 
@@ -37,7 +37,7 @@ std::vector<double> cycle_values(const Problem& p, std::span<const double> w, do
   const std::size_t n = p.n();
   std::vector<double> values((std::size_t{1} << n) - 1);
   for (std::uint64_t line = 1; line <= values.size(); ++line)
-    values[line - 1] = line_value(p.coefficients, w, wpn, [&](std::size_t i) { return bool((line >> (n - 1 - i)) & 1u); });
+    values[line - 1] = line_value(p.coefficients, w, wpn, line_selection(line, n));
   return values;
 }
 
@@ -47,13 +47,7 @@ std::vector<double> cycle_values(const Problem& p, std::span<const double> w, do
 SolveResult traced_run(const Problem& p) {
   struct EveryLine final : CycleSearch {
     CycleOutcome search(const CycleInput& in) override {
-      const kernels::LineScan scan = kernels::scan_lines_exact(in, -1.0);
-      CycleOutcome out;
-      out.winner = Combination::from_line(scan.line, in.a.size());
-      out.result = scan.result;
-      out.all_below_target = scan.all_below;
-      out.evaluated = scan.evaluated;
-      return out;
+      return scan_lines_exact(in, -1.0).outcome(in.a.size());
     }
   } search;
   SolveOptions traced;

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <stdexcept>
 #include <limits>
 #include <optional>
 #include <random>
@@ -14,7 +15,20 @@
 #include "wcs/error.hpp"
 #include "wcs/plugin_loader.hpp"
 
+#include <stdlib.h>  // mkdtemp
+
 namespace wcs::test {
+
+TempDir::TempDir() {
+  std::string name = (std::filesystem::temp_directory_path() / "wcs-test-XXXXXX").string();
+  if (::mkdtemp(name.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + name);
+  path_ = name;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
 
 Registry& plugins() {
   static Registry registry;

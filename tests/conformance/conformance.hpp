@@ -2,6 +2,7 @@
 // seeded random problems and checks the promise of its family (strategies.md).
 #pragma once
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <span>
 #include <utility>
@@ -11,6 +12,21 @@
 #include "wcs/registry.hpp"
 
 namespace wcs::test {
+
+/// A fresh, empty folder under the system's temporary folder (mkdtemp), removed
+/// with everything in it when the object goes. Tests write only there.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
 
 /// Every strategy module built in this tree (WCS_TEST_PLUGIN_DIR), loaded once. A
 /// module that fails to load fails the calling test.

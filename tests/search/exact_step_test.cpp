@@ -10,7 +10,7 @@
 
 #include "boundary.hpp"
 #include "conformance.hpp"
-#include "kernels/line_scan.hpp"
+#include "wcs/line_scan.hpp"
 #include "search/exact_step.hpp"
 #include "wcs/formula.hpp"
 
@@ -23,7 +23,7 @@ struct Want {
 };
 
 Want every_line(const wcs::CycleInput& in) {
-  const wcs::kernels::LineScan s = wcs::kernels::scan_lines_exact(in, -1.0);
+  const wcs::LineScan s = wcs::scan_lines_exact(in, -1.0);
   return {s.line, s.result, s.all_below};
 }
 
@@ -63,9 +63,9 @@ TEST_CASE("the exact step gives reference's winner, r and all-below decision on 
         CHECK(got.all_below_target == want.all_below);
         exact_cycles += got.exact_arithmetic;
       }
-      std::uint64_t rechecked = 0;
+      std::uint64_t exact_rechecks = 0;
       CHECK(wcs::search::all_below_target(in, terms.base, terms.d, wcs::search::cycle_bounds(in, terms.base, terms.d),
-                                          rechecked) == want.all_below);
+                                          exact_rechecks) == want.all_below);
       ++cycles;
     }
   }
