@@ -516,25 +516,6 @@ std::string fnv1a_hex(const std::string& bytes) {
   return fmt::format("{:016x}", h);
 }
 
-std::pair<std::size_t, std::size_t> parse_shard(const std::string& text) {
-  const auto slash = text.find('/');
-  std::size_t i = 0, n = 0, used1 = 0, used2 = 0;
-  bool ok = slash != std::string::npos && slash > 0 && slash + 1 < text.size();
-  if (ok) {
-    try {
-      const std::string a = text.substr(0, slash), b = text.substr(slash + 1);
-      ok = a.find('-') == std::string::npos && b.find('-') == std::string::npos;
-      i = std::stoull(a, &used1);
-      n = std::stoull(b, &used2);
-      ok = ok && used1 == a.size() && used2 == b.size() && n >= 1 && i < n;
-    } catch (const std::exception&) {
-      ok = false;
-    }
-  }
-  if (!ok) throw InputError("--shard: '" + text + "' is not I/N with 0 <= I < N");
-  return {i, n};
-}
-
 std::vector<const Run*> shard_runs(const Plan& plan, std::size_t shard, std::size_t count) {
   std::vector<const Run*> out;
   for (const auto& r : plan.runs)

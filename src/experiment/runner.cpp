@@ -13,7 +13,6 @@
 #include <sstream>
 
 #include "experiment/record.hpp"
-#include "kernels/kernels.hpp"
 #include "wcs/format.hpp"
 
 #ifndef WCS_COMPILER
@@ -183,7 +182,7 @@ void name_entries(Json& benchmarks, const std::string& key) {
 
 }  // namespace
 
-void add_build_context(const fs::path& checkout) {
+void add_build_context(const fs::path& checkout, const std::string& simd_target) {
   static bool added = false;
   if (added) return;
   added = true;
@@ -197,8 +196,7 @@ void add_build_context(const fs::path& checkout) {
   c["wcs_compiler"] = WCS_COMPILER;
   c["wcs_cxx_flags"] = WCS_CXX_FLAGS;
   c["wcs_build_type"] = WCS_BUILD_TYPE;
-  const auto& k = wcs::kernels::fastest();
-  c["wcs_simd_target"] = fmt::format("{} ({})", k.isa(), k.name);
+  c["wcs_simd_target"] = simd_target;
   for (const auto& [key, value] : c) benchmark::AddCustomContext(key, value);
 }
 

@@ -98,6 +98,18 @@ TEST_CASE("dry run prints the plan and writes nothing", "[harness]") {
   CHECK_FALSE(fs::exists(s.dir / "results"));
 }
 
+TEST_CASE("--shard takes I/N with 0 <= I < N and nothing else", "[harness]") {
+  Sandbox s;
+  REQUIRE(s.wcs("run exp.yaml --dry-run --shard 2/5") == 0);
+  CHECK(s.out().find("shard 2/5:") != std::string::npos);
+  for (const char* bad : {"5/5", "-1/5", "1/0", "1", "/5", "1/", "1/5x", "a/5"}) {
+    INFO(bad);
+    CHECK(s.wcs(std::string("run exp.yaml --dry-run --shard '") + bad + "'") == 2);
+    CHECK(s.err().find(std::string("--shard: '") + bad + "' is not I/N with 0 <= I < N") != std::string::npos);
+    CHECK(s.out().empty());
+  }
+}
+
 TEST_CASE("a bad experiment file exits 2 with positions and writes nothing", "[harness][errors]") {
   Sandbox s;
   std::ofstream(s.dir / "bad.yaml") << "name: bad\nproblems:\n  - {name: p, coefficients: [1, 2], target: 1}\n"
