@@ -69,7 +69,7 @@ struct Cell {
   std::size_t n = 0, first = SIZE_MAX;
   long long max_iter = 0;
   double tolerance = 0;
-  std::vector<const RunData*> ok, skipped, failed;
+  std::vector<const RunRecord*> ok, skipped, failed;
   // Derived.
   Estimate time, speedup;
   std::string baseline;   // label the speed-up is against ("" none)
@@ -91,7 +91,7 @@ struct Panel {
 };
 
 struct Model {
-  std::vector<RunData> runs;
+  std::vector<RunRecord> runs;
   std::vector<std::string> labels;  // plan order
   std::map<std::string, std::string> family;
   std::map<std::string, Cell> cells;
@@ -101,7 +101,7 @@ struct Model {
   std::string baseline_key;  // the experiment's `baseline:`
 
   const Cell* cell(const std::string& row, const std::string& label) const {
-    auto it = cells.find(row + "\x1f" + label);
+    auto it = cells.find(cell_key(row, label));
     return it == cells.end() ? nullptr : &it->second;
   }
 };
@@ -110,24 +110,24 @@ std::string panel_title(const Row& r) {
   return fmt::format("{} (max_iter {}, tolerance {})", r.problem, r.max_iter, format_number(r.tolerance));
 }
 
-Model build(const std::vector<Json>& records, const Json& experiment) {
+Model build(std::vector<RunRecord> records, const Json& experiment) {
   Model m;
-  m.runs = read_runs(records);
+  m.runs = by_index(std::move(records));
   if (experiment.is_object()) m.baseline_key = experiment.value("baseline", std::string());
   for (const auto& r : m.runs) {
     if (!m.family.count(r.label)) {
       m.labels.push_back(r.label);
       m.family[r.label] = r.family;
     }
-    const std::string row = r.row();
+    const std::string row = row_key(r), cell = cell_key(row, r.label);
     Row& rw = m.rows[row];
     if (rw.first == SIZE_MAX) {
       m.row_order.push_back(row);
       rw = Row{row, r.problem, "", r.n, r.index, r.max_iter, r.tolerance};
     }
-    Cell& c = m.cells[r.cell()];
+    Cell& c = m.cells[cell];
     if (c.first == SIZE_MAX) {
-      c.key = r.cell();
+      c.key = cell;
       c.row = row;
       c.problem = r.problem;
       c.label = r.label;
@@ -145,7 +145,7 @@ Model build(const std::vector<Json>& records, const Json& experiment) {
   // the experiment's `baseline:`.
   for (auto& [key, c] : m.cells) {
     Groups g;
-    for (const RunData* r : c.ok)
+    for (const RunRecord* r : c.ok)
       if (!r->rep_seconds.empty()) {
         g.push_back(r->rep_seconds);
         c.reps = std::max(c.reps, r->rep_seconds.size());
@@ -166,10 +166,10 @@ Model build(const std::vector<Json>& records, const Json& experiment) {
     const Row& rw = m.rows.at(c.row);
     if (rw.baseline.empty() || c.seeds == 0) continue;
     const Cell& b = *m.cell(c.row, rw.baseline);
-    std::map<std::string, const RunData*> base_of;
-    for (const RunData* r : b.ok) base_of[r->instance] = r;
+    std::map<std::string, const RunRecord*> base_of;
+    for (const RunRecord* r : b.ok) base_of[r->instance] = r;
     Groups num, den;
-    for (const RunData* r : c.ok) {
+    for (const RunRecord* r : c.ok) {
       auto it = base_of.find(r->instance);
       if (it == base_of.end() || r->rep_seconds.empty() || it->second->rep_seconds.empty()) continue;
       num.push_back(it->second->rep_seconds);
@@ -329,7 +329,7 @@ std::vector<Table> convergence_tables(const Model& m) {
     out.push_back(pivot(m, p, "Convergence rate", note, p.headers, [&](const Cell& c, std::size_t) -> std::optional<std::string> {
       if (c.ok.empty()) return std::nullopt;
       std::size_t k = 0;
-      for (const RunData* r : c.ok) k += r->converged;
+      for (const RunRecord* r : c.ok) k += r->converged;
       const Estimate w = wilson(k, c.ok.size());
       return fmt::format("{}/{}, {} [{:.0f}, {:.0f}]", k, c.ok.size(), percent(w.value), w.lo * 100, w.hi * 100);
     }));
@@ -346,7 +346,7 @@ std::vector<Table> error_tables(const Model& m) {
     out.push_back(pivot(m, p, "Median error", note, p.headers, [&](const Cell& c, std::size_t) -> std::optional<std::string> {
       if (c.ok.empty()) return std::nullopt;
       std::vector<double> e;
-      for (const RunData* r : c.ok) e.push_back(r->error);
+      for (const RunRecord* r : c.ok) e.push_back(r->error);
       const auto [lo, hi] = std::minmax_element(e.begin(), e.end());
       return sig3(median(e)) + (*lo != *hi ? " [" + sig3(*lo) + ", " + sig3(*hi) + "]" : "");
     }));
@@ -360,12 +360,12 @@ struct Runtimes {
   std::vector<double> evaluations, seconds;
 };
 
-Runtimes runtimes_of(const std::vector<const RunData*>& runs) {
+Runtimes runtimes_of(const std::vector<const RunRecord*>& runs) {
   Runtimes rt;
-  for (const RunData* r : runs) {
+  for (const RunRecord* r : runs) {
     const bool reached = r->ok() && r->converged;
     rt.evaluations.push_back(reached ? r->evaluations : INFINITY);
-    rt.seconds.push_back(reached && !r->rep_seconds.empty() ? r->seconds() : INFINITY);
+    rt.seconds.push_back(reached && !r->rep_seconds.empty() ? median_seconds(*r) : INFINITY);
   }
   return rt;
 }
@@ -397,7 +397,7 @@ std::string budget_text(double seconds) {
 std::vector<Table> fixed_target_tables(const Model& m) {
   std::vector<Table> out;
   // Runs of each label that ran (ok or failed), pooled over problems, N and seeds.
-  std::map<std::string, std::vector<const RunData*>> ran;
+  std::map<std::string, std::vector<const RunRecord*>> ran;
   for (const auto& r : m.runs)
     if (r.status != "skipped") ran[r.label].push_back(&r);
   // Performance profile on time to target over every instance anything ran on.
@@ -410,8 +410,8 @@ std::vector<Table> fixed_target_tables(const Model& m) {
     }
   std::vector<std::vector<double>> cost(instances.size(), std::vector<double>(m.labels.size(), INFINITY));
   for (std::size_t s = 0; s < m.labels.size(); ++s)
-    for (const RunData* r : ran[m.labels[s]])
-      if (r->ok() && r->converged && !r->rep_seconds.empty()) cost[instance_pos.at(r->instance)][s] = r->seconds();
+    for (const RunRecord* r : ran[m.labels[s]])
+      if (r->ok() && r->converged && !r->rep_seconds.empty()) cost[instance_pos.at(r->instance)][s] = median_seconds(*r);
   const auto ratios = performance_ratios(cost);
 
   const std::string section = "Fixed target: reaching the tolerance";
@@ -444,7 +444,7 @@ std::vector<Table> fixed_target_tables(const Model& m) {
     const auto& runs = ran[label];
     if (runs.empty()) continue;
     std::size_t k = 0;
-    for (const RunData* r : runs) k += r->ok() && r->converged;
+    for (const RunRecord* r : runs) k += r->ok() && r->converged;
     const Estimate w = wilson(k, runs.size());
     const auto& rs = ratios[s];
     double solved = 0;
@@ -509,15 +509,15 @@ std::vector<Table> fixed_target_tables(const Model& m) {
     for (const auto& label : m.labels) {
       const Cell* c = m.cell(row, label);
       if (!c || (c->ok.empty() && c->failed.empty())) continue;
-      std::vector<const RunData*> runs = c->ok;
+      std::vector<const RunRecord*> runs = c->ok;
       runs.insert(runs.end(), c->failed.begin(), c->failed.end());
       std::vector<double> evals, secs;
       std::vector<bool> reached, reached_t;
-      for (const RunData* r : c->ok) {
+      for (const RunRecord* r : c->ok) {
         evals.push_back(r->evaluations);
         reached.push_back(r->converged);
         if (!r->rep_seconds.empty()) {
-          secs.push_back(r->seconds());
+          secs.push_back(median_seconds(*r));
           reached_t.push_back(r->converged);
         }
       }
@@ -536,7 +536,7 @@ std::vector<Table> fixed_target_tables(const Model& m) {
       if (c.ok.empty()) return std::nullopt;
       std::vector<double> evals;
       std::vector<bool> reached;
-      for (const RunData* r : c.ok) {
+      for (const RunRecord* r : c.ok) {
         evals.push_back(r->evaluations);
         reached.push_back(r->converged);
       }
@@ -552,9 +552,9 @@ std::vector<Table> fixed_target_tables(const Model& m) {
 
 // The exact answer of an instance: reference where it ran, else the experiment's
 // baseline when it is an identical strategy, else the first identical strategy.
-std::map<std::string, const RunData*> exact_answers(const Model& m) {
-  std::map<std::string, const RunData*> out;
-  auto rank = [&](const RunData& r) {
+std::map<std::string, const RunRecord*> exact_answers(const Model& m) {
+  std::map<std::string, const RunRecord*> out;
+  auto rank = [&](const RunRecord& r) {
     if (r.label == "reference") return 0;
     if (r.label == m.baseline_key) return 1;
     return 2;
@@ -611,14 +611,14 @@ std::vector<Table> detail_tables(const Model& m) {
       const std::string n = std::to_string(c->n), mi = std::to_string(c->max_iter), tol = csv_number(c->tolerance);
       for (const auto* list : {&c->skipped, &c->failed})
         if (!list->empty()) {
-          const RunData& r = *list->front();
+          const RunRecord& r = *list->front();
           skipped.rows.push_back({c->problem, n, mi, label, std::to_string(list->size()), r.status, r.reason});
           skipped.csv_rows.push_back({c->problem, n, mi, tol, label, std::to_string(list->size()), r.status, r.reason});
         }
       if (c->ok.empty()) continue;
       if (c->seeds) {
         std::vector<double> t;
-        for (const RunData* r : c->ok) t.insert(t.end(), r->rep_seconds.begin(), r->rep_seconds.end());
+        for (const RunRecord* r : c->ok) t.insert(t.end(), r->rep_seconds.begin(), r->rep_seconds.end());
         const auto [lo, hi] = std::minmax_element(t.begin(), t.end());
         speed.csv_rows.push_back({c->problem, n, mi, tol, label, c->family, std::to_string(c->seeds), std::to_string(c->reps),
                                   csv_number(c->time.value), csv_number(c->time.lo), csv_number(c->time.hi), csv_number(*lo),
@@ -629,7 +629,7 @@ std::vector<Table> detail_tables(const Model& m) {
       std::size_t converged = 0, agree = 0, compared = 0;
       std::set<std::string> exact_names;
       std::map<std::string, int> chose;
-      for (const RunData* r : c->ok) {
+      for (const RunRecord* r : c->ok) {
         errors.push_back(r->error);
         converged += r->converged;
         cycles.push_back(r->cycles);
@@ -638,7 +638,7 @@ std::vector<Table> detail_tables(const Model& m) {
         if (auto it = r->notes.find("chose"); it != r->notes.end()) ++chose[it->second];
         auto it = exact.find(r->instance);
         if (it != exact.end() && it->second != r) {
-          const RunData& x = *it->second;
+          const RunRecord& x = *it->second;
           ++compared;
           exact_names.insert(x.label);
           agree += std::abs(r->result - x.result) <= 1e-9 * std::max(1.0, std::abs(x.result));
@@ -699,8 +699,8 @@ Table runs_table(const Model& m) {
     t.csv_columns.push_back(c);
   for (const auto& r : m.runs) {
     auto ctx = [&](const char* k) {
-      auto it = r.context.find(k);
-      return it == r.context.end() ? std::string() : it->second;
+      auto it = r.machine.find(k);
+      return it == r.machine.end() ? std::string() : it->second;
     };
     std::vector<std::string> row{r.experiment, r.key, "runs/" + r.id + ".json", std::to_string(r.index), r.status, r.reason,
                                  r.problem, r.instance, r.generator, std::to_string(r.n), std::to_string(r.seed),
@@ -714,7 +714,7 @@ Table runs_table(const Model& m) {
     const bool timed = !t_.empty();
     row.push_back(std::to_string(r.repetitions));
     row.push_back(r.rep_iterations.empty() ? "" : csv_number(r.rep_iterations.front()));
-    row.push_back(timed ? csv_number(r.seconds()) : "");
+    row.push_back(timed ? csv_number(median_seconds(r)) : "");
     row.push_back(timed ? csv_number(mean(t_)) : "");
     row.push_back(timed ? csv_number(*std::min_element(t_.begin(), t_.end())) : "");
     row.push_back(timed ? csv_number(*std::max_element(t_.begin(), t_.end())) : "");
@@ -830,18 +830,18 @@ void normalise_entry(Json& b, const std::string& key) {
   const std::string unit = b.value("time_unit", std::string("ns"));
   if (unit != "ns" && !(aggregate && b.value("aggregate_unit", std::string("time")) != "time")) {
     for (const char* f : {"real_time", "cpu_time"})
-      if (b.contains(f) && b[f].is_number()) b[f] = to_seconds(b[f].get<double>(), unit) * 1e9;
+      if (b.contains(f) && b[f].is_number()) b[f] = wcs::experiment::to_seconds(b[f].get<double>(), unit) * 1e9;
     b["time_unit"] = "ns";
   }
 }
 
-std::string context_summary(const std::vector<RunData>& runs) {
+std::string context_summary(const std::vector<RunRecord>& runs) {
   std::vector<std::string> seen;
   for (const auto& r : runs) {
-    if (!r.ok() || r.context.empty()) continue;
+    if (!r.ok() || r.machine.empty()) continue;
     auto c = [&](const char* k) {
-      auto it = r.context.find(k);
-      return it == r.context.end() ? std::string("?") : it->second;
+      auto it = r.machine.find(k);
+      return it == r.machine.end() ? std::string("?") : it->second;
     };
     std::string s = fmt::format("{} ({} CPUs at {} MHz), {} build with {}, SIMD target {}, commit {}{}", c("host_name"),
                                 c("num_cpus"), c("mhz_per_cpu"), c("build_type"), c("compiler"), c("simd_target"),
@@ -857,7 +857,7 @@ std::string context_summary(const std::vector<RunData>& runs) {
 
 }  // namespace
 
-std::vector<Table> make_tables(const std::vector<Json>& records, const Json& experiment) {
+std::vector<Table> make_tables(const std::vector<RunRecord>& records, const Json& experiment) {
   const Model m = build(records, experiment);
   std::vector<Table> tables;
   for (auto part : {time_tables(m), speedup_tables(m), convergence_tables(m), error_tables(m), fixed_target_tables(m),
@@ -913,21 +913,15 @@ std::string csv(const Table& t) {
   return out;
 }
 
-std::string combined_benchmark_json(const std::vector<Json>& records) {
-  std::vector<const Json*> order;
-  for (const auto& r : records) order.push_back(&r);
-  std::stable_sort(order.begin(), order.end(), [](const Json* a, const Json* b) {
-    return (*a)["wcs"]["index"].get<std::size_t>() < (*b)["wcs"]["index"].get<std::size_t>();
-  });
+std::string combined_benchmark_json(const std::vector<RunRecord>& records) {
   Json out;
   out["context"] = Json::object();
   out["benchmarks"] = Json::array();
-  for (const Json* r : order) {
-    if ((*r)["wcs"]["status"] != "ok") continue;
-    if (out["context"].empty() && r->contains("context")) out["context"] = (*r)["context"];
-    const std::string key = (*r)["wcs"]["key"].get<std::string>();
-    for (auto b : (*r)["benchmarks"]) {
-      normalise_entry(b, key);
+  for (const RunRecord& r : by_index(records)) {
+    if (!r.ok()) continue;
+    if (out["context"].empty()) out["context"] = r.context;
+    for (auto b : r.benchmarks) {
+      normalise_entry(b, r.key);
       out["benchmarks"].push_back(std::move(b));
     }
   }
@@ -944,7 +938,7 @@ std::vector<fs::path> write_report(const fs::path& dir) {
   std::string intro;
   if (experiment.is_object() && !experiment.value("description", std::string()).empty())
     intro = "\n" + experiment["description"].get<std::string>() + "\n";
-  const auto runs = read_runs(records);
+  const auto runs = by_index(records);
   std::size_t ok = 0, traced = 0;
   for (const auto& r : runs) {
     ok += r.ok();

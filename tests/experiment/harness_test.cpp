@@ -73,10 +73,11 @@ struct Sandbox {
   std::string err() const { return read_text(dir / "err.txt"); }
 };
 
-// id -> record, of a results folder.
+// id -> record as written, of a results folder (read_records checks them first).
 std::map<std::string, Json> records(const fs::path& dir) {
   std::map<std::string, Json> out;
-  for (auto& r : wcs::experiment::read_records(dir)) out[r["wcs"]["id"].get<std::string>()] = r;
+  for (const auto& r : wcs::experiment::read_records(dir))
+    out[r.id] = Json::parse(read_text(wcs::experiment::record_path(dir, r.id)));
   return out;
 }
 
