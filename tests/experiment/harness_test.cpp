@@ -81,6 +81,19 @@ std::map<std::string, Json> records(const fs::path& dir) {
   return out;
 }
 
+// Every record of DIR read as a typed RunRecord writes the same bytes again; returns
+// the typed records by id.
+std::map<std::string, wcs::experiment::RunRecord> round_trip(const fs::path& dir) {
+  std::map<std::string, wcs::experiment::RunRecord> out;
+  for (const auto& e : fs::directory_iterator(dir / "runs")) {
+    const std::string text = read_text(e.path());
+    auto r = wcs::experiment::RunRecord::read(Json::parse(text), e.path());
+    CHECK(r.json().dump(2) + "\n" == text);
+    out.emplace(r.id, std::move(r));
+  }
+  return out;
+}
+
 std::map<std::string, std::string> file_texts(const fs::path& dir) {
   std::map<std::string, std::string> out;
   for (const auto& e : fs::directory_iterator(dir)) out[e.path().filename().string()] = read_text(e.path());
@@ -153,6 +166,23 @@ TEST_CASE("a run writes one record per run; resume skips what is recorded", "[ha
   }
   CHECK(ok == 15);
   CHECK(skipped == 3);
+  // Typed, the records say the same and write the same bytes.
+  const auto typed = round_trip(s.dir / "res");
+  REQUIRE(typed.size() == recs.size());
+  for (const auto& [id, r] : typed) {
+    const auto& w = recs.at(id)["wcs"];
+    CHECK(r.key == w["key"]);
+    CHECK(r.status == w["status"]);
+    CHECK(r.n == w["problem"]["n"].get<std::size_t>());
+    CHECK(r.machine.at("simd_target") == recs.at(id)["context"]["wcs_simd_target"]);
+    if (r.ok()) {
+      CHECK(r.rep_seconds.size() == 2);  // repetitions: 2, aggregates left out
+      CHECK(r.evaluations == w["result"]["evaluations"].get<std::uint64_t>());
+    } else {
+      CHECK(r.rep_seconds.empty());
+      CHECK(r.reason == w["reason"]);
+    }
+  }
   // The worked example of algorithm.md, as recorded.
   for (const auto& [id, r] : recs)
     if (r["wcs"]["problem"]["name"] == "worked") {
@@ -271,6 +301,8 @@ TEST_CASE("trace: true keeps each run's trajectory; trajectories.csv holds them 
     }
   }
   CHECK(traced == 6);
+  for (const auto& [id, r] : round_trip(s.dir / "res"))  // trajectories typed and written back to the byte
+    if (r.trajectory) CHECK(r.trajectory->cycle == std::vector<double>{1, 2, 3});
   REQUIRE(s.wcs("report res") == 0);
   const std::string csv = read_text(s.dir / "res/tables/trajectories.csv");
   CHECK(csv.rfind("experiment,run_key,problem,n,seed,max_iter,tolerance,strategy,family,run,source,cycle,evaluations,"
