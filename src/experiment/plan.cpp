@@ -1,9 +1,11 @@
 // Experiment file -> plan. Every check collects a message with the YAML position
-// instead of stopping, so one pass reports every problem of the file.
+// (checker.hpp) instead of stopping, so one pass reports every problem of the file.
+// The seams: settings and strategies are read first, then each problem entry is
+// read (read_problem), checked against the limits (within_limits) and expanded into
+// instances and runs (expand, add_runs); estimates and baseline last.
 #include "experiment/plan.hpp"
 
 #include <fmt/format.h>
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -15,6 +17,7 @@
 #include <set>
 #include <sstream>
 
+#include "experiment/checker.hpp"
 #include "experiment/generators.hpp"
 #include "wcs/format.hpp"
 #include "wcs/memory.hpp"
@@ -26,131 +29,6 @@
 namespace wcs::experiment {
 
 namespace {
-
-std::string join(const std::vector<std::string>& items, const char* sep) {
-  std::string out;
-  for (const auto& s : items) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
-}
-
-// Collects errors with positions.
-struct Checker {
-  std::string file;
-  std::vector<std::string> errors;
-
-  void error(const YAML::Mark& m, const std::string& key, const std::string& message) {
-    errors.push_back(fmt::format("{}:{}:{}: {}: {}", file, m.line + 1, m.column + 1, key, message));
-  }
-  void error(const YAML::Node& node, const std::string& key, const std::string& message) { error(node.Mark(), key, message); }
-
-  // Reports keys of `map` not in `valid`; false when `map` is not a map.
-  bool keys(const YAML::Node& map, const std::string& path, const std::vector<std::string>& valid) {
-    if (!map.IsMap()) {
-      error(map, path, "expected a mapping with keys " + join(valid, ", "));
-      return false;
-    }
-    for (auto it = map.begin(); it != map.end(); ++it) {
-      const std::string k = it->first.Scalar();
-      if (std::find(valid.begin(), valid.end(), k) == valid.end())
-        error(it->first.Mark(), path.empty() ? k : path + "." + k, "unknown key (valid keys: " + join(valid, ", ") + ")");
-    }
-    return true;
-  }
-
-  std::optional<std::string> text(const YAML::Node& node, const std::string& key) {
-    if (!node.IsScalar()) {
-      error(node, key, "expected a single value");
-      return std::nullopt;
-    }
-    // Escapes ("\ud800", "\x01") can make text the file itself does not contain.
-    if (invalid_text_at(node.Scalar()) != std::string::npos) {
-      error(node, key, "the value is not UTF-8 text (or holds control characters)");
-      return std::nullopt;
-    }
-    return node.Scalar();
-  }
-
-  std::optional<double> number(const YAML::Node& node, const std::string& key, bool finite = true) {
-    auto t = text(node, key);
-    if (!t) return std::nullopt;
-    double v = 0;
-    try {
-      v = parse_number(*t, key);
-    } catch (const InputError&) {
-      error(node, key, "'" + *t + "' is not a number");
-      return std::nullopt;
-    }
-    if (finite && !std::isfinite(v)) {
-      error(node, key, "'" + *t + "' is not a finite number");
-      return std::nullopt;
-    }
-    return v;
-  }
-
-  std::optional<long long> integer(const YAML::Node& node, const std::string& key, long long min,
-                                   long long max = std::numeric_limits<long long>::max()) {
-    auto t = text(node, key);
-    if (!t) return std::nullopt;
-    const std::optional<long long> parsed = to_integer(*t);
-    if (!parsed) {
-      error(node, key, "'" + *t + "' is not an integer");
-      return std::nullopt;
-    }
-    const long long v = *parsed;
-    if (v < min) {
-      error(node, key, fmt::format("{} is below the smallest allowed value {}", v, min));
-      return std::nullopt;
-    }
-    if (v > max) {
-      error(node, key, fmt::format("{} is above the largest allowed value {}", v, max));
-      return std::nullopt;
-    }
-    return v;
-  }
-
-  std::optional<std::uint64_t> seed(const YAML::Node& node, const std::string& key) {
-    auto t = text(node, key);
-    if (!t) return std::nullopt;
-    auto v = to_seed(*t);
-    if (!v) error(node, key, "'" + *t + "' is not a seed (" + seed_rule() + ")");
-    return v;
-  }
-
-  std::optional<bool> boolean(const YAML::Node& node, const std::string& key) {
-    auto t = text(node, key);
-    if (!t) return std::nullopt;
-    if (*t == "true") return true;
-    if (*t == "false") return false;
-    error(node, key, "'" + *t + "' is not true or false");
-    return std::nullopt;
-  }
-
-  // A scalar or a non-empty sequence of scalars, each checked by `one`.
-  template <class T, class F>
-  std::optional<std::vector<T>> list(const YAML::Node& node, const std::string& key, F one) {
-    std::vector<T> out;
-    if (node.IsSequence()) {
-      if (node.size() == 0) {
-        error(node, key, "empty list");
-        return std::nullopt;
-      }
-      bool ok = true;
-      for (std::size_t i = 0; i < node.size(); ++i) {
-        auto v = one(node[i], fmt::format("{}[{}]", key, i));
-        if (v) out.push_back(*v); else ok = false;
-      }
-      if (!ok) return std::nullopt;
-      return out;
-    }
-    auto v = one(node, key);
-    if (!v) return std::nullopt;
-    out.push_back(*v);
-    return out;
-  }
-};
 
 // Settings that defaults give and problem or strategy entries may override.
 struct Settings {
@@ -214,76 +92,6 @@ struct StrategyEntry {
   bool trace = false;
   YAML::Mark mark;
 };
-
-// Duplicate keys and documents, from the parser's events: linear in the text whatever
-// its aliases (a walk over the node tree would follow every alias again).
-class Structure final : public YAML::EventHandler {
- public:
-  explicit Structure(Checker& c) : c_(c) {}
-  std::vector<YAML::Mark> documents;
-
-  void OnDocumentStart(const YAML::Mark& m) override { documents.push_back(m); }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { item(m, nullptr); }
-  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { item(m, nullptr); }
-  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string& value) override {
-    item(m, &value);
-  }
-  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
-    item(m, nullptr);
-    stack_.push_back({false, false, {}});
-  }
-  void OnSequenceEnd() override { stack_.pop_back(); }
-  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
-    item(m, nullptr);
-    stack_.push_back({true, true, {}});
-  }
-  void OnMapEnd() override { stack_.pop_back(); }
-
- private:
-  struct Frame {
-    bool map, key_next;
-    std::map<std::string, YAML::Mark> keys;
-  };
-  // One key or value of the innermost collection.
-  void item(const YAML::Mark& m, const std::string* scalar) {
-    if (stack_.empty() || !stack_.back().map) return;
-    Frame& f = stack_.back();
-    if (f.key_next && scalar) {
-      const auto [it, fresh] = f.keys.emplace(*scalar, m);
-      if (!fresh) c_.error(m, *scalar, fmt::format("duplicate key (first at line {})", it->second.line + 1));
-    }
-    f.key_next = !f.key_next;
-  }
-  Checker& c_;
-  std::vector<Frame> stack_;
-};
-
-// Non-UTF-8 text, duplicate keys and a second document, each with its position.
-bool check_structure(Checker& c, const std::string& text) {
-  if (const std::size_t at = invalid_text_at(text); at != std::string::npos) {
-    const std::size_t last_newline = text.rfind('\n', at);  // text[at] is not one
-    YAML::Mark m;
-    m.line = static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
-    m.column = static_cast<int>(last_newline == std::string::npos ? at : at - last_newline - 1);
-    c.error(m, "yaml", fmt::format("byte 0x{:02x} is not UTF-8 text (experiment files are UTF-8, without control characters)",
-                                   static_cast<unsigned char>(text[at])));
-    return false;
-  }
-  std::istringstream in(text);
-  YAML::Parser parser(in);
-  Structure structure(c);
-  try {
-    while (structure.documents.size() < 2 && parser.HandleNextDocument(structure)) {
-    }
-  } catch (const YAML::Exception& e) {
-    c.error(e.mark, "yaml", e.msg);
-    return false;
-  }
-  if (structure.documents.size() > 1)
-    c.error(structure.documents[1], "yaml", "a second document: an experiment file holds one document (no second '---')");
-  return c.errors.empty();
-}
 
 const std::vector<std::string> kTopKeys{"name", "description", "defaults", "problems", "strategies", "estimates", "baseline"};
 const std::vector<std::string> kDefaultKeys{"repetitions", "min_time", "iterations", "max_iter", "tolerance", "seeds",
