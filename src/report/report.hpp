@@ -1,4 +1,7 @@
 // Tables (Markdown, CSV) from the run records of a results folder, and nothing else.
+// The records are grouped (model.hpp), each table is made by its own function
+// (tables.hpp), and each format has its writer: markdown.cpp, csv.cpp and
+// benchmark_json.cpp (Google Benchmark's JSON for compare.py).
 #pragma once
 #include <nlohmann/json.hpp>
 
