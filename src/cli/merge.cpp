@@ -33,11 +33,8 @@ struct MergeFlags {
 struct Candidate {
   fs::path file;
   std::string text;
-  ex::Json record;
-  bool finished() const {
-    const auto& s = record["wcs"]["status"];
-    return s == "ok" || s == "skipped";
-  }
+  ex::RunRecord record;
+  bool finished() const { return record.finished(); }
 };
 
 // The same path, whether or not it exists yet.
@@ -47,15 +44,15 @@ fs::path canonical_path(const fs::path& p) {
   return ec ? fs::absolute(p) : c;
 }
 
-// Which of two records of one run the merge keeps, independent of their order.
+// Which of two records of one run the merge keeps, independent of their order. Their
+// `wcs` sections are compared as written (a NaN equals itself there).
 const Candidate& choose(const Candidate& a, const Candidate& b) {
   const Candidate& first = a.file < b.file ? a : b;
   const Candidate& second = a.file < b.file ? b : a;
   if (first.finished() != second.finished()) return first.finished() ? first : second;
-  if (first.finished() && first.record["wcs"] != second.record["wcs"])
-    throw InputError(fmt::format("run {} ({}) has different results in {} and {}; remove the wrong one",
-                                 first.record["wcs"]["id"].get<std::string>(), first.record["wcs"]["key"].get<std::string>(),
-                                 first.file.string(), second.file.string()));
+  if (first.finished() && first.record.wcs_json().dump() != second.record.wcs_json().dump())
+    throw InputError(fmt::format("run {} ({}) has different results in {} and {}; remove the wrong one", first.record.id,
+                                 first.record.key, first.file.string(), second.file.string()));
   return first.text <= second.text ? first : second;
 }
 
@@ -115,15 +112,14 @@ Command add_merge(CLI::App& app, const GlobalFlags&) {
       std::error_code e;
       if (!fs::is_directory(dir / "runs", e)) return;
       for (auto& rec : ex::read_records(dir)) {
-        const std::string id = rec["wcs"]["id"].get<std::string>();
+        const std::string id = rec.id;
         Candidate c{ex::record_path(dir, id), ex::read_text(ex::record_path(dir, id)), std::move(rec)};
         auto it = records.find(id);
         if (it == records.end()) {
           records.emplace(id, std::move(c));
-        } else if (it->second.record["wcs"]["key"] != c.record["wcs"]["key"]) {
-          throw InputError(fmt::format("{}: id {} names two runs: {} and {} ({})", c.file.string(), id,
-                                       c.record["wcs"]["key"].get<std::string>(),
-                                       it->second.record["wcs"]["key"].get<std::string>(), it->second.file.string()));
+        } else if (it->second.record.key != c.record.key) {
+          throw InputError(fmt::format("{}: id {} names two runs: {} and {} ({})", c.file.string(), id, c.record.key,
+                                       it->second.record.key, it->second.file.string()));
         } else {
           const Candidate& kept = choose(it->second, c);
           if (&kept == &c) it->second = std::move(c);

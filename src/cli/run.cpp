@@ -12,6 +12,8 @@
 #include "commands.hpp"
 #include "experiment/plan.hpp"
 #include "experiment/runner.hpp"
+#include "version.hpp"
+#include "wcs/error.hpp"
 
 namespace wcs::cli {
 
@@ -49,6 +51,26 @@ std::string shell_word(const std::string& s) {
   for (char ch : s) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
   return q + "'";
 }
+
+// --shard "I/N" (0 <= I < N); InputError naming --shard otherwise.
+std::pair<std::size_t, std::size_t> parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  std::size_t i = 0, n = 0, used1 = 0, used2 = 0;
+  bool ok = slash != std::string::npos && slash > 0 && slash + 1 < text.size();
+  if (ok) {
+    try {
+      const std::string a = text.substr(0, slash), b = text.substr(slash + 1);
+      ok = a.find('-') == std::string::npos && b.find('-') == std::string::npos;
+      i = std::stoull(a, &used1);
+      n = std::stoull(b, &used2);
+      ok = ok && used1 == a.size() && used2 == b.size() && n >= 1 && i < n;
+    } catch (const std::exception&) {
+      ok = false;
+    }
+  }
+  if (!ok) throw InputError("--shard: '" + text + "' is not I/N with 0 <= I < N");
+  return {i, n};
+}
 }  // namespace
 
 Command add_run(CLI::App& app, const GlobalFlags& flags) {
@@ -66,7 +88,7 @@ Command add_run(CLI::App& app, const GlobalFlags& flags) {
                 "no progress on standard error (by default: a line every 5% of the runs or 30 s, redrawn in place on a terminal)");
   return [f, &flags]() -> int {
     namespace ex = wcs::experiment;
-    const auto [shard, shards] = ex::parse_shard(f->shard);
+    const auto [shard, shards] = parse_shard(f->shard);
     Registry registry = load_registry(flags);
     const auto t0 = std::chrono::steady_clock::now();
     ex::Plan plan;
@@ -100,7 +122,7 @@ Command add_run(CLI::App& app, const GlobalFlags& flags) {
     o.progress = !f->quiet;
     o.terminal = ::isatty(STDERR_FILENO) != 0;
     o.stop = &stop_signal;
-    ex::add_build_context(std::filesystem::path(f->file).parent_path());
+    ex::add_build_context(std::filesystem::path(f->file).parent_path(), simd_target());
     catch_stop_signals();
     const auto s = ex::run_plan(plan, registry, o);
     if (s.removed) fmt::print("{}: --fresh removed {} result files\n", out.string(), s.removed);

@@ -1,7 +1,9 @@
 // `wcs solve`: one problem, one strategy, from the command line.
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <iostream>
 #include <memory>
 
@@ -12,6 +14,40 @@
 
 namespace wcs::cli {
 namespace {
+
+using Json = nlohmann::ordered_json;
+
+// One trace entry of `--json --trace`.
+Json trace_entry_json(const TraceEntry& t) {
+  Json e;
+  e["cycle"] = t.cycle;
+  e["line"] = t.line ? Json(*t.line) : Json(nullptr);
+  e["combination"] = t.combination.to_string();
+  e["result"] = t.result;
+  e["wpn"] = t.wpn;
+  e["weights_before"] = t.weights_before;
+  e["evaluations"] = t.evaluations;
+  return e;
+}
+
+// The result fields of `--json` (exact doubles), named as in a run record's result.
+Json result_json(const SolveResult& r) {
+  Json j;
+  j["weights"] = r.weights;
+  j["result"] = r.result;
+  j["error"] = r.error;
+  j["converged"] = r.converged;
+  j["cycles"] = r.cycles;
+  j["evaluations"] = r.evaluations;
+  j["nonzero_weights"] = r.nonzero_weights();
+  j["notes"] = r.notes;
+  // Non-finite values (a diverging run) would be written as null: keep their text.
+  if (!std::isfinite(r.result) || !std::isfinite(r.error)) {
+    j["result"] = format_number(r.result);
+    j["error"] = format_number(r.error);
+  }
+  return j;
+}
 
 std::string trace_header(std::size_t n) {
   return fmt::format("{:>6} {:>10}  {:<{}}  {:>14} {:>10}\n", "cycle", "line", "combination", std::max<std::size_t>(n, 11),
@@ -69,8 +105,8 @@ Command add_solve(CLI::App& app, const GlobalFlags& flags) {
     const SolveResult r = solver.solve(problem, so);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (req.json) {
-      const nlohmann::ordered_json record = result_json(r, false);
-      nlohmann::ordered_json j;
+      const Json record = result_json(r);
+      Json j;
       j["strategy"] = req.strategy;
       j["n"] = problem.n();
       j["target"] = problem.target;

@@ -40,6 +40,11 @@ std::string hwy_targets(std::int64_t mask) {
 
 }  // namespace
 
+std::string simd_target() {
+  const auto& k = wcs::kernels::fastest();
+  return fmt::format("{} ({})", k.isa(), k.name);
+}
+
 std::string version_text() {
   std::string kernels_compiled, kernels_chosen;
   for (const auto& k : wcs::kernels::all()) {

@@ -8,4 +8,8 @@ namespace wcs::cli {
 /// Several lines, the first "wcs VERSION".
 std::string version_text();
 
+/// The fastest kernel on this CPU, "ISA (kernel)": the SIMD target `wcs run` records
+/// in each run's context (wcs_simd_target).
+std::string simd_target();
+
 }  // namespace wcs::cli

@@ -1,9 +1,11 @@
 // Experiment file -> plan. Every check collects a message with the YAML position
-// instead of stopping, so one pass reports every problem of the file.
+// (checker.hpp) instead of stopping, so one pass reports every problem of the file.
+// The seams: settings and strategies are read first, then each problem entry is
+// read (read_problem), checked against the limits (within_limits) and expanded into
+// instances and runs (expand, add_runs); estimates and baseline last.
 #include "experiment/plan.hpp"
 
 #include <fmt/format.h>
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -15,6 +17,7 @@
 #include <set>
 #include <sstream>
 
+#include "experiment/checker.hpp"
 #include "experiment/generators.hpp"
 #include "wcs/format.hpp"
 #include "wcs/memory.hpp"
@@ -26,131 +29,6 @@
 namespace wcs::experiment {
 
 namespace {
-
-std::string join(const std::vector<std::string>& items, const char* sep) {
-  std::string out;
-  for (const auto& s : items) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
-}
-
-// Collects errors with positions.
-struct Checker {
-  std::string file;
-  std::vector<std::string> errors;
-
-  void error(const YAML::Mark& m, const std::string& key, const std::string& message) {
-    errors.push_back(fmt::format("{}:{}:{}: {}: {}", file, m.line + 1, m.column + 1, key, message));
-  }
-  void error(const YAML::Node& node, const std::string& key, const std::string& message) { error(node.Mark(), key, message); }
-
-  // Reports keys of `map` not in `valid`; false when `map` is not a map.
-  bool keys(const YAML::Node& map, const std::string& path, const std::vector<std::string>& valid) {
-    if (!map.IsMap()) {
-      error(map, path, "expected a mapping with keys " + join(valid, ", "));
-      return false;
-    }
-    for (auto it = map.begin(); it != map.end(); ++it) {
-      const std::string k = it->first.Scalar();
-      if (std::find(valid.begin(), valid.end(), k) == valid.end())
-        error(it->first.Mark(), path.empty() ? k : path + "." + k, "unknown key (valid keys: " + join(valid, ", ") + ")");
-    }
-    return true;
-  }
-
-  std::optional<std::string> text(const YAML::Node& node, const std::string& key) {
-    if (!node.IsScalar()) {
-      error(node, key, "expected a single value");
-      return std::nullopt;
-    }
-    // Escapes ("\ud800", "\x01") can make text the file itself does not contain.
-    if (invalid_text_at(node.Scalar()) != std::string::npos) {
-      error(node, key, "the value is not UTF-8 text (or holds control characters)");
-      return std::nullopt;
-    }
-    return node.Scalar();
-  }
-
-  std::optional<double> number(const YAML::Node& node, const std::string& key, bool finite = true) {
-    auto t = text(node, key);
-    if (!t) return std::nullopt;
-    double v = 0;
-    try {
-      v = parse_number(*t, key);
-    } catch (const InputError&) {
-      error(node, key, "'" + *t + "' is not a number");
-      return std::nullopt;
-    }
-    if (finite && !std::isfinite(v)) {
-      error(node, key, "'" + *t + "' is not a finite number");
-      return std::nullopt;
-    }
-    return v;
-  }
-
-  std::optional<long long> integer(const YAML::Node& node, const std::string& key, long long min,
-                                   long long max = std::numeric_limits<long long>::max()) {
-    auto t = text(node, key);
-    if (!t) return std::nullopt;
-    const std::optional<long long> parsed = to_integer(*t);
-    if (!parsed) {
-      error(node, key, "'" + *t + "' is not an integer");
-      return std::nullopt;
-    }
-    const long long v = *parsed;
-    if (v < min) {
-      error(node, key, fmt::format("{} is below the smallest allowed value {}", v, min));
-      return std::nullopt;
-    }
-    if (v > max) {
-      error(node, key, fmt::format("{} is above the largest allowed value {}", v, max));
-      return std::nullopt;
-    }
-    return v;
-  }
-
-  std::optional<std::uint64_t> seed(const YAML::Node& node, const std::string& key) {
-    auto t = text(node, key);
-    if (!t) return std::nullopt;
-    auto v = to_seed(*t);
-    if (!v) error(node, key, "'" + *t + "' is not a seed (" + seed_rule() + ")");
-    return v;
-  }
-
-  std::optional<bool> boolean(const YAML::Node& node, const std::string& key) {
-    auto t = text(node, key);
-    if (!t) return std::nullopt;
-    if (*t == "true") return true;
-    if (*t == "false") return false;
-    error(node, key, "'" + *t + "' is not true or false");
-    return std::nullopt;
-  }
-
-  // A scalar or a non-empty sequence of scalars, each checked by `one`.
-  template <class T, class F>
-  std::optional<std::vector<T>> list(const YAML::Node& node, const std::string& key, F one) {
-    std::vector<T> out;
-    if (node.IsSequence()) {
-      if (node.size() == 0) {
-        error(node, key, "empty list");
-        return std::nullopt;
-      }
-      bool ok = true;
-      for (std::size_t i = 0; i < node.size(); ++i) {
-        auto v = one(node[i], fmt::format("{}[{}]", key, i));
-        if (v) out.push_back(*v); else ok = false;
-      }
-      if (!ok) return std::nullopt;
-      return out;
-    }
-    auto v = one(node, key);
-    if (!v) return std::nullopt;
-    out.push_back(*v);
-    return out;
-  }
-};
 
 // Settings that defaults give and problem or strategy entries may override.
 struct Settings {
@@ -214,76 +92,6 @@ struct StrategyEntry {
   bool trace = false;
   YAML::Mark mark;
 };
-
-// Duplicate keys and documents, from the parser's events: linear in the text whatever
-// its aliases (a walk over the node tree would follow every alias again).
-class Structure final : public YAML::EventHandler {
- public:
-  explicit Structure(Checker& c) : c_(c) {}
-  std::vector<YAML::Mark> documents;
-
-  void OnDocumentStart(const YAML::Mark& m) override { documents.push_back(m); }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { item(m, nullptr); }
-  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { item(m, nullptr); }
-  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string& value) override {
-    item(m, &value);
-  }
-  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
-    item(m, nullptr);
-    stack_.push_back({false, false, {}});
-  }
-  void OnSequenceEnd() override { stack_.pop_back(); }
-  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
-    item(m, nullptr);
-    stack_.push_back({true, true, {}});
-  }
-  void OnMapEnd() override { stack_.pop_back(); }
-
- private:
-  struct Frame {
-    bool map, key_next;
-    std::map<std::string, YAML::Mark> keys;
-  };
-  // One key or value of the innermost collection.
-  void item(const YAML::Mark& m, const std::string* scalar) {
-    if (stack_.empty() || !stack_.back().map) return;
-    Frame& f = stack_.back();
-    if (f.key_next && scalar) {
-      const auto [it, fresh] = f.keys.emplace(*scalar, m);
-      if (!fresh) c_.error(m, *scalar, fmt::format("duplicate key (first at line {})", it->second.line + 1));
-    }
-    f.key_next = !f.key_next;
-  }
-  Checker& c_;
-  std::vector<Frame> stack_;
-};
-
-// Non-UTF-8 text, duplicate keys and a second document, each with its position.
-bool check_structure(Checker& c, const std::string& text) {
-  if (const std::size_t at = invalid_text_at(text); at != std::string::npos) {
-    const std::size_t last_newline = text.rfind('\n', at);  // text[at] is not one
-    YAML::Mark m;
-    m.line = static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
-    m.column = static_cast<int>(last_newline == std::string::npos ? at : at - last_newline - 1);
-    c.error(m, "yaml", fmt::format("byte 0x{:02x} is not UTF-8 text (experiment files are UTF-8, without control characters)",
-                                   static_cast<unsigned char>(text[at])));
-    return false;
-  }
-  std::istringstream in(text);
-  YAML::Parser parser(in);
-  Structure structure(c);
-  try {
-    while (structure.documents.size() < 2 && parser.HandleNextDocument(structure)) {
-    }
-  } catch (const YAML::Exception& e) {
-    c.error(e.mark, "yaml", e.msg);
-    return false;
-  }
-  if (structure.documents.size() > 1)
-    c.error(structure.documents[1], "yaml", "a second document: an experiment file holds one document (no second '---')");
-  return c.errors.empty();
-}
 
 const std::vector<std::string> kTopKeys{"name", "description", "defaults", "problems", "strategies", "estimates", "baseline"};
 const std::vector<std::string> kDefaultKeys{"repetitions", "min_time", "iterations", "max_iter", "tolerance", "seeds",
@@ -516,25 +324,6 @@ std::string fnv1a_hex(const std::string& bytes) {
   return fmt::format("{:016x}", h);
 }
 
-std::pair<std::size_t, std::size_t> parse_shard(const std::string& text) {
-  const auto slash = text.find('/');
-  std::size_t i = 0, n = 0, used1 = 0, used2 = 0;
-  bool ok = slash != std::string::npos && slash > 0 && slash + 1 < text.size();
-  if (ok) {
-    try {
-      const std::string a = text.substr(0, slash), b = text.substr(slash + 1);
-      ok = a.find('-') == std::string::npos && b.find('-') == std::string::npos;
-      i = std::stoull(a, &used1);
-      n = std::stoull(b, &used2);
-      ok = ok && used1 == a.size() && used2 == b.size() && n >= 1 && i < n;
-    } catch (const std::exception&) {
-      ok = false;
-    }
-  }
-  if (!ok) throw InputError("--shard: '" + text + "' is not I/N with 0 <= I < N");
-  return {i, n};
-}
-
 std::vector<const Run*> shard_runs(const Plan& plan, std::size_t shard, std::size_t count) {
   std::vector<const Run*> out;
   for (const auto& r : plan.runs)
@@ -553,6 +342,296 @@ Plan load_plan(const std::string& path, const Registry& registry) {
   return parse_plan(text, path, registry);
 }
 
+namespace {
+
+// The N an experiment may ask for: at most kMaxN, and at most the largest max_n of the
+// listed strategies (beyond it the plan would hold nothing but skips).
+struct SizeLimit {
+  std::size_t largest = 0;  // the largest max_n of a listed strategy
+  std::string largest_name;
+  bool any = false;         // strategies were listed (and read)
+
+  explicit SizeLimit(const std::vector<StrategyEntry>& strategies) : any(!strategies.empty()) {
+    for (const auto& st : strategies)
+      if (st.info->max_n >= largest) {
+        largest = st.info->max_n;
+        largest_name = st.info->name;
+      }
+  }
+
+  bool check(Checker& c, const YAML::Mark& m, const std::string& key, std::size_t n) const {
+    if (n > kMaxN) {
+      c.error(m, key, fmt::format("N = {} is above the largest N of an experiment ({})", n, kMaxN));
+      return false;
+    }
+    if (any && n > largest) {
+      c.error(m, key, fmt::format("N = {} is above the max_n of every listed strategy (the largest: {} of '{}')", n, largest,
+                                  largest_name));
+      return false;
+    }
+    return true;
+  }
+};
+
+// One entry of `problems:`, read and checked; nothing generated yet.
+struct ProblemEntry {
+  std::string path;  // "problems[2]", for messages
+  YAML::Node node;
+  std::string name;
+  bool fixed = false;                 // coefficients given, not generated
+  Settings settings;
+  bool trace = false;
+  std::vector<double> coefficients;   // fixed
+  std::vector<std::size_t> sizes;     // the N to plan
+  CoefficientRule rule;               // generated
+  TargetRule target_rule;
+  std::optional<double> target;       // a number given (fixed, or a generator's fixed target)
+  std::string generator = "fixed";
+};
+
+// A problem entry (`names` collects the problem names, for duplicates and
+// estimates); nullopt when it has errors (reported).
+std::optional<ProblemEntry> read_problem(Checker& c, const YAML::Node& e, const std::string& path, const Settings& defaults,
+                                         const SizeLimit& limit, std::set<std::string>& names) {
+  ProblemEntry p;
+  p.path = path;
+  p.node = e;
+  p.fixed = e.IsMap() && e["coefficients"];
+  if (!c.keys(e, path, p.fixed ? kFixedKeys : kGeneratorKeys)) return std::nullopt;
+  const std::size_t errors_before = c.errors.size();
+  if (auto n = e["name"]) {
+    if (auto v = c.text(n, path + ".name")) {
+      if (!valid_name(*v)) c.error(n, path + ".name", "'" + *v + "' must be letters, digits, '-', '_' or '.', not starting with '.'");
+      else if (!names.insert(*v).second) c.error(n, path + ".name", "'" + *v + "' is used twice");
+      p.name = *v;
+    }
+  } else {
+    c.error(e, path + ".name", "missing");
+  }
+  p.settings = defaults;
+  read_settings(c, e, path + ".", p.settings);
+  if (auto t = e["trace"]) if (auto v = c.boolean(t, path + ".trace")) p.trace = *v;
+
+  // Coefficients: a fixed list, or a generator over n.
+  if (p.fixed) {
+    const YAML::Node co = e["coefficients"];
+    if (!co.IsSequence() || co.size() == 0) {
+      c.error(co, path + ".coefficients", "expected a non-empty list of numbers");
+    } else if (limit.check(c, co.Mark(), path + ".coefficients", co.size())) {
+      for (std::size_t i = 0; i < co.size(); ++i)
+        if (auto v = c.number(co[i], fmt::format("{}.coefficients[{}]", path, i))) p.coefficients.push_back(*v);
+      p.sizes.push_back(co.size());
+    }
+    if (auto t = e["target"]) p.target = c.number(t, path + ".target");
+    else c.error(e, path + ".target", "missing");
+  } else {
+    const YAML::Node g = e["generator"];
+    if (!g) {
+      c.error(e, path, "needs either coefficients (a fixed case) or generator (uniform_int, uniform_real)");
+    } else if (auto v = c.text(g, path + ".generator")) {
+      if (*v != "uniform_int" && *v != "uniform_real")
+        c.error(g, path + ".generator", "unknown generator '" + *v + "' (valid: uniform_int, uniform_real)");
+      p.rule.kind = p.generator = *v;
+    }
+    if (auto n = e["low"]) if (auto v = c.number(n, path + ".low")) p.rule.low = *v;
+    if (auto n = e["high"]) if (auto v = c.number(n, path + ".high")) p.rule.high = *v;
+    if (p.rule.kind == "uniform_int" && (p.rule.low != std::floor(p.rule.low) || p.rule.high != std::floor(p.rule.high) ||
+                                       std::abs(p.rule.low) > 1e15 || std::abs(p.rule.high) > 1e15))
+      c.error(e, path + ".low", "uniform_int needs integer low and high (|x| <= 1e15)");
+    if (p.rule.low > p.rule.high || (p.rule.kind == "uniform_real" && p.rule.low == p.rule.high))
+      c.error(e, path + ".high", fmt::format("high {} must be above low {}", format_number(p.rule.high), format_number(p.rule.low)));
+    if (auto n = e["sign"]) {
+      if (auto v = c.text(n, path + ".sign")) {
+        if (*v == "mixed") p.rule.mixed_sign = true;
+        else if (*v != "positive") c.error(n, path + ".sign", "unknown sign '" + *v + "' (valid: positive, mixed)");
+      }
+    }
+    if (auto n = e["n"]) {
+      auto v = c.list<long long>(n, path + ".n", [&](const YAML::Node& x, const std::string& k) {
+        auto i = c.integer(x, k, 1);
+        if (i && !limit.check(c, x.Mark(), k, static_cast<std::size_t>(*i))) return std::optional<long long>{};
+        return i;
+      });
+      if (v) for (auto x : *v) p.sizes.push_back(static_cast<std::size_t>(x));
+    } else {
+      c.error(e, path + ".n", "missing (the sizes to generate, a number or a list)");
+    }
+    const YAML::Node t = e["target"];
+    if (!t) {
+      c.error(e, path + ".target", "missing (a number, or {rule: fraction_of_sum|subset_sum|random})");
+    } else if (t.IsScalar()) {
+      p.target = c.number(t, path + ".target");
+    } else if (c.keys(t, path + ".target", kTargetKeys)) {
+      const YAML::Node r = t["rule"];
+      if (!r) c.error(t, path + ".target.rule", "missing (fraction_of_sum, subset_sum or random)");
+      else if (auto v = c.text(r, path + ".target.rule")) {
+        if (*v != "fraction_of_sum" && *v != "subset_sum" && *v != "random")
+          c.error(r, path + ".target.rule", "unknown rule '" + *v + "' (valid: fraction_of_sum, subset_sum, random)");
+        p.target_rule.kind = *v;
+      }
+      if (auto n = t["fraction"]) if (auto v = c.number(n, path + ".target.fraction")) p.target_rule.fraction = *v;
+      if (auto n = t["low"]) if (auto v = c.number(n, path + ".target.low")) p.target_rule.low = *v;
+      if (auto n = t["high"]) if (auto v = c.number(n, path + ".target.high")) p.target_rule.high = *v;
+      if (p.target_rule.kind == "random" && !(p.target_rule.low < p.target_rule.high))
+        c.error(t, path + ".target", "random needs low < high");
+    }
+  }
+  if (c.errors.size() != errors_before) return std::nullopt;
+  return p;
+}
+
+// Runs and coefficients of the plan so far, against kMaxRuns and kMaxCoefficients.
+struct Totals {
+  std::uint64_t runs = 0, coefficients = 0;
+};
+
+// Adds what `p` will plan (before anything is generated); false, with the error, when
+// the plan goes over a limit.
+bool within_limits(Checker& c, const ProblemEntry& p, std::size_t configs, Totals& totals) {
+  const Settings& s = p.settings;
+  const std::uint64_t per_size = mul_bytes(mul_bytes(s.seeds.size(), s.max_iter.size()), s.tolerance.size());
+  for (std::size_t n : p.sizes) {
+    totals.runs = add_bytes(totals.runs, mul_bytes(per_size, configs));
+    totals.coefficients = add_bytes(totals.coefficients, mul_bytes(per_size, n));
+  }
+  if (totals.runs > kMaxRuns) {
+    c.error(p.node, p.path, fmt::format("the plan reaches {} runs here, above the limit of {}", totals.runs, kMaxRuns));
+    return false;
+  }
+  if (totals.coefficients > kMaxCoefficients) {
+    c.error(p.node, p.path, fmt::format("the plan's problems reach {} coefficients here, above the limit of {}",
+                                        totals.coefficients, kMaxCoefficients));
+    return false;
+  }
+  return true;
+}
+
+// The runs of one instance: every strategy configuration, skipped beyond a max_n.
+void add_runs(Checker& c, const ProblemEntry& p, const std::vector<StrategyEntry>& strategies, std::size_t instance,
+              Plan& plan, std::set<std::string>& run_keys) {
+  const Instance& inst = plan.instances[instance];
+  const std::size_t n = inst.problem_data.n();
+  const std::string instance_hash = instance_identity(inst);
+  for (const auto& st : strategies)
+    for (const auto& cfg : st.configs) {
+      Run r;
+      r.index = plan.runs.size();
+      r.key = inst.key + "/" + cfg.label;
+      r.instance = instance;
+      r.strategy = st.info->name;
+      r.strategy_version = st.info->version;
+      r.label = cfg.label;
+      r.params = cfg.params;
+      r.options = cfg.options;
+      r.family = family_name(st.info->family);
+      r.timing = st.timing;
+      r.trace = p.trace || st.trace;
+      if (n > st.info->max_n)
+        r.skip_reason = fmt::format("N={} is above the largest N strategy '{}' accepts (max_n {})", n, st.info->name,
+                                    st.info->max_n);
+      else if (n > st.max_n)
+        r.skip_reason = fmt::format("N={} is above max_n {} set for '{}' in the experiment", n, st.max_n, cfg.label);
+      r.id = run_identity(r, instance_hash, plan.wcs_version);
+      if (!run_keys.insert(r.key).second)
+        c.error(p.node, p.path, "run '" + r.key + "' appears twice (repeated n, seed, max_iter or tolerance)");
+      plan.runs.push_back(std::move(r));
+    }
+}
+
+// The instances of a problem entry, n x seeds x max_iter x tolerance in that order,
+// each with its runs (`seeds` collects the seeds used).
+void expand(Checker& c, const ProblemEntry& p, const std::vector<StrategyEntry>& strategies, Plan& plan,
+            std::set<std::uint64_t>& seeds, std::set<std::string>& run_keys) {
+  const Settings& s = p.settings;
+  bool reported = false;
+  for (std::size_t n : p.sizes)
+    for (std::uint64_t seed : s.seeds) {
+      Problem problem;
+      if (p.fixed) {
+        problem.coefficients = p.coefficients;
+        problem.target = *p.target;
+      } else {
+        Generated g = generate(p.rule, p.target_rule, n, seed);
+        problem.coefficients = std::move(g.coefficients);
+        problem.target = p.target ? *p.target : g.target;
+      }
+      problem.initial_wpn = s.initial_wpn;
+      problem.wpn_lo = s.wpn_lo;
+      problem.wpn_hi = s.wpn_hi;
+      for (long long max_iter : s.max_iter)
+        for (double tol : s.tolerance) {
+          problem.max_iter = max_iter;
+          problem.tolerance = tol;
+          try {
+            validate(problem);
+          } catch (const InputError& err) {
+            if (!reported) c.error(p.node, p.path, fmt::format("{} (N={}, seed {})", err.what(), n, seed));
+            reported = true;
+            continue;
+          }
+          seeds.insert(seed);
+          Instance inst;
+          inst.problem = p.name;
+          inst.generator = p.generator;
+          inst.seed = seed;
+          inst.key = fmt::format("{}/n={}/seed={}/max_iter={}/tol={}", p.name, n, seed, max_iter, format_number(tol));
+          inst.problem_data = problem;
+          plan.instances.push_back(std::move(inst));
+          add_runs(c, p, strategies, plan.instances.size() - 1, plan, run_keys);
+        }
+    }
+}
+
+// `estimates:`, published figures printed beside measured times.
+void read_estimates(Checker& c, const YAML::Node& root, const std::set<std::string>& problem_names, Plan& plan) {
+  if (const YAML::Node est = root["estimates"]) {
+    if (c.keys(est, "estimates", kEstimateKeys)) {
+      if (auto n = est["source"]) if (auto v = c.text(n, "estimates.source")) plan.estimates_source = *v;
+      std::string default_problem;
+      if (auto n = est["problem"]) if (auto v = c.text(n, "estimates.problem")) default_problem = *v;
+      const YAML::Node entries = est["entries"];
+      if (!entries || !entries.IsSequence()) c.error(est, "estimates.entries", "expected a list of {label, n, ms}");
+      else
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+          const std::string path = fmt::format("estimates.entries[{}]", i);
+          if (!c.keys(entries[i], path, kEntryKeys)) continue;
+          Estimate x;
+          x.problem = default_problem;
+          if (auto n = entries[i]["problem"]) if (auto v = c.text(n, path + ".problem")) x.problem = *v;
+          if (auto n = entries[i]["label"]) { if (auto v = c.text(n, path + ".label")) x.label = *v; }
+          else c.error(entries[i], path + ".label", "missing");
+          if (auto n = entries[i]["n"]) { if (auto v = c.integer(n, path + ".n", 1)) x.n = static_cast<std::size_t>(*v); }
+          else c.error(entries[i], path + ".n", "missing");
+          if (auto n = entries[i]["ms"]) { if (auto v = c.number(n, path + ".ms")) x.ms = *v; }
+          else c.error(entries[i], path + ".ms", "missing (milliseconds)");
+          if (!problem_names.count(x.problem))
+            c.error(entries[i], path + ".problem", "'" + x.problem + "' is not a problem of this experiment");
+          plan.estimates.push_back(std::move(x));
+        }
+    }
+  }
+}
+
+// `baseline:`, the speed-up base where reference did not run: a listed label.
+void read_baseline(Checker& c, const YAML::Node& root, const std::vector<StrategyEntry>& strategies, Plan& plan) {
+  if (const YAML::Node b = root["baseline"]) {
+    if (auto v = c.text(b, "baseline")) {
+      std::vector<std::string> labels;
+      for (const auto& st : strategies)
+        for (const auto& cfg : st.configs) labels.push_back(cfg.label);
+      if (std::find(labels.begin(), labels.end(), *v) == labels.end())
+        c.error(b, "baseline", "'" + *v + "' is not a strategy of this experiment (valid: " + join(labels, ", ") + ")");
+      else
+        plan.baseline = *v;
+    }
+  }
+}
+
+}  // namespace
+
+// The whole file: its structure, the top-level keys, then strategies (their
+// options checked against the registry), problems (each read, checked against the
+// limits, then expanded into instances and runs), estimates and baseline.
 Plan parse_plan(const std::string& text, const std::string& file, const Registry& registry) {
   Checker c{file, {}};
   if (text.size() > kMaxFileBytes) c.error(YAML::Mark(), "yaml", fmt::format("the text is larger than {} bytes", kMaxFileBytes));
@@ -587,252 +666,26 @@ Plan parse_plan(const std::string& text, const std::string& file, const Registry
   std::vector<StrategyEntry> strategies;
   if (auto s = root["strategies"]) strategies = read_strategies(c, s, registry, defaults.timing);
   else c.error(root, "strategies", "missing (a list of {name, params, max_n})");
+  std::size_t configs = 0;
+  for (const auto& st : strategies) configs += st.configs.size();
+  const SizeLimit limit(strategies);
 
-  // N beyond every listed strategy's max_n would plan nothing but skips: refused.
-  std::size_t largest_max_n = 0, configs = 0;
-  std::string largest_name;
-  for (const auto& st : strategies) {
-    configs += st.configs.size();
-    if (st.info->max_n >= largest_max_n) {
-      largest_max_n = st.info->max_n;
-      largest_name = st.info->name;
-    }
-  }
-  auto check_n = [&](const YAML::Mark& m, const std::string& key, std::size_t n) {
-    if (n > kMaxN) {
-      c.error(m, key, fmt::format("N = {} is above the largest N of an experiment ({})", n, kMaxN));
-      return false;
-    }
-    if (!strategies.empty() && n > largest_max_n) {
-      c.error(m, key, fmt::format("N = {} is above the max_n of every listed strategy (the largest: {} of '{}')", n,
-                                  largest_max_n, largest_name));
-      return false;
-    }
-    return true;
-  };
-  std::uint64_t total_runs = 0, total_coefficients = 0;
-
+  Totals totals;
   std::set<std::uint64_t> seeds;
-  std::set<std::string> problem_names;
-  std::set<std::string> run_keys;
+  std::set<std::string> problem_names, run_keys;
   const YAML::Node problems = root["problems"];
   if (!problems) c.error(root, "problems", "missing (a list of fixed cases or generators)");
   else if (!problems.IsSequence() || problems.size() == 0) c.error(problems, "problems", "expected a non-empty list");
   else
     for (std::size_t pi = 0; pi < problems.size(); ++pi) {
-      const YAML::Node e = problems[pi];
-      const std::string path = fmt::format("problems[{}]", pi);
-      const bool fixed = e.IsMap() && e["coefficients"];
-      if (!c.keys(e, path, fixed ? kFixedKeys : kGeneratorKeys)) continue;
-      const std::size_t errors_before = c.errors.size();
-      std::string name;
-      if (auto n = e["name"]) {
-        if (auto v = c.text(n, path + ".name")) {
-          if (!valid_name(*v)) c.error(n, path + ".name", "'" + *v + "' must be letters, digits, '-', '_' or '.', not starting with '.'");
-          else if (!problem_names.insert(*v).second) c.error(n, path + ".name", "'" + *v + "' is used twice");
-          name = *v;
-        }
-      } else {
-        c.error(e, path + ".name", "missing");
-      }
-      Settings s = defaults;
-      read_settings(c, e, path + ".", s);
-      bool trace = false;
-      if (auto t = e["trace"]) if (auto v = c.boolean(t, path + ".trace")) trace = *v;
-
-      // Coefficients: a fixed list, or a generator over n.
-      std::vector<double> coefficients;
-      std::vector<std::size_t> sizes;
-      CoefficientRule rule;
-      TargetRule target_rule;
-      std::optional<double> target;
-      std::string generator = "fixed";
-      if (fixed) {
-        const YAML::Node co = e["coefficients"];
-        if (!co.IsSequence() || co.size() == 0) {
-          c.error(co, path + ".coefficients", "expected a non-empty list of numbers");
-        } else if (check_n(co.Mark(), path + ".coefficients", co.size())) {
-          for (std::size_t i = 0; i < co.size(); ++i)
-            if (auto v = c.number(co[i], fmt::format("{}.coefficients[{}]", path, i))) coefficients.push_back(*v);
-          sizes.push_back(co.size());
-        }
-        if (auto t = e["target"]) target = c.number(t, path + ".target");
-        else c.error(e, path + ".target", "missing");
-      } else {
-        const YAML::Node g = e["generator"];
-        if (!g) {
-          c.error(e, path, "needs either coefficients (a fixed case) or generator (uniform_int, uniform_real)");
-        } else if (auto v = c.text(g, path + ".generator")) {
-          if (*v != "uniform_int" && *v != "uniform_real")
-            c.error(g, path + ".generator", "unknown generator '" + *v + "' (valid: uniform_int, uniform_real)");
-          rule.kind = generator = *v;
-        }
-        if (auto n = e["low"]) if (auto v = c.number(n, path + ".low")) rule.low = *v;
-        if (auto n = e["high"]) if (auto v = c.number(n, path + ".high")) rule.high = *v;
-        if (rule.kind == "uniform_int" && (rule.low != std::floor(rule.low) || rule.high != std::floor(rule.high) ||
-                                           std::abs(rule.low) > 1e15 || std::abs(rule.high) > 1e15))
-          c.error(e, path + ".low", "uniform_int needs integer low and high (|x| <= 1e15)");
-        if (rule.low > rule.high || (rule.kind == "uniform_real" && rule.low == rule.high))
-          c.error(e, path + ".high", fmt::format("high {} must be above low {}", format_number(rule.high), format_number(rule.low)));
-        if (auto n = e["sign"]) {
-          if (auto v = c.text(n, path + ".sign")) {
-            if (*v == "mixed") rule.mixed_sign = true;
-            else if (*v != "positive") c.error(n, path + ".sign", "unknown sign '" + *v + "' (valid: positive, mixed)");
-          }
-        }
-        if (auto n = e["n"]) {
-          auto v = c.list<long long>(n, path + ".n", [&](const YAML::Node& x, const std::string& k) {
-            auto i = c.integer(x, k, 1);
-            if (i && !check_n(x.Mark(), k, static_cast<std::size_t>(*i))) return std::optional<long long>{};
-            return i;
-          });
-          if (v) for (auto x : *v) sizes.push_back(static_cast<std::size_t>(x));
-        } else {
-          c.error(e, path + ".n", "missing (the sizes to generate, a number or a list)");
-        }
-        const YAML::Node t = e["target"];
-        if (!t) {
-          c.error(e, path + ".target", "missing (a number, or {rule: fraction_of_sum|subset_sum|random})");
-        } else if (t.IsScalar()) {
-          target = c.number(t, path + ".target");
-        } else if (c.keys(t, path + ".target", kTargetKeys)) {
-          const YAML::Node r = t["rule"];
-          if (!r) c.error(t, path + ".target.rule", "missing (fraction_of_sum, subset_sum or random)");
-          else if (auto v = c.text(r, path + ".target.rule")) {
-            if (*v != "fraction_of_sum" && *v != "subset_sum" && *v != "random")
-              c.error(r, path + ".target.rule", "unknown rule '" + *v + "' (valid: fraction_of_sum, subset_sum, random)");
-            target_rule.kind = *v;
-          }
-          if (auto n = t["fraction"]) if (auto v = c.number(n, path + ".target.fraction")) target_rule.fraction = *v;
-          if (auto n = t["low"]) if (auto v = c.number(n, path + ".target.low")) target_rule.low = *v;
-          if (auto n = t["high"]) if (auto v = c.number(n, path + ".target.high")) target_rule.high = *v;
-          if (target_rule.kind == "random" && !(target_rule.low < target_rule.high))
-            c.error(t, path + ".target", "random needs low < high");
-        }
-      }
-      if (c.errors.size() != errors_before) continue;
-
-      // The limits, before anything is generated.
-      const std::uint64_t per_size = mul_bytes(mul_bytes(s.seeds.size(), s.max_iter.size()), s.tolerance.size());
-      for (std::size_t n : sizes) {
-        total_runs = add_bytes(total_runs, mul_bytes(per_size, configs));
-        total_coefficients = add_bytes(total_coefficients, mul_bytes(per_size, n));
-      }
-      if (total_runs > kMaxRuns) {
-        c.error(e, path, fmt::format("the plan reaches {} runs here, above the limit of {}", total_runs, kMaxRuns));
-        break;
-      }
-      if (total_coefficients > kMaxCoefficients) {
-        c.error(e, path, fmt::format("the plan's problems reach {} coefficients here, above the limit of {}",
-                                     total_coefficients, kMaxCoefficients));
-        break;
-      }
-
-      // Instances: n x seeds x max_iter x tolerance, in that order.
-      bool reported = false;
-      for (std::size_t n : sizes)
-        for (std::uint64_t seed : s.seeds) {
-          Problem p;
-          if (fixed) {
-            p.coefficients = coefficients;
-            p.target = *target;
-          } else {
-            Generated g = generate(rule, target_rule, n, seed);
-            p.coefficients = std::move(g.coefficients);
-            p.target = target ? *target : g.target;
-          }
-          p.initial_wpn = s.initial_wpn;
-          p.wpn_lo = s.wpn_lo;
-          p.wpn_hi = s.wpn_hi;
-          for (long long max_iter : s.max_iter)
-            for (double tol : s.tolerance) {
-              p.max_iter = max_iter;
-              p.tolerance = tol;
-              try {
-                validate(p);
-              } catch (const InputError& err) {
-                if (!reported) c.error(e, path, fmt::format("{} (N={}, seed {})", err.what(), n, seed));
-                reported = true;
-                continue;
-              }
-              seeds.insert(seed);
-              Instance inst;
-              inst.problem = name;
-              inst.generator = generator;
-              inst.seed = seed;
-              inst.key = fmt::format("{}/n={}/seed={}/max_iter={}/tol={}", name, n, seed, max_iter, format_number(tol));
-              inst.problem_data = p;
-              plan.instances.push_back(std::move(inst));
-              const std::size_t ii = plan.instances.size() - 1;
-              const std::string instance_hash = instance_identity(plan.instances[ii]);
-              for (const auto& st : strategies)
-                for (const auto& cfg : st.configs) {
-                  Run r;
-                  r.index = plan.runs.size();
-                  r.key = plan.instances[ii].key + "/" + cfg.label;
-                  r.instance = ii;
-                  r.strategy = st.info->name;
-                  r.strategy_version = st.info->version;
-                  r.label = cfg.label;
-                  r.params = cfg.params;
-                  r.options = cfg.options;
-                  r.family = family_name(st.info->family);
-                  r.timing = st.timing;
-                  r.trace = trace || st.trace;
-                  if (n > st.info->max_n)
-                    r.skip_reason = fmt::format("N={} is above the largest N strategy '{}' accepts (max_n {})", n,
-                                                st.info->name, st.info->max_n);
-                  else if (n > st.max_n)
-                    r.skip_reason = fmt::format("N={} is above max_n {} set for '{}' in the experiment", n, st.max_n,
-                                                cfg.label);
-                  r.id = run_identity(r, instance_hash, plan.wcs_version);
-                  if (!run_keys.insert(r.key).second)
-                    c.error(e, path, "run '" + r.key + "' appears twice (repeated n, seed, max_iter or tolerance)");
-                  plan.runs.push_back(std::move(r));
-                }
-            }
-        }
+      const auto p = read_problem(c, problems[pi], fmt::format("problems[{}]", pi), defaults, limit, problem_names);
+      if (!p) continue;
+      if (!within_limits(c, *p, configs, totals)) break;
+      expand(c, *p, strategies, plan, seeds, run_keys);
     }
 
-  if (const YAML::Node est = root["estimates"]) {
-    if (c.keys(est, "estimates", kEstimateKeys)) {
-      if (auto n = est["source"]) if (auto v = c.text(n, "estimates.source")) plan.estimates_source = *v;
-      std::string default_problem;
-      if (auto n = est["problem"]) if (auto v = c.text(n, "estimates.problem")) default_problem = *v;
-      const YAML::Node entries = est["entries"];
-      if (!entries || !entries.IsSequence()) c.error(est, "estimates.entries", "expected a list of {label, n, ms}");
-      else
-        for (std::size_t i = 0; i < entries.size(); ++i) {
-          const std::string path = fmt::format("estimates.entries[{}]", i);
-          if (!c.keys(entries[i], path, kEntryKeys)) continue;
-          Estimate x;
-          x.problem = default_problem;
-          if (auto n = entries[i]["problem"]) if (auto v = c.text(n, path + ".problem")) x.problem = *v;
-          if (auto n = entries[i]["label"]) { if (auto v = c.text(n, path + ".label")) x.label = *v; }
-          else c.error(entries[i], path + ".label", "missing");
-          if (auto n = entries[i]["n"]) { if (auto v = c.integer(n, path + ".n", 1)) x.n = static_cast<std::size_t>(*v); }
-          else c.error(entries[i], path + ".n", "missing");
-          if (auto n = entries[i]["ms"]) { if (auto v = c.number(n, path + ".ms")) x.ms = *v; }
-          else c.error(entries[i], path + ".ms", "missing (milliseconds)");
-          if (!problem_names.count(x.problem))
-            c.error(entries[i], path + ".problem", "'" + x.problem + "' is not a problem of this experiment");
-          plan.estimates.push_back(std::move(x));
-        }
-    }
-  }
-
-  if (const YAML::Node b = root["baseline"]) {
-    if (auto v = c.text(b, "baseline")) {
-      std::vector<std::string> labels;
-      for (const auto& st : strategies)
-        for (const auto& cfg : st.configs) labels.push_back(cfg.label);
-      if (std::find(labels.begin(), labels.end(), *v) == labels.end())
-        c.error(b, "baseline", "'" + *v + "' is not a strategy of this experiment (valid: " + join(labels, ", ") + ")");
-      else
-        plan.baseline = *v;
-    }
-  }
-
+  read_estimates(c, root, problem_names, plan);
+  read_baseline(c, root, strategies, plan);
   if (!c.errors.empty()) throw ExperimentError(c.errors);
   plan.seeds.assign(seeds.begin(), seeds.end());
   return plan;

@@ -106,9 +106,6 @@ Plan load_plan(const std::string& path, const Registry& registry);
 /// Shard I of N: the runs with index % count == shard, in plan order.
 std::vector<const Run*> shard_runs(const Plan& plan, std::size_t shard, std::size_t count);
 
-/// Parses "I/N" (0 <= I < N); InputError naming --shard otherwise.
-std::pair<std::size_t, std::size_t> parse_shard(const std::string& text);
-
 /// 64-bit FNV-1a of bytes, as 16 lower-case hex digits.
 std::string fnv1a_hex(const std::string& bytes);
 

@@ -144,59 +144,301 @@ Json experiment_json(const Plan& plan) {
   return j;
 }
 
-Json run_json(const Plan& plan, const Run& run) {
+RunRecord plan_record(const Plan& plan, const Run& run) {
   const Instance& inst = plan.instances[run.instance];
   const Problem& p = inst.problem_data;
-  Json j;
-  j["format"] = 1;
-  j["id"] = run.id;
-  j["key"] = run.key;
-  j["index"] = run.index;
-  j["experiment"] = plan.name;
-  j["experiment_hash"] = plan.file_hash;
-  Json pj;
-  pj["name"] = inst.problem;
-  pj["instance"] = inst.key;
-  pj["generator"] = inst.generator;
-  pj["n"] = p.n();
-  pj["seed"] = inst.seed;
-  pj["coefficients"] = p.coefficients;
-  pj["target"] = p.target;
-  pj["tolerance"] = p.tolerance;
-  pj["max_iter"] = p.max_iter;
-  pj["initial_wpn"] = p.initial_wpn;
-  // JSON has no infinity: bounds as the text of format_number ("-inf", "inf").
-  pj["wpn_bounds"] = {format_number(p.wpn_lo), format_number(p.wpn_hi)};
-  j["problem"] = std::move(pj);
-  j["strategy"] = run.strategy;
-  j["strategy_version"] = run.strategy_version;
-  j["wcs_version"] = plan.wcs_version;
-  j["label"] = run.label;
-  j["family"] = run.family;
-  j["params"] = run.params;
-  j["options"] = run.options;
-  j["timing"] = {{"repetitions", run.timing.repetitions}, {"min_time", run.timing.min_time},
-                 {"iterations", run.timing.iterations}};
-  return j;
+  RunRecord r;
+  r.id = run.id;
+  r.key = run.key;
+  r.index = run.index;
+  r.experiment = plan.name;
+  r.experiment_hash = plan.file_hash;
+  r.problem = inst.problem;
+  r.instance = inst.key;
+  r.generator = inst.generator;
+  r.n = p.n();
+  r.seed = inst.seed;
+  r.coefficients = p.coefficients;
+  r.target = p.target;
+  r.tolerance = p.tolerance;
+  r.max_iter = p.max_iter;
+  r.initial_wpn = p.initial_wpn;
+  r.wpn_lo = format_number(p.wpn_lo);
+  r.wpn_hi = format_number(p.wpn_hi);
+  r.strategy = run.strategy;
+  r.strategy_version = run.strategy_version;
+  r.wcs_version = plan.wcs_version;
+  r.label = run.label;
+  r.family = run.family;
+  r.params = run.params;
+  r.options = run.options;
+  r.repetitions = run.timing.repetitions;
+  r.min_time = run.timing.min_time;
+  r.iterations = run.timing.iterations;
+  return r;
 }
 
-Json result_json(const SolveResult& r) {
+void set_result(RunRecord& r, const SolveResult& s) {
+  r.status = "ok";
+  r.reason.clear();
+  r.weights = s.weights;
+  r.result = s.result;
+  r.error = s.error;
+  r.converged = s.converged;
+  r.cycles = s.cycles;
+  r.evaluations = s.evaluations;
+  r.nonzero_weights = s.nonzero_weights();
+  r.notes = s.notes;
+}
+
+void set_trajectory(RunRecord& r, const SolveResult& s, double wall_seconds) {
+  Trajectory t;
+  double best_so_far = INFINITY;
+  auto add = [&](long long c, std::uint64_t e, double sec, double err) {
+    best_so_far = std::min(best_so_far, err);
+    t.cycle.push_back(static_cast<double>(c));
+    t.evaluations.push_back(static_cast<double>(e));
+    t.seconds.push_back(sec);
+    t.error.push_back(err);
+    t.best_error.push_back(best_so_far);
+  };
+  // A strategy that keeps no per-cycle trace gives one point: its final state, at the
+  // solve's own wall time.
+  for (const auto& e : s.trace) add(e.cycle, e.evaluations, e.seconds, std::fabs(e.result - r.target));
+  if (s.trace.empty()) add(s.cycles, s.evaluations, wall_seconds, s.error);
+  t.source = s.trace.empty() ? "final" : "trace";
+  r.trajectory = std::move(t);
+}
+
+namespace {
+
+// A JSON number, or the text of a non-finite one (JSON has no infinity).
+Json finite_or_text(double x) { return std::isfinite(x) ? Json(x) : Json(format_number(x)); }
+
+// A count kept as a double (trajectories): written as the integer it is.
+template <class Int>
+Json whole(const std::vector<double>& v) {
+  Json out = Json::array();
+  for (double x : v) out.push_back(static_cast<Int>(x));
+  return out;
+}
+
+}  // namespace
+
+Json RunRecord::wcs_json() const {
   Json j;
-  j["weights"] = r.weights;
-  j["result"] = r.result;
-  j["error"] = r.error;
-  j["converged"] = r.converged;
-  j["cycles"] = r.cycles;
-  j["evaluations"] = r.evaluations;
-  j["nonzero_weights"] = r.nonzero_weights();
-  j["notes"] = r.notes;
+  j["format"] = 1;
+  j["id"] = id;
+  j["key"] = key;
+  j["index"] = index;
+  j["experiment"] = experiment;
+  j["experiment_hash"] = experiment_hash;
+  Json pj;
+  pj["name"] = problem;
+  pj["instance"] = instance;
+  pj["generator"] = generator;
+  pj["n"] = n;
+  pj["seed"] = seed;
+  pj["coefficients"] = coefficients;
+  pj["target"] = target;
+  pj["tolerance"] = tolerance;
+  pj["max_iter"] = max_iter;
+  pj["initial_wpn"] = initial_wpn;
+  pj["wpn_bounds"] = {wpn_lo, wpn_hi};
+  j["problem"] = std::move(pj);
+  j["strategy"] = strategy;
+  j["strategy_version"] = strategy_version;
+  j["wcs_version"] = wcs_version;
+  j["label"] = label;
+  j["family"] = family;
+  j["params"] = params;
+  j["options"] = options;
+  j["timing"] = {{"repetitions", repetitions}, {"min_time", min_time}, {"iterations", iterations}};
+  j["status"] = status;
+  if (!ok()) {
+    j["reason"] = reason;
+    return j;
+  }
+  Json res;
+  res["weights"] = weights;
   // Non-finite values (a diverging run) would be written as null: keep their text.
-  if (!std::isfinite(r.result) || !std::isfinite(r.error)) {
-    j["result"] = format_number(r.result);
-    j["error"] = format_number(r.error);
+  const bool finite = std::isfinite(result) && std::isfinite(error);
+  res["result"] = finite ? Json(result) : Json(format_number(result));
+  res["error"] = finite ? Json(error) : Json(format_number(error));
+  res["converged"] = converged;
+  res["cycles"] = cycles;
+  res["evaluations"] = evaluations;
+  res["nonzero_weights"] = nonzero_weights;
+  res["notes"] = notes;
+  j["result"] = std::move(res);
+  if (trajectory) {
+    const Trajectory& t = *trajectory;
+    Json tj;
+    tj["source"] = t.source;
+    tj["cycle"] = whole<long long>(t.cycle);
+    tj["evaluations"] = whole<std::uint64_t>(t.evaluations);
+    Json seconds = Json::array(), err = Json::array(), best = Json::array();
+    for (std::size_t i = 0; i < t.cycle.size(); ++i) {
+      seconds.push_back(std::isnan(t.seconds[i]) ? Json(nullptr) : Json(t.seconds[i]));
+      err.push_back(finite_or_text(t.error[i]));
+      best.push_back(finite_or_text(t.best_error[i]));
+    }
+    tj["seconds"] = std::move(seconds);
+    tj["error"] = std::move(err);
+    tj["best_error"] = std::move(best);
+    j["trajectory"] = std::move(tj);
   }
   return j;
 }
+
+Json RunRecord::json() const {
+  Json j;
+  j["context"] = context;
+  j["benchmarks"] = benchmarks;
+  j["wcs"] = wcs_json();
+  return j;
+}
+
+double to_seconds(double value, const std::string& unit) {
+  if (unit == "ns") return value * 1e-9;
+  if (unit == "us") return value * 1e-6;
+  if (unit == "ms") return value * 1e-3;
+  return value;  // "s"
+}
+
+double json_number(const Json& v) {
+  if (v.is_number()) return v.get<double>();
+  if (v.is_string()) {
+    try {
+      return parse_number(v.get<std::string>(), "number");
+    } catch (const std::exception&) {
+      return NAN;
+    }
+  }
+  return NAN;
+}
+
+namespace {
+
+std::string text_of(const Json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_null()) return "";
+  return v.dump();
+}
+
+std::vector<double> numbers(const Json& list) {
+  std::vector<double> out;
+  if (!list.is_array()) return out;
+  for (const auto& v : list) out.push_back(json_number(v));
+  return out;
+}
+
+std::map<std::string, std::string> texts(const Json& object) {
+  std::map<std::string, std::string> out;
+  if (object.is_object())
+    for (const auto& [k, v] : object.items()) out[k] = text_of(v);
+  return out;
+}
+
+// The typed record of a checked one (check_record): fields it does not require are
+// read leniently (absent: empty; not a number: NaN), as the report always read them.
+RunRecord typed(const Json& record) {
+  const Json& w = record.at("wcs");
+  RunRecord r;
+  r.id = w.value("id", std::string());
+  r.key = w.at("key").get<std::string>();
+  r.index = w.at("index").get<std::size_t>();
+  r.experiment = w.value("experiment", std::string());
+  r.experiment_hash = w.value("experiment_hash", std::string());
+  const Json& p = w.at("problem");
+  r.problem = p.at("name").get<std::string>();
+  r.instance = p.at("instance").get<std::string>();
+  r.generator = p.value("generator", std::string());
+  r.n = p.at("n").get<std::size_t>();
+  r.seed = p.value("seed", std::uint64_t{0});
+  r.coefficients = numbers(p.value("coefficients", Json()));
+  r.target = json_number(p.value("target", Json()));
+  r.tolerance = json_number(p.at("tolerance"));
+  r.max_iter = p.at("max_iter").get<long long>();
+  r.initial_wpn = json_number(p.value("initial_wpn", Json()));
+  if (const Json b = p.value("wpn_bounds", Json()); b.is_array() && b.size() == 2) {
+    r.wpn_lo = text_of(b[0]);
+    r.wpn_hi = text_of(b[1]);
+  }
+  r.strategy = w.at("strategy").get<std::string>();
+  r.strategy_version = w.value("strategy_version", std::string());
+  r.wcs_version = w.value("wcs_version", std::string());
+  r.label = w.at("label").get<std::string>();
+  r.family = w.value("family", std::string());
+  r.params = texts(w.value("params", Json()));
+  r.options = texts(w.value("options", Json()));
+  if (w.contains("timing")) {
+    const Json& t = w["timing"];
+    r.repetitions = t.value("repetitions", 0);
+    r.min_time = json_number(t.value("min_time", Json()));
+    r.iterations = t.value("iterations", 0LL);
+  }
+  r.status = w.at("status").get<std::string>();
+  r.reason = w.value("reason", std::string());
+  if (record.contains("context")) r.context = record["context"];
+  if (record.contains("benchmarks")) r.benchmarks = record["benchmarks"];
+  for (const auto& b : r.benchmarks) {
+    if (b.value("error_occurred", false)) {
+      r.rep_seconds.clear();
+      r.rep_iterations.clear();
+      break;
+    }
+    if (b.value("run_type", std::string("iteration")) == "aggregate") continue;
+    r.rep_seconds.push_back(to_seconds(json_number(b.value("real_time", Json())), b.value("time_unit", std::string("ns"))));
+    r.rep_iterations.push_back(json_number(b.value("iterations", Json())));
+  }
+  if (w.contains("result")) {
+    const Json& res = w["result"];
+    r.weights = numbers(res.value("weights", Json()));
+    r.result = json_number(res.value("result", Json()));
+    r.error = json_number(res.value("error", Json()));
+    r.converged = res.value("converged", false);
+    r.cycles = res.value("cycles", 0LL);
+    r.evaluations = res.value("evaluations", std::uint64_t{0});
+    r.nonzero_weights = res.value("nonzero_weights", std::size_t{0});
+    r.notes = texts(res.value("notes", Json()));
+  }
+  if (w.contains("trajectory")) {
+    const Json& t = w["trajectory"];
+    Trajectory tr;
+    tr.source = t.value("source", std::string());
+    tr.cycle = numbers(t.value("cycle", Json()));
+    tr.evaluations = numbers(t.value("evaluations", Json()));
+    tr.seconds = numbers(t.value("seconds", Json()));
+    tr.error = numbers(t.value("error", Json()));
+    tr.best_error = numbers(t.value("best_error", Json()));
+    const std::size_t len = tr.cycle.size();
+    if (tr.evaluations.size() != len || tr.seconds.size() != len || tr.error.size() != len || tr.best_error.size() != len)
+      throw std::runtime_error("trajectory columns of different lengths");
+    r.trajectory = std::move(tr);
+  }
+  if (r.context.is_object()) {
+    const Json& c = r.context;
+    for (const char* k : {"host_name", "num_cpus", "mhz_per_cpu"})
+      if (c.contains(k)) r.machine[k] = text_of(c[k]);
+    for (const char* k : {"simd_target", "build_type", "compiler", "cxx_flags", "git_commit", "git_dirty"})
+      if (c.contains(std::string("wcs_") + k)) r.machine[k] = text_of(c[std::string("wcs_") + k]);
+  }
+  return r;
+}
+
+// typed(), with failures named by the record's id.
+RunRecord typed_named(const Json& record) {
+  try {
+    return typed(record);
+  } catch (const std::exception& e) {
+    std::string id = "?";
+    if (record.contains("wcs") && record["wcs"].contains("id")) id = text_of(record["wcs"]["id"]);
+    throw std::runtime_error("run record " + id + ": " + e.what());
+  }
+}
+
+}  // namespace
 
 bool has_record(const fs::path& dir, const Plan& plan, const Run& run) {
   const fs::path path = record_path(dir, run.id);
@@ -467,7 +709,7 @@ FolderCheck prepare_results_folder(const fs::path& dir, const Plan& plan, bool f
   return out;
 }
 
-std::vector<Json> read_records(const fs::path& dir) {
+std::vector<RunRecord> read_records(const fs::path& dir) {
   std::vector<fs::path> files;
   const fs::path runs = dir / "runs";
   std::error_code ec;
@@ -476,8 +718,9 @@ std::vector<Json> read_records(const fs::path& dir) {
     if (e.path().extension() == ".json") files.push_back(e.path());
   std::sort(files.begin(), files.end());
   const Json experiment = read_experiment(dir);
-  std::vector<Json> out;
-  out.reserve(files.size());
+  // Every file is checked before any is typed, so a broken file is named first.
+  std::vector<Json> checked;
+  checked.reserve(files.size());
   for (const auto& f : files) {
     Json j = parse_file(f);
     check_record(j, f);
@@ -492,9 +735,17 @@ std::vector<Json> read_records(const fs::path& dir) {
                                      f.string(), w["experiment_hash"].get<std::string>(),
                                      (dir / "experiment.json").string(), experiment["file_hash"].get<std::string>()));
     }
-    out.push_back(std::move(j));
+    checked.push_back(std::move(j));
   }
+  std::vector<RunRecord> out;
+  out.reserve(checked.size());
+  for (const auto& j : checked) out.push_back(typed_named(j));
   return out;
+}
+
+RunRecord RunRecord::read(const Json& record, const fs::path& file) {
+  check_record(record, file);
+  return typed_named(record);
 }
 
 }  // namespace wcs::experiment

@@ -1,9 +1,14 @@
 // Run records: one JSON file per run (Google Benchmark's JSON plus a "wcs" section),
-// written atomically, read back by resume, merge and report.
+// one typed RunRecord in memory, written atomically, read back by resume, merge,
+// report and compare.
 #pragma once
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+#include <cstdint>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,12 +43,94 @@ std::filesystem::path record_path(const std::filesystem::path& dir, const std::s
 /// file hash, seeds, number of runs planned, estimates. Same plan, same bytes.
 Json experiment_json(const Plan& plan);
 
-/// The "wcs" section of a record without status and result: ids, instance (with its
-/// coefficients, so every number traces to its problem), strategy and options.
-Json run_json(const Plan& plan, const Run& run);
+/// Per-cycle trajectory of a traced run (`trace: true`), column by column.
+struct Trajectory {
+  std::string source;  ///< "trace" (per cycle) or "final" (one point: the final state)
+  std::vector<double> cycle, evaluations, seconds, error, best_error;  ///< seconds: NaN unmeasured
+};
 
-/// The solve result fields of a record (exact doubles).
-Json result_json(const SolveResult& result);
+/// One run record, typed: what `wcs run` writes (RunRecord::json) and what resume,
+/// merge, report and compare read back (read_records). On disk it is Google
+/// Benchmark's JSON (`context`, `benchmarks`, kept as they came) plus a `wcs` section:
+///   format, id, key, index, experiment, experiment_hash,
+///   problem {name, instance, generator, n, seed, coefficients, target, tolerance,
+///            max_iter, initial_wpn, wpn_bounds},
+///   strategy, strategy_version, wcs_version, label, family, params, options,
+///   timing {repetitions, min_time, iterations}, status ("ok", "skipped", "failed"),
+///   reason (not ok), result (ok), trajectory (traced).
+/// check_record lists what a record must have.
+struct RunRecord {
+  // Identity.
+  std::string id, key;
+  std::size_t index = 0;
+  std::string experiment, experiment_hash;
+  // The problem instance.
+  std::string problem, instance, generator;
+  std::size_t n = 0;
+  std::uint64_t seed = 0;
+  std::vector<double> coefficients;
+  double target = NAN, tolerance = NAN;
+  long long max_iter = 0;
+  double initial_wpn = NAN;
+  std::string wpn_lo, wpn_hi;  ///< bounds as text ("-inf", "inf": JSON has no infinity)
+  // The strategy.
+  std::string strategy, strategy_version, wcs_version, label, family;
+  std::map<std::string, std::string> params;   ///< as given in the file, canonical text
+  std::map<std::string, std::string> options;  ///< every option, canonical text
+  int repetitions = 0;                         ///< planned repetitions
+  double min_time = 0;
+  long long iterations = 0;
+  // Outcome.
+  std::string status;  ///< "ok", "skipped" or "failed"
+  std::string reason;  ///< why it was skipped or failed
+  // The result (status ok).
+  std::vector<double> weights;
+  double result = NAN, error = NAN;
+  bool converged = false;
+  long long cycles = 0;
+  std::uint64_t evaluations = 0;
+  std::size_t nonzero_weights = 0;
+  std::map<std::string, std::string> notes;
+  std::optional<Trajectory> trajectory;
+  // Google Benchmark's part, as it wrote it.
+  Json context = Json::object();
+  Json benchmarks = Json::array();
+
+  // Read from the record (not written).
+  std::vector<double> rep_seconds;     ///< each repetition's real time per solve, in seconds
+  std::vector<double> rep_iterations;  ///< Google Benchmark's iterations of each repetition
+  /// Machine and build from the context: host_name, num_cpus, mhz_per_cpu,
+  /// simd_target, build_type, compiler, cxx_flags, git_commit, git_dirty.
+  std::map<std::string, std::string> machine;
+
+  bool ok() const { return status == "ok"; }
+  bool finished() const { return status == "ok" || status == "skipped"; }
+
+  /// The `wcs` section.
+  Json wcs_json() const;
+  /// The whole record: context, benchmarks, wcs.
+  Json json() const;
+  /// A record checked with check_record (`file` names it in messages), then typed.
+  /// InputError "FILE: FIELD: what is wrong"; std::runtime_error "run record ID: ..."
+  /// for a field check_record leaves alone but cannot be read (trajectory columns of
+  /// different lengths).
+  static RunRecord read(const Json& record, const std::filesystem::path& file);
+};
+
+/// A new record of `run` of `plan` (identity, instance, strategy, timing), status
+/// unset.
+RunRecord plan_record(const Plan& plan, const Run& run);
+
+/// The result of a solve into the record: status ok, result fields, and the
+/// trajectory when `traced` (one more solve with the trace on, `wall_seconds` long).
+void set_result(RunRecord& record, const SolveResult& result);
+void set_trajectory(RunRecord& record, const SolveResult& traced, double wall_seconds);
+
+/// A Google Benchmark time in `unit` ("ns", "us", "ms", "s") in seconds.
+double to_seconds(double value, const std::string& unit);
+
+/// A JSON number, or the text of a number ("inf", "nan"), as a double; NaN otherwise.
+double json_number(const Json& value);
 
 /// True when DIR holds a finished record for `run` (status ok or skipped, same id and
 /// key). A record kept from an earlier version of the experiment file (the run did not
@@ -82,7 +169,8 @@ Json read_experiment(const std::filesystem::path& dir);
 
 /// Every record under DIR/runs, in file-name (= id) order, each checked with
 /// check_record and, when DIR has an experiment.json, against its experiment (name
-/// and file hash): InputError names the file and the field.
-std::vector<Json> read_records(const std::filesystem::path& dir);
+/// and file hash): InputError names the file and the field. Then typed
+/// (RunRecord::read).
+std::vector<RunRecord> read_records(const std::filesystem::path& dir);
 
 }  // namespace wcs::experiment

@@ -13,7 +13,6 @@
 #include <sstream>
 
 #include "experiment/record.hpp"
-#include "kernels/kernels.hpp"
 #include "wcs/format.hpp"
 
 #ifndef WCS_COMPILER
@@ -140,35 +139,6 @@ class Progress {
   Clock::time_point start_ = Clock::now(), last_ = Clock::now();
 };
 
-// A JSON number, or the text of a non-finite one (JSON has no infinity).
-Json finite_or_text(double x) { return std::isfinite(x) ? Json(x) : Json(format_number(x)); }
-
-// The trajectory of one traced solve, column by column. A strategy that keeps no
-// per-cycle trace gives one point: its final state, at the solve's own wall time.
-Json trajectory_json(const SolveResult& r, double target, double wall_seconds) {
-  Json cycle = Json::array(), evaluations = Json::array(), seconds = Json::array(), error = Json::array(),
-       best = Json::array();
-  double best_so_far = INFINITY;
-  auto add = [&](long long c, std::uint64_t e, double s, double err) {
-    best_so_far = std::min(best_so_far, err);
-    cycle.push_back(c);
-    evaluations.push_back(e);
-    seconds.push_back(std::isnan(s) ? Json(nullptr) : Json(s));
-    error.push_back(finite_or_text(err));
-    best.push_back(finite_or_text(best_so_far));
-  };
-  for (const auto& t : r.trace) add(t.cycle, t.evaluations, t.seconds, std::fabs(t.result - target));
-  if (r.trace.empty()) add(r.cycles, r.evaluations, wall_seconds, r.error);
-  Json j;
-  j["source"] = r.trace.empty() ? "final" : "trace";
-  j["cycle"] = std::move(cycle);
-  j["evaluations"] = std::move(evaluations);
-  j["seconds"] = std::move(seconds);
-  j["error"] = std::move(error);
-  j["best_error"] = std::move(best);
-  return j;
-}
-
 // Google Benchmark appends the timing settings to a benchmark's name
 // ("/min_time:0.005/repeats:3/real_time"), so a rerun with other settings matched
 // nothing in compare.py: every entry is named by the run's key alone (aggregates
@@ -183,7 +153,7 @@ void name_entries(Json& benchmarks, const std::string& key) {
 
 }  // namespace
 
-void add_build_context(const fs::path& checkout) {
+void add_build_context(const fs::path& checkout, const std::string& simd_target) {
   static bool added = false;
   if (added) return;
   added = true;
@@ -197,8 +167,7 @@ void add_build_context(const fs::path& checkout) {
   c["wcs_compiler"] = WCS_COMPILER;
   c["wcs_cxx_flags"] = WCS_CXX_FLAGS;
   c["wcs_build_type"] = WCS_BUILD_TYPE;
-  const auto& k = wcs::kernels::fastest();
-  c["wcs_simd_target"] = fmt::format("{} ({})", k.isa(), k.name);
+  c["wcs_simd_target"] = simd_target;
   for (const auto& [key, value] : c) benchmark::AddCustomContext(key, value);
 }
 
@@ -228,23 +197,18 @@ RunnerSummary run_plan(const Plan& plan, const Registry& registry, const RunnerO
       ++sum.resumed;
       continue;
     }
-    Json record;
-    record["context"] = Json::object();
-    record["benchmarks"] = Json::array();
-    Json w = run_json(plan, *run);
+    RunRecord record = plan_record(plan, *run);
     if (!run->skip_reason.empty()) {
-      add_experiment_context(record["context"], plan, o);
-      w["status"] = "skipped";
-      w["reason"] = run->skip_reason;
-      record["wcs"] = std::move(w);
-      write_atomic(record_path(o.out, run->id), record.dump(2) + "\n");
+      add_experiment_context(record.context, plan, o);
+      record.status = "skipped";
+      record.reason = run->skip_reason;
+      write_atomic(record_path(o.out, run->id), record.json().dump(2) + "\n");
       ++sum.skipped;
       continue;
     }
     const Instance& inst = plan.instances[run->instance];
     std::string failure;
     SolveResult last;
-    Json trajectory;
     double inside = 0.0;
     try {
       // Making and destroying the strategy (allocating and freeing its buffers) is
@@ -298,34 +262,32 @@ RunnerSummary run_plan(const Plan& plan, const Registry& registry, const RunnerO
         const SolveResult r = solver->solve(inst.problem_data, traced);
         const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
         inside += wall;
-        trajectory = trajectory_json(r, inst.problem_data.target, wall);
+        set_trajectory(record, r, wall);
       }
       const auto destroyed = Clock::now();
       solver.reset();
       inside += std::chrono::duration<double>(Clock::now() - destroyed).count();
       if (failure.empty()) {
         Json gb = Json::parse(json_numbers(out.str()));
-        record["context"] = std::move(gb["context"]);
-        record["benchmarks"] = std::move(gb["benchmarks"]);
-        name_entries(record["benchmarks"], run->key);
+        record.context = std::move(gb["context"]);
+        record.benchmarks = std::move(gb["benchmarks"]);
+        name_entries(record.benchmarks, run->key);
       }
     } catch (const std::exception& e) {
       failure = e.what();
     }
     strategy_seconds += inside;
-    add_experiment_context(record["context"], plan, o);
+    add_experiment_context(record.context, plan, o);
     ++sum.ran;
     if (failure.empty()) {
-      w["status"] = "ok";
-      w["result"] = result_json(last);
-      if (!trajectory.is_null()) w["trajectory"] = std::move(trajectory);
+      set_result(record, last);
     } else {
-      w["status"] = "failed";
-      w["reason"] = failure;
+      record.status = "failed";
+      record.reason = failure;
+      record.trajectory.reset();
       ++sum.failed;
     }
-    record["wcs"] = std::move(w);
-    write_atomic(record_path(o.out, run->id), record.dump(2) + "\n");
+    write_atomic(record_path(o.out, run->id), record.json().dump(2) + "\n");
   }
   progress.update(done, sum.resumed, sum.failed, "");
   progress.finish(sum.failed);

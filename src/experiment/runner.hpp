@@ -38,9 +38,10 @@ struct RunnerSummary {
 };
 
 /// Context keys of this build and checkout (git commit and dirty flag, compiler and
-/// flags, build type, SIMD target), added to Google Benchmark's context once per
-/// process with benchmark::AddCustomContext.
-void add_build_context(const std::filesystem::path& checkout);
+/// flags, build type, and `simd_target`, the caller's description of the SIMD code the
+/// strategies run: `wcs run` gives its fastest kernel), added to Google Benchmark's
+/// context once per process with benchmark::AddCustomContext.
+void add_build_context(const std::filesystem::path& checkout, const std::string& simd_target);
 
 /// Runs the shard of `plan`. Checks and prepares the folder first
 /// (prepare_results_folder: InputError for another experiment's folder), then writes

@@ -19,24 +19,24 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<RunData> load(const fs::path& dir, const char* which) {
+std::vector<RunRecord> load(const fs::path& dir, const char* which) {
   std::error_code ec;
   if (!fs::is_directory(dir / "runs", ec))
     throw InputError(fmt::format("{}: '{}' has no runs/ folder of run records", which, dir.string()));
   auto records = wcs::experiment::read_records(dir);
   if (records.empty()) throw InputError(fmt::format("{}: '{}' has no run records", which, dir.string()));
-  return read_runs(records);
+  return by_index(std::move(records));
 }
 
 // The distinct values of a context field over the records that ran.
-std::set<std::string> values_of(const std::vector<RunData>& runs, const std::vector<const char*>& keys) {
+std::set<std::string> values_of(const std::vector<RunRecord>& runs, const std::vector<const char*>& keys) {
   std::set<std::string> out;
   for (const auto& r : runs) {
-    if (!r.ok() || r.context.empty()) continue;
+    if (!r.ok() || r.machine.empty()) continue;
     std::string v;
     for (const char* k : keys) {
-      auto it = r.context.find(k);
-      v += (v.empty() ? "" : ", ") + std::string(k) + " " + (it == r.context.end() ? "?" : it->second);
+      auto it = r.machine.find(k);
+      v += (v.empty() ? "" : ", ") + std::string(k) + " " + (it == r.machine.end() ? "?" : it->second);
     }
     out.insert(v);
   }
@@ -65,22 +65,23 @@ CompareReport compare_folders(const fs::path& a_dir, const fs::path& b_dir) {
     if (va != vb) out.warnings.push_back(fmt::format("{} differ: A has {}; B has {}", what, joined(va), joined(vb)));
   }
   // Cells of B: cell key -> instance -> run.
-  std::map<std::string, std::map<std::string, const RunData*>> b_cells;
+  std::map<std::string, std::map<std::string, const RunRecord*>> b_cells;
   for (const auto& r : b)
-    if (r.ok() && !r.rep_seconds.empty()) b_cells[r.cell()][r.instance] = &r;
-  std::map<std::string, std::vector<const RunData*>> a_cells;
+    if (r.ok() && !r.rep_seconds.empty()) b_cells[cell_key(r)][r.instance] = &r;
+  std::map<std::string, std::vector<const RunRecord*>> a_cells;
   std::vector<std::string> order;
   for (const auto& r : a)
     if (r.ok() && !r.rep_seconds.empty()) {
-      if (!a_cells.count(r.cell())) order.push_back(r.cell());
-      a_cells[r.cell()].push_back(&r);
+      const std::string key = cell_key(r);
+      if (!a_cells.count(key)) order.push_back(key);
+      a_cells[key].push_back(&r);
     }
   for (const auto& key : order) {
     auto it = b_cells.find(key);
     if (it == b_cells.end()) continue;
     Groups ga, gb;
     std::vector<double> xa, xb;
-    for (const RunData* ra : a_cells[key]) {
+    for (const RunRecord* ra : a_cells[key]) {
       auto jt = it->second.find(ra->instance);
       if (jt == it->second.end()) continue;
       ga.push_back(ra->rep_seconds);
@@ -89,7 +90,7 @@ CompareReport compare_folders(const fs::path& a_dir, const fs::path& b_dir) {
       xb.insert(xb.end(), jt->second->rep_seconds.begin(), jt->second->rep_seconds.end());
     }
     if (ga.empty()) continue;
-    const RunData& first = *a_cells[key].front();
+    const RunRecord& first = *a_cells[key].front();
     Comparison c;
     c.problem = first.problem;
     c.strategy = first.label;

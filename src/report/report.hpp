@@ -1,10 +1,15 @@
 // Tables (Markdown, CSV) from the run records of a results folder, and nothing else.
+// The records are grouped (model.hpp), each table is made by its own function
+// (tables.hpp), and each format has its writer: markdown.cpp, csv.cpp and
+// benchmark_json.cpp (Google Benchmark's JSON for compare.py).
 #pragma once
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include "experiment/record.hpp"
 
 namespace wcs::report {
 
@@ -31,7 +36,7 @@ struct Table {
 /// `experiment` (the content of experiment.json, may be null) has them; and the tidy
 /// per-run and per-cycle CSV files. Deterministic: the same records give the same
 /// tables, byte for byte (every bootstrap is seeded from its cell).
-std::vector<Table> make_tables(const std::vector<nlohmann::ordered_json>& records, const nlohmann::ordered_json& experiment);
+std::vector<Table> make_tables(const std::vector<experiment::RunRecord>& records, const nlohmann::ordered_json& experiment);
 
 /// GitHub Markdown of the tables that have Markdown, with `heading` on top.
 std::string markdown(const std::vector<Table>& tables, const std::string& heading);
@@ -42,7 +47,7 @@ std::string csv(const Table& table);
 /// Every benchmark entry of the records in one Google Benchmark JSON file for
 /// compare.py, ordered by run index: names are the run keys (no timing settings) and
 /// times are in ns, whatever older records used.
-std::string combined_benchmark_json(const std::vector<nlohmann::ordered_json>& records);
+std::string combined_benchmark_json(const std::vector<experiment::RunRecord>& records);
 
 /// Reads DIR/runs/*.json and DIR/experiment.json and writes DIR/tables/report.md,
 /// DIR/tables/<table>.csv and DIR/tables/benchmarks.json atomically. Returns the

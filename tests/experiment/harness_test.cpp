@@ -73,10 +73,24 @@ struct Sandbox {
   std::string err() const { return read_text(dir / "err.txt"); }
 };
 
-// id -> record, of a results folder.
+// id -> record as written, of a results folder (read_records checks them first).
 std::map<std::string, Json> records(const fs::path& dir) {
   std::map<std::string, Json> out;
-  for (auto& r : wcs::experiment::read_records(dir)) out[r["wcs"]["id"].get<std::string>()] = r;
+  for (const auto& r : wcs::experiment::read_records(dir))
+    out[r.id] = Json::parse(read_text(wcs::experiment::record_path(dir, r.id)));
+  return out;
+}
+
+// Every record of DIR read as a typed RunRecord writes the same bytes again; returns
+// the typed records by id.
+std::map<std::string, wcs::experiment::RunRecord> round_trip(const fs::path& dir) {
+  std::map<std::string, wcs::experiment::RunRecord> out;
+  for (const auto& e : fs::directory_iterator(dir / "runs")) {
+    const std::string text = read_text(e.path());
+    auto r = wcs::experiment::RunRecord::read(Json::parse(text), e.path());
+    CHECK(r.json().dump(2) + "\n" == text);
+    out.emplace(r.id, std::move(r));
+  }
   return out;
 }
 
@@ -96,6 +110,18 @@ TEST_CASE("dry run prints the plan and writes nothing", "[harness]") {
   CHECK(out.find("worked/n=3/seed=1/max_iter=50/tol=2/reference{truth_table=}") != std::string::npos);
   CHECK(out.find("[skip: N=6 is above max_n 4") != std::string::npos);
   CHECK_FALSE(fs::exists(s.dir / "results"));
+}
+
+TEST_CASE("--shard takes I/N with 0 <= I < N and nothing else", "[harness]") {
+  Sandbox s;
+  REQUIRE(s.wcs("run exp.yaml --dry-run --shard 2/5") == 0);
+  CHECK(s.out().find("shard 2/5:") != std::string::npos);
+  for (const char* bad : {"5/5", "-1/5", "1/0", "1", "/5", "1/", "1/5x", "a/5"}) {
+    INFO(bad);
+    CHECK(s.wcs(std::string("run exp.yaml --dry-run --shard '") + bad + "'") == 2);
+    CHECK(s.err().find(std::string("--shard: '") + bad + "' is not I/N with 0 <= I < N") != std::string::npos);
+    CHECK(s.out().empty());
+  }
 }
 
 TEST_CASE("a bad experiment file exits 2 with positions and writes nothing", "[harness][errors]") {
@@ -140,6 +166,23 @@ TEST_CASE("a run writes one record per run; resume skips what is recorded", "[ha
   }
   CHECK(ok == 15);
   CHECK(skipped == 3);
+  // Typed, the records say the same and write the same bytes.
+  const auto typed = round_trip(s.dir / "res");
+  REQUIRE(typed.size() == recs.size());
+  for (const auto& [id, r] : typed) {
+    const auto& w = recs.at(id)["wcs"];
+    CHECK(r.key == w["key"]);
+    CHECK(r.status == w["status"]);
+    CHECK(r.n == w["problem"]["n"].get<std::size_t>());
+    CHECK(r.machine.at("simd_target") == recs.at(id)["context"]["wcs_simd_target"]);
+    if (r.ok()) {
+      CHECK(r.rep_seconds.size() == 2);  // repetitions: 2, aggregates left out
+      CHECK(r.evaluations == w["result"]["evaluations"].get<std::uint64_t>());
+    } else {
+      CHECK(r.rep_seconds.empty());
+      CHECK(r.reason == w["reason"]);
+    }
+  }
   // The worked example of algorithm.md, as recorded.
   for (const auto& [id, r] : recs)
     if (r["wcs"]["problem"]["name"] == "worked") {
@@ -258,6 +301,8 @@ TEST_CASE("trace: true keeps each run's trajectory; trajectories.csv holds them 
     }
   }
   CHECK(traced == 6);
+  for (const auto& [id, r] : round_trip(s.dir / "res"))  // trajectories typed and written back to the byte
+    if (r.trajectory) CHECK(r.trajectory->cycle == std::vector<double>{1, 2, 3});
   REQUIRE(s.wcs("report res") == 0);
   const std::string csv = read_text(s.dir / "res/tables/trajectories.csv");
   CHECK(csv.rfind("experiment,run_key,problem,n,seed,max_iter,tolerance,strategy,family,run,source,cycle,evaluations,"

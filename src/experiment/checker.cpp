@@ -1,0 +1,82 @@
+#include "experiment/checker.hpp"
+
+#include <yaml-cpp/eventhandler.h>
+
+#include <sstream>
+
+namespace wcs::experiment {
+
+namespace {
+
+// Duplicate keys and documents, from the parser's events: linear in the text whatever
+// its aliases (a walk over the node tree would follow every alias again).
+class Structure final : public YAML::EventHandler {
+ public:
+  explicit Structure(Checker& c) : c_(c) {}
+  std::vector<YAML::Mark> documents;
+
+  void OnDocumentStart(const YAML::Mark& m) override { documents.push_back(m); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { item(m, nullptr); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { item(m, nullptr); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string& value) override {
+    item(m, &value);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    item(m, nullptr);
+    stack_.push_back({false, false, {}});
+  }
+  void OnSequenceEnd() override { stack_.pop_back(); }
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    item(m, nullptr);
+    stack_.push_back({true, true, {}});
+  }
+  void OnMapEnd() override { stack_.pop_back(); }
+
+ private:
+  struct Frame {
+    bool map, key_next;
+    std::map<std::string, YAML::Mark> keys;
+  };
+  // One key or value of the innermost collection.
+  void item(const YAML::Mark& m, const std::string* scalar) {
+    if (stack_.empty() || !stack_.back().map) return;
+    Frame& f = stack_.back();
+    if (f.key_next && scalar) {
+      const auto [it, fresh] = f.keys.emplace(*scalar, m);
+      if (!fresh) c_.error(m, *scalar, fmt::format("duplicate key (first at line {})", it->second.line + 1));
+    }
+    f.key_next = !f.key_next;
+  }
+  Checker& c_;
+  std::vector<Frame> stack_;
+};
+
+}  // namespace
+
+bool check_structure(Checker& c, const std::string& text) {
+  if (const std::size_t at = invalid_text_at(text); at != std::string::npos) {
+    const std::size_t last_newline = text.rfind('\n', at);  // text[at] is not one
+    YAML::Mark m;
+    m.line = static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+    m.column = static_cast<int>(last_newline == std::string::npos ? at : at - last_newline - 1);
+    c.error(m, "yaml", fmt::format("byte 0x{:02x} is not UTF-8 text (experiment files are UTF-8, without control characters)",
+                                   static_cast<unsigned char>(text[at])));
+    return false;
+  }
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  Structure structure(c);
+  try {
+    while (structure.documents.size() < 2 && parser.HandleNextDocument(structure)) {
+    }
+  } catch (const YAML::Exception& e) {
+    c.error(e.mark, "yaml", e.msg);
+    return false;
+  }
+  if (structure.documents.size() > 1)
+    c.error(structure.documents[1], "yaml", "a second document: an experiment file holds one document (no second '---')");
+  return c.errors.empty();
+}
+
+}  // namespace wcs::experiment
