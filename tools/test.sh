@@ -6,7 +6,7 @@
 # logs of all of them (Catch2, pytest and the script tests).
 #   tools/test.sh [--no-sanitize]
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 tools/setup.sh build -- -Dwerror=true -Donly_strategies=[] || exit 1
 logs=()
 status=0
