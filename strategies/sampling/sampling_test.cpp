@@ -148,7 +148,7 @@ TEST_CASE("sampling rejects bad options naming them") {
 
 // Not a check: prints convergence rates at fixed N against the exact answer
 // (sampling with threshold >= N is identical to reference). Run with
-//   WCS_TEST_PLUGIN_DIR=build-d/strategies build-d/strategies/sampling/sampling_test "[.rates]"
+//   WCS_TEST_PLUGIN_DIR=build-d/strategies build-d/strategies/sampling_test "[.rates]"
 TEST_CASE("convergence rates against the exact strategy", "[.rates]") {
   for (std::size_t n : {20, 50}) {
     std::vector<wcs::Problem> cases;
