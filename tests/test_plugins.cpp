@@ -37,7 +37,7 @@ TEST_CASE("a plugin folder with broken modules: each is reported, the rest work"
                            "null-entry.so", "no-factory.so", "null-strategy.so"})
     fs::copy_file(broken / name, dir / name);
   std::ofstream(dir / "garbage.so") << "not an ELF file";
-  fs::copy_file(fs::path(env("WCS_TEST_PLUGIN_DIR")) / "reference" / "wcs-strategy-reference.so",
+  fs::copy_file(fs::path(env("WCS_TEST_PLUGIN_DIR")) / "wcs-strategy-reference.so",
                 dir / "a-reference.so");
 
   wcs::Registry registry;
@@ -86,7 +86,7 @@ TEST_CASE("a module built against other headers is refused, naming it and both f
                                      Contains(std::string("this wcs has '") + wcs::abi_fingerprint() + "'"));
   // The real modules carry the core's fingerprint: they load.
   wcs::PluginReport good;
-  wcs::load_plugin((fs::path(env("WCS_TEST_PLUGIN_DIR")) / "reference" / "wcs-strategy-reference.so").string(),
+  wcs::load_plugin((fs::path(env("WCS_TEST_PLUGIN_DIR")) / "wcs-strategy-reference.so").string(),
                    registry, good);
   CHECK(good.problems.empty());
   CHECK(registry.find("reference") != nullptr);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Writes a new strategy folder strategies/NAME/ from tools/strategy-template/: a
 # working CycleSearch skeleton (identical family, passes the conformance kit as
-# generated), its meson.build, README.md and Catch2 test; and adds NAME to the
-# list in strategies/meson.build when it is not there yet.
+# generated), its README.md and Catch2 test; and adds NAME's entry to the table in
+# strategies/meson.build when it is not there yet. A new strategy is that folder
+# and that entry (tests/tools/test_new_strategy.sh proves it).
 #   tools/new-strategy.sh NAME
 # NAME: lower-case letters, digits and '-', starting with a letter (e.g. my-idea).
 set -euo pipefail
@@ -29,42 +30,47 @@ if [ -e "$dest" ]; then
   exit 2
 fi
 
-ident="${name//-/_}"                                   # my-idea -> my_idea (C and meson identifiers)
+ident="${name//-/_}"                                   # my-idea -> my_idea (a C identifier)
 class="$(echo "$name" | sed -E 's/(^|-)([a-z0-9])/\U\2/g')"  # my-idea -> MyIdea
 
 mkdir -p "$dest"
 fill() { sed -e "s/@NAME@/$name/g" -e "s/@IDENT@/$ident/g" -e "s/@CLASS@/$class/g" "$template/$1" > "$dest/$2"; }
 fill strategy.cpp.in "$name.cpp"
 fill strategy_test.cpp.in "${name}_test.cpp"
-fill meson.build.in meson.build
 fill README.md.in README.md
-echo "new-strategy: wrote strategies/$name/ ($name.cpp, ${name}_test.cpp, meson.build, README.md)"
+echo "new-strategy: wrote strategies/$name/ ($name.cpp, ${name}_test.cpp, README.md)"
 
-# The one name in strategies/meson.build: added to the strategy_names list if absent.
-in_list() {
+# The one entry in strategies/meson.build: added to the strategies table if absent.
+# The skeleton calls scan_lines_exact of the search library, hence its dependency.
+entry="  '$name' : {'deps' : [search_dep]},"
+in_table() {
   awk -v q="'$name'" '
-    /^strategy_names = \[/ { inside = 1; next }
-    inside && /^\]/ { inside = 0 }
-    inside { for (i = 1; i <= NF; i++) { f = $i; sub(/,$/, "", f); if (f == q) found = 1 } }
+    /^strategies = \{/ { inside = 1; next }
+    inside && /^\}/ { inside = 0 }
+    inside && $1 == q { found = 1 }
     END { exit found ? 0 : 1 }' "$list"
 }
-if in_list; then
-  echo "new-strategy: '$name' is already listed in strategies/meson.build"
+if in_table; then
+  echo "new-strategy: '$name' already has an entry in strategies/meson.build"
 else
   tmp="$(mktemp "$list.XXXXXX")"
-  awk -v line="  '$name'," '
-    /^strategy_names = \[/ { inside = 1 }
-    inside && /^\]/ { print line; inside = 0; added = 1 }
+  if ! awk -v line="$entry" '
+    /^strategies = \{/ { inside = 1 }
+    inside && /^\}/ { print line; inside = 0; added = 1 }
     { print }
-    END { if (!added) exit 1 }' "$list" > "$tmp" || { rm -f "$tmp"; echo "new-strategy: no strategy_names list found in $list; add '$name' to it by hand" >&2; exit 1; }
+    END { if (!added) exit 1 }' "$list" > "$tmp"; then
+    rm -f "$tmp"
+    echo "new-strategy: no strategies table found in $list; add this entry to it by hand: $entry" >&2
+    exit 1
+  fi
   cat "$tmp" > "$list"  # keeps the file's mode and owner
   rm -f "$tmp"
-  echo "new-strategy: added '$name' to the strategy_names list in strategies/meson.build"
+  echo "new-strategy: added the entry of '$name' to the strategies table in strategies/meson.build"
 fi
 
 cat <<MSG
 Next:
-  meson setup --reconfigure BUILD     # meson does not notice a new folder by itself
   meson compile -C BUILD && meson test -C BUILD $name --print-errorlogs
+  BUILD/wcs list                      # lists $name
 Then replace the skeleton's search, its option and the README's placeholders.
 MSG

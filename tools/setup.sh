@@ -21,6 +21,7 @@ packages=(
   parallel               # GNU parallel: shards of a sweep on one machine (README)
   clang-14 libclang-rt-14-dev  # libFuzzer targets of tests/fuzz (tools/fuzz.sh)
   libbenchmark-tools     # Google Benchmark's compare.py (/usr/share/benchmark), for two benchmarks.json
+  clang-format-14 clang-tidy-14 shellcheck  # the house style and the checks of tools/lint.sh
 )
 
 missing=()

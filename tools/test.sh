@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every test: a warning-free release build
 # (-Wall -Wextra -Werror) in build/, then the same tests under AddressSanitizer and
-# UndefinedBehaviorSanitizer in build-sanitize/, then the libFuzzer targets for 60 s
-# each (build-fuzz/, clang). Ends with "N passed, N failed" counted from the test
-# logs of all of them (Catch2, pytest and the script tests).
+# UndefinedBehaviorSanitizer in build-sanitize/, then the threaded code under
+# ThreadSanitizer (build-tsan/, only the targets its tests need), then the
+# libFuzzer targets for 60 s each (build-fuzz/, clang). Ends with "N passed,
+# N failed" counted from the test logs of all of them (Catch2, pytest and the
+# script tests).
 #   tools/test.sh [--no-sanitize]
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 tools/setup.sh build -- -Dwerror=true -Donly_strategies=[] || exit 1
 logs=()
 status=0
@@ -31,6 +33,19 @@ if [ "${1:-}" != "--no-sanitize" ]; then
   elif [ "$sanitized" = 1 ]; then
     status=1
   fi
+fi
+# ThreadSanitizer on the code that runs threads: parallel's pool of workers (its
+# tests check it against reference with 1 to 8 threads and every kernel). Only
+# those targets are built: no other C++ program or test starts a thread (the Python
+# module's solves from several Python threads are not covered: python3 itself would
+# have to load libtsan).
+if [ "${1:-}" != "--no-sanitize" ]; then
+  tools/setup.sh build-tsan -- -Db_sanitize=thread -Db_lundef=false -Dbuildtype=debugoptimized -Dpython=disabled \
+    -Donly_strategies=reference,parallel || exit 1
+  meson compile -C build-tsan parallel_test wcs-strategy-parallel wcs-strategy-reference || exit 1
+  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+    meson test -C build-tsan --no-rebuild --print-errorlogs --timeout-multiplier 4 parallel || status=1
+  logs+=(build-tsan/meson-logs/testlog.json)
 fi
 # The libFuzzer targets, 60 s each (clang only; tools/fuzz.sh runs them longer).
 if [ "${1:-}" != "--no-sanitize" ]; then

@@ -7,6 +7,8 @@
 # Python module imports and solves. Ends with "wcs-test: P passed, F failed"
 # (tools/count_tests.py counts it).
 #   install_test.sh BUILD SOURCE PREFIX LIBDIR BINDIR INCLUDEDIR DATADIR [PYTHON PYTHON_DIR]
+# The checks below are functions called by name through check (SC2317 cannot see it).
+# shellcheck disable=SC2317
 set -uo pipefail
 build=$1 source=$2 prefix=$3 libdir=$4 bindir=$5 includedir=$6 datadir=$7 python=${8:-} pydir=${9:-}
 py=${python:-python3}
@@ -32,6 +34,7 @@ fi
 version=$(meson introspect "$build" --projectinfo | "$py" -c 'import json, sys; print(json.load(sys.stdin)["version"])')
 
 headers() { test -f "$inc/wcs/plugin.hpp" && test -f "$inc/wcs/abi_fingerprint.hpp" && test -f "$inc/wcs/strategy.hpp"; }
+# shellcheck disable=SC2016  # ${libdir} is the text of wcs.pc, not a shell variable
 pc_file() { grep -qxF "Version: $version" "$lib/pkgconfig/wcs.pc" && grep -qxF 'plugindir=${libdir}/wcs/strategies' "$lib/pkgconfig/wcs.pc"; }
 soname() {
   test -f "$lib/libwcs.so.$version" && test -L "$lib/libwcs.so" &&

@@ -49,7 +49,7 @@ bad() { die "$1" 2; }
 
 exp="" shards="" out="" partition="" time_limit="" mem=""
 extra=()
-need_value() { [ $# -ge 2 ] && [ -n "$2" ] || bad "$1 needs a value"; }
+need_value() { if [ $# -lt 2 ] || [ -z "$2" ]; then bad "$1 needs a value"; fi; }
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
@@ -77,7 +77,7 @@ done
 [ -n "$exp" ] || bad "no experiment file (usage: submit.sh EXP.yaml --shards K ...; see --help)"
 [ -n "$shards" ] || bad "--shards K is required"
 [[ "$shards" =~ ^[1-9][0-9]{0,5}$ ]] || bad "--shards $shards: not a whole number from 1 to 999999"
-[ -f "$exp" ] && [ -r "$exp" ] || bad "$exp: no such readable file"
+if [ ! -f "$exp" ] || [ ! -r "$exp" ]; then bad "$exp: no such readable file"; fi
 [ -z "$partition" ] || [[ "$partition" =~ ^[A-Za-z0-9_.,-]+$ ]] || bad "--partition $partition: not a partition name"
 # Slurm's time formats: M, M:S, H:M:S, D-H, D-H:M, D-H:M:S, or UNLIMITED/INFINITE.
 [ -z "$time_limit" ] || [[ "$time_limit" =~ ^([0-9]+(:[0-9]+){0,2}|[0-9]+-[0-9]+(:[0-9]+){0,2}|UNLIMITED|INFINITE)$ ]] ||

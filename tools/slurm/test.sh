@@ -109,8 +109,9 @@ bad_args() {  # ARGS...: exit 2, one line on stderr, nothing on stdout, no folde
   out=$(cd "$tmp" && "$submit" "$@" 2>"$tmp/err")
   status=$?
   err=$(cat "$tmp/err")
-  [ "$status" = 2 ] && [ -z "$out" ] && [ "$(wc -l <"$tmp/err")" = 1 ] && [ ! -e "$tmp/results" ] ||
-    { echo "  submit.sh $*: exit $status, stdout '$out', stderr '$err'"; return 1; }
+  if ! { [ "$status" = 2 ] && [ -z "$out" ] && [ "$(wc -l <"$tmp/err")" = 1 ] && [ ! -e "$tmp/results" ]; }; then
+    echo "  submit.sh $*: exit $status, stdout '$out', stderr '$err'"; return 1
+  fi
 }
 exp=$repo/$EXPERIMENT
 check "submit.sh without arguments: exit 2" bad_args
@@ -128,10 +129,12 @@ invalid_experiment() {  # exit 2, wcs's message naming the field, nothing writte
   (cd "$tmp" && "$submit" broken.yaml --shards 2 >"$tmp/broken.out" 2>&1)
   status=$?
   rm "$tmp/broken.yaml"
-  [ "$status" = 2 ] && grep -q "problems" "$tmp/broken.out" && [ ! -e "$tmp/results" ] ||
-    { echo "  exit $status:"; sed 's/^/  | /' "$tmp/broken.out"; return 1; }
+  if ! { [ "$status" = 2 ] && grep -q "problems" "$tmp/broken.out" && [ ! -e "$tmp/results" ]; }; then
+    echo "  exit $status:"; sed 's/^/  | /' "$tmp/broken.out"; return 1
+  fi
 }
 check "submit.sh of an invalid experiment file: exit 2, wcs names the field" invalid_experiment
+# shellcheck disable=SC2016  # the script's values come as its arguments
 check "submit.sh --help describes --shards" bash -c '"$1" --help | grep -q -- "--shards K"' _ "$submit"
 
 # ---- the single-machine run the sweeps are compared with ----
@@ -155,6 +158,7 @@ for _ in $(seq 40); do
   munge -S "$c/munge/munge.socket" -n 2>/dev/null | unmunge -S "$c/munge/munge.socket" >/dev/null 2>&1 && break
   sleep 0.25
 done
+# shellcheck disable=SC2016  # the script's values come as its arguments
 check "munged answers on its private socket" \
   bash -c 'munge -S "$1" -n | unmunge -S "$1" | grep -q "STATUS: *Success"' _ "$c/munge/munge.socket"
 
@@ -226,7 +230,9 @@ wait_done() {  # JOBID...: waits until none of them is queued or running
 all_in_state() {  # STATE JOBID: every record of the job has that state
   local states
   states=$(job_states "$2")
-  [ -n "$states" ] && ! echo "$states" | grep -vq " $1\$" || { echo "  job $2: $(echo "$states" | tr '\n' ' ')"; return 1; }
+  if [ -z "$states" ] || echo "$states" | grep -vq " $1\$"; then
+    echo "  job $2: $(echo "$states" | tr '\n' ' ')"; return 1
+  fi
 }
 field() { sed -nE "s/^jobs: .*$1=([^ ]*).*/\1/p" "$2"; }  # NAME FILE: from submit.sh's "jobs:" line
 records() { find "$1/runs" -name '*.json' 2>/dev/null | wc -l; }
@@ -278,7 +284,10 @@ for b in bad:
 sys.exit(1 if bad else 0)
 EOF
 }
-log_of() { ls "$1"/logs/shard-"$2".job*.log 2>/dev/null | head -n 1; }
+log_of() {  # DIR SHARD: the first log of that shard, if any
+  local f
+  for f in "$1"/logs/shard-"$2".job*.log; do [ -e "$f" ] && { echo "$f"; return; }; done
+}
 
 # ---- sweep A: 4 shards, nothing goes wrong ----
 a=$tmp/sweep-a
@@ -297,7 +306,9 @@ check "report job $report_a COMPLETED" all_in_state COMPLETED "$report_a"
 echo "comparing $a/merged with the single run $tmp/single:"
 check "sweep A: ${IDENTICAL_TABLES[*]} byte-identical to the single run" same_bytes "$a/merged"
 check "sweep A: $SAME_ROWS_TABLE has the single run's rows" same_rows "$a/merged"
+# shellcheck disable=SC2016  # the script's values come as its arguments
 check "sweep A: plots written" bash -c 'ls "$1"/merged/plots/*.png >/dev/null 2>&1' _ "$a"
+# shellcheck disable=SC2016  # the script's values come as its arguments
 check "sweep A: shard 0's log shows wcs's output and the end of the task" \
   bash -c 'grep -q "shard 0/$2: wcs run exited 0" "$1" && [ "$(wc -l <"$1")" -gt 2 ]' _ "$(log_of "$a" 0)" "$SHARDS"
 echo "  shard 0's log, $(log_of "$a" 0):"
@@ -314,9 +325,10 @@ refused() {  # EXIT_STATUS MESSAGE ARGS...: submit.sh fails so, queues nothing, 
   shift 2
   (cd "$tmp" && "$submit" "$@" >"$tmp/refused.out" 2>&1)
   status=$?
-  [ "$status" = "$want" ] && grep -q "$message" "$tmp/refused.out" && [ -z "$(squeue -h -o %i)" ] &&
-    [ ! -e "$tmp/sweep-x" ] ||
-    { echo "  submit.sh $*: exit $status:"; sed 's/^/  | /' "$tmp/refused.out"; return 1; }
+  if ! { [ "$status" = "$want" ] && grep -q "$message" "$tmp/refused.out" && [ -z "$(squeue -h -o %i)" ] &&
+    [ ! -e "$tmp/sweep-x" ]; }; then
+    echo "  submit.sh $*: exit $status:"; sed 's/^/  | /' "$tmp/refused.out"; return 1
+  fi
 }
 check "submit.sh --partition nosuch: sbatch's refusal, exit 1, no folder left" \
   refused 1 "sbatch refused" "$exp" --shards 2 --out "$tmp/sweep-x" --partition nosuch
@@ -354,6 +366,7 @@ done
 check "task ${array_b}_0 cancelled while it ran" [ "$cancelled" = 1 ]
 check "the rest of job array $array_b and its report job $report_b ended" wait_done "$array_b" "$report_b"
 check "task ${array_b}_0 CANCELLED" all_in_state CANCELLED "${array_b}_0"
+# shellcheck disable=SC2016  # the script's values come as its arguments
 check "report job $report_b did not run (its dependency failed)" bash -c '[ ! -e "$1/merged" ]' _ "$b"
 shard0_a=$(records "$a/shards/0") shard0_b=$(records "$b/shards/0")
 echo "  shard 0 recorded $shard0_b of its $shard0_a runs before it was cancelled"
