@@ -1,4 +1,4 @@
-// `reference` on the worked examples of algorithm.md, cycle by cycle, and on the
+// `reference` on the worked examples of docs/algorithm.md, cycle by cycle, and on the
 // edge cases the spec names (ties, clamping, no convergence, N = 1, tolerance 0).
 #include <catch2/catch.hpp>
 

@@ -42,7 +42,7 @@ echo "new-strategy: wrote strategies/$name/ ($name.cpp, ${name}_test.cpp, README
 
 # The one entry in strategies/meson.build: added to the strategies table if absent.
 # The skeleton calls scan_lines_exact of the search library, hence its dependency.
-entry="  '$name' : {'deps' : [search_dep]},"
+entry="  '$name' : {},"
 in_table() {
   awk -v q="'$name'" '
     /^strategies = \{/ { inside = 1; next }

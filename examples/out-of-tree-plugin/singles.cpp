@@ -24,7 +24,7 @@ class SinglesSearch final : public wcs::CycleSearch {
     double best_error = 0.0;
     bool have = false;
     auto consider = [&](const wcs::Combination& s) {
-      // The bit-exact value of algorithm.md, and the shared winner order (smaller
+      // The bit-exact value of docs/algorithm.md, and the shared winner order (smaller
       // error, larger result, then smaller line).
       const double r = wcs::line_value(in.a, in.w, in.wpn, s);
       const double error = std::fabs(r - in.target);

@@ -12,7 +12,7 @@
 namespace wcs::kernels {
 
 /// One cycle in the base + d_i form, ready for enumeration. `dl[j]` is the term of
-/// line bit j, that is d of coefficient N-1-j (algorithm.md: coefficient 0 is the
+/// line bit j, that is d of coefficient N-1-j (docs/algorithm.md: coefficient 0 is the
 /// most significant bit of the line), so line k has value base + sum of dl[j] over
 /// the set bits j of k.
 struct CycleView {

@@ -11,7 +11,7 @@ namespace wcs {
 inline constexpr std::size_t kMaxLineBits = 63;
 
 /// Whether line `line` of `n` coefficients selects coefficient i: bit N-1-i of the
-/// line (coefficient 0 is the most significant bit, algorithm.md).
+/// line (coefficient 0 is the most significant bit, docs/algorithm.md).
 inline bool line_selects(std::uint64_t line, std::size_t n, std::size_t i) { return (line >> (n - 1 - i)) & 1u; }
 
 /// The selection of line `line` as the predicate wcs::line_value takes.
@@ -26,7 +26,7 @@ bool mask_line_less(std::span<const std::uint64_t> x, std::span<const std::uint6
 inline bool mask_line_less(std::uint64_t x, std::uint64_t y) { return mask_line_less({&x, 1}, {&y, 1}); }
 
 /// A subset of the N coefficients, for any N (a dynamic bitset). Bit i of the set is
-/// coefficient i. Line numbers (algorithm.md) put coefficient 0 in the most
+/// coefficient i. Line numbers (docs/algorithm.md) put coefficient 0 in the most
 /// significant bit: line k selects coefficient i when bit N-1-i of k is set.
 class Combination {
  public:

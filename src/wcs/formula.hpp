@@ -1,4 +1,4 @@
-// The line value of algorithm.md in its bit-exact form and in the base + d_i form,
+// The line value of docs/algorithm.md in its bit-exact form and in the base + d_i form,
 // and the winner order shared by every strategy.
 #pragma once
 #include <cmath>
@@ -33,7 +33,7 @@ inline double line_value(std::span<const double> a, std::span<const double> w, d
   return line_value(a, w, wpn, [&](std::size_t i) { return s.test(i); });
 }
 
-/// sum_i a[i] * w[i], added in index order: the result of weights w (algorithm.md,
+/// sum_i a[i] * w[i], added in index order: the result of weights w (docs/algorithm.md,
 /// "Output"), and `base` of the d form.
 inline double dot(std::span<const double> a, std::span<const double> w) {
   double s = 0.0;
@@ -57,7 +57,7 @@ double cycle_terms(std::span<const double> a, std::span<const double> w, double 
 /// lies beyond rounding of the target (search::all_below_target does the rest).
 double max_line_value(double base, std::span<const double> d);
 
-/// The winner order of algorithm.md, in two names: `ranks_before` on (error, r) and
+/// The winner order of docs/algorithm.md, in two names: `ranks_before` on (error, r) and
 /// `line_wins` with the line as the last key.
 ///
 /// ranks_before: smaller |r - target|, then larger r. True when (error_x, r_x) ranks

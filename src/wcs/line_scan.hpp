@@ -23,7 +23,7 @@ struct LineScan {
 };
 
 /// Scans lines 1 .. 2^N - 1 of the cycle in line order (N <= 63), keeping the winner
-/// by the order of algorithm.md (lines come in increasing order, so only a strictly
+/// by the order of docs/algorithm.md (lines come in increasing order, so only a strictly
 /// better line replaces it). Stops at the first line with |r - target| <= stop_error
 /// and takes it as the winner; a negative stop_error scans every line.
 LineScan scan_lines_exact(const CycleInput& in, double stop_error);

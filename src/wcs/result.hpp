@@ -25,7 +25,7 @@ struct TraceEntry {
   double seconds = std::numeric_limits<double>::quiet_NaN();
 };
 
-/// What a solve returns (algorithm.md, "Output").
+/// What a solve returns (docs/algorithm.md, "Output").
 struct SolveResult {
   std::vector<double> weights;
   double result = 0.0;        ///< sum a[i] W[i], the last winner's r

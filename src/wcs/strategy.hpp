@@ -74,16 +74,16 @@ class Strategy {
 /// evaluations) around a cycle search.
 SolveResult run_cycles(const Problem& problem, CycleSearch& search, const SolveOptions& options);
 
-/// Weight update of algorithm.md for the winner: selected W[i] = (W[i] != 0 ? W[i] : 1) * p.
+/// Weight update of docs/algorithm.md for the winner: selected W[i] = (W[i] != 0 ? W[i] : 1) * p.
 void apply_weight_update(std::span<double> w, const Combination& winner, double wpn);
 
-/// WPN rule of algorithm.md: 2p when every line was below the target, else p/2; clamped.
+/// WPN rule of docs/algorithm.md: 2p when every line was below the target, else p/2; clamped.
 double next_wpn(double wpn, bool all_below_target, double lo, double hi);
 
 /// A Strategy that runs the shared outer loop around `search`.
 std::unique_ptr<Strategy> make_cycle_strategy(std::unique_ptr<CycleSearch> search);
 
-/// What a strategy promises (strategies.md).
+/// What a strategy promises (docs/strategies.md).
 enum class Family { identical, converging, peer };
 std::string family_name(Family f);
 

@@ -1,4 +1,4 @@
-// `adamw`: reaches the tolerance on the worked examples of algorithm.md with its
+// `adamw`: reaches the tolerance on the worked examples of docs/algorithm.md with its
 // default options, stops honestly, rejects bad hyper-parameters, and keeps the peer
 // promise of the conformance kit.
 #include <catch2/catch.hpp>
@@ -15,7 +15,7 @@ struct Worked {
   double target, tolerance;
 };
 
-// algorithm.md, "Worked examples" (max_iter does not limit adamw: max_steps does).
+// docs/algorithm.md, "Worked examples" (max_iter does not limit adamw: max_steps does).
 const std::vector<Worked> kWorked = {
     {{15, 47, -12}, 28, 2},
     {{5, 10, 15, 20, 25}, 100, 2},

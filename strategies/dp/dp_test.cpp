@@ -178,7 +178,7 @@ TEST_CASE("dp refuses a span above max_span, naming the cycle, the span and the 
                     Catch::StartsWith("dp: cycle 1:") && Catch::Contains("max_table_mb=1"));
 }
 
-TEST_CASE("dp solves the worked examples of algorithm.md") {
+TEST_CASE("dp solves the worked examples of docs/algorithm.md") {
   wcs::Solver dp = wcs::test::plugins().create("dp");
   wcs::SolveOptions o;
   o.trace = true;

@@ -1,6 +1,6 @@
 // `greedy`: greedy initialisation and local refinement inside each cycle (seed
 // idea 3). A cycle is the closest-subset-sum problem r(s) = base + sum_{i in s} d_i
-// of algorithm.md; instead of enumerating 2^N lines it builds one combination:
+// of docs/algorithm.md; instead of enumerating 2^N lines it builds one combination:
 //   1. greedy construction: coefficients by decreasing |d_i|, each selected when it
 //      brings r strictly closer to the target (the classic greedy for subset sum);
 //   2. single-flip descent: the best single flip (select or drop one coefficient)

@@ -1,5 +1,5 @@
 // `lazy` against `reference`: the conformance kit (identical family, to the bit),
-// a few larger problems, and the worked examples of algorithm.md.
+// a few larger problems, and the worked examples of docs/algorithm.md.
 #include <catch2/catch.hpp>
 
 #include <algorithm>

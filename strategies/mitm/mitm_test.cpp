@@ -155,7 +155,7 @@ TEST_CASE("mitm passes the conformance kit at larger N") {
   wcs::test::check_family("mitm", {}, wcs::test::problems(40, 20, 11));
 }
 
-TEST_CASE("mitm solves the worked examples of algorithm.md") {
+TEST_CASE("mitm solves the worked examples of docs/algorithm.md") {
   wcs::Solver mitm = wcs::test::plugins().create("mitm");
   wcs::Problem p;
   p.coefficients = {3, 7, 11, 15, 19, 23, 27, 31};

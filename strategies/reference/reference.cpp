@@ -4,7 +4,7 @@
 // combinations (in line order) and the list of their results, then finds the
 // winner in a second pass. It deliberately has none of the optimisations that the
 // other strategies exist to measure (on-the-fly generation, fused loops, SIMD,
-// threads); its line values use the bit-exact form of algorithm.md.
+// threads); its line values use the bit-exact form of docs/algorithm.md.
 #include <cmath>
 #include <cstdint>
 #include <memory>

@@ -1,7 +1,7 @@
 // `reference` against a second implementation of docs/algorithm.md written here
 // from the text alone (no wcs::line_value, no winner order or outer loop of the
 // core), cycle by cycle and to the bit, on the conformance kit's problems. The
-// worked examples of algorithm.md are checked on `reference` in
+// worked examples of docs/algorithm.md are checked on `reference` in
 // tests/test_examples.cpp; here they check the second implementation itself, so
 // that a mistake shared by both cannot pass unnoticed.
 #include <catch2/catch.hpp>
@@ -27,7 +27,7 @@ struct Run {
   bool converged = false;
 };
 
-// algorithm.md, "One cycle", read literally: every line's r from 0.0 with the terms
+// docs/algorithm.md, "One cycle", read literally: every line's r from 0.0 with the terms
 // (a[i] * e_i) * m_i added in index order; the winner by smallest |r - target|, then
 // larger r, then smaller line; the weight update; the WPN rule with the clamp.
 Run spec_run(const wcs::Problem& problem) {
@@ -84,7 +84,7 @@ wcs::Problem problem_of(std::vector<double> a, double target, double tolerance, 
 
 }  // namespace
 
-TEST_CASE("the second implementation reproduces the worked examples of algorithm.md") {
+TEST_CASE("the second implementation reproduces the worked examples of docs/algorithm.md") {
   SECTION("15, 47, -12 -> 28") {
     const Run run = spec_run(problem_of({15, 47, -12}, 28, 2, 50));
     REQUIRE(run.steps.size() == 3);

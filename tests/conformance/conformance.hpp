@@ -1,5 +1,5 @@
 // The plugin conformance kit: runs any strategy against `reference` on a few hundred
-// seeded random problems and checks the promise of its family (strategies.md).
+// seeded random problems and checks the promise of its family (docs/strategies.md).
 #pragma once
 #include <cstdint>
 #include <filesystem>

@@ -183,7 +183,7 @@ TEST_CASE("a run writes one record per run; resume skips what is recorded", "[ha
       CHECK(r.reason == w["reason"]);
     }
   }
-  // The worked example of algorithm.md, as recorded.
+  // The worked example of docs/algorithm.md, as recorded.
   for (const auto& [id, r] : recs)
     if (r["wcs"]["problem"]["name"] == "worked") {
       CHECK(r["wcs"]["result"]["weights"] == Json::array({0.5, 0.5, 0.125}));
@@ -286,7 +286,7 @@ TEST_CASE("trace: true keeps each run's trajectory; trajectories.csv holds them 
     REQUIRE(w.contains("trajectory"));
     const auto& t = w["trajectory"];
     CHECK(t["source"] == "trace");
-    // The worked example: three cycles of 7 lines each, errors as algorithm.md has them.
+    // The worked example: three cycles of 7 lines each, errors as docs/algorithm.md has them.
     CHECK(t["cycle"] == Json::array({1, 2, 3}));
     CHECK(t["evaluations"] == Json::array({7, 14, 21}));
     REQUIRE(t["error"].size() == 3);

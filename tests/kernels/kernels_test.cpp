@@ -19,7 +19,7 @@ using wcs::kernels::RangeBest;
 
 namespace {
 
-// The pick of [first, last) by the winner order of algorithm.md on values summed
+// The pick of [first, last) by the winner order of docs/algorithm.md on values summed
 // line by line in line-bit order: what fused_range promises, to the bit.
 RangeBest line_by_line(const CycleView& c, std::uint64_t first, std::uint64_t last) {
   RangeBest best;
