@@ -6,13 +6,14 @@ link to its README, its family) and the strategies of experiments/quick.yaml (ev
 registered strategy; one whose declared domain is narrower than reference's may be
 left out by a comment line `# NAME ...` saying why, as dp is).
 
-  tools/catalogue.py WCS [--write]
+  tools/catalogue.py WCS [--write] [--test]
 
 WCS: the wcs program of a build with every strategy. Without --write: one line per
 difference on standard error, exit 1 if there is any. With --write: adds the rows
 and lines that are missing (a new strategy's row takes its registry description),
 corrects families, removes those of strategies that are gone, and says what it did.
-Exit 2 on bad usage.
+--test adds the line `wcs-test: P passed, F failed` (one check per list) that
+the test command counts. Exit 2 on bad usage.
 """
 import json
 import pathlib
@@ -115,17 +116,22 @@ def check_quick(strategies, write):
 
 
 def main(argv):
-    args = [a for a in argv if a != "--write"]
+    flags = {"--write", "--test"}
+    args = [a for a in argv if a not in flags]
     if len(args) != 1 or args[0].startswith("-"):
-        print("usage: tools/catalogue.py WCS [--write]", file=sys.stderr)
+        print("usage: tools/catalogue.py WCS [--write] [--test]", file=sys.stderr)
         return 2
     write = "--write" in argv
     strategies = registered(args[0])
-    problems = check_readme(strategies, write) + check_quick(strategies, write)
+    lists = [check_readme(strategies, write), check_quick(strategies, write)]
+    problems = [p for found in lists for p in found]
     for p in problems:
         print(("fixed: " if write else "") + p, file=sys.stderr)
     if not problems:
         print(f"catalogue: README.md and experiments/quick.yaml list the {len(strategies)} strategies of wcs list")
+    if "--test" in argv:  # the line tools/count_tests.py counts: one check per list
+        bad = sum(1 for found in lists if found)
+        print(f"wcs-test: {len(lists) - bad} passed, {bad} failed")
     return 0 if write or not problems else 1
 
 
