@@ -19,7 +19,12 @@ fi
 strategies=(reference lazy fused gray simd-xsimd simd-highway parallel mitm dp sampling)
 CXX=$cxx CC=$cc tools/setup.sh build-fuzz -- -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
   -Dbuildtype=debugoptimized -Dcpp_args=-fsanitize=fuzzer-no-link "-Donly_strategies=$(IFS=,; echo "${strategies[*]}")"
-meson compile -C build-fuzz fuzz_plan fuzz_solve_args fuzz_identical "${strategies[@]/#/wcs-strategy-}" >/dev/null
+# Quiet when it builds; ninja prints compile errors on standard output, so show them.
+if ! build_log=$(meson compile -C build-fuzz fuzz_plan fuzz_solve_args fuzz_identical "${strategies[@]/#/wcs-strategy-}" 2>&1); then
+  echo "$build_log" | grep -E -A5 'error|FAILED' | head -n 40 >&2
+  echo "fuzz: the fuzz build failed (build-fuzz/)" >&2
+  exit 1
+fi
 if [ "${1:-}" = "--test" ]; then
   exec env WCS_FUZZ_SECONDS="${WCS_FUZZ_SECONDS:-60}" meson test -C build-fuzz --suite fuzz --no-rebuild --num-processes 2 \
     --print-errorlogs

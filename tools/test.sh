@@ -52,7 +52,14 @@ if [ "${1:-}" != "--no-sanitize" ]; then
   if command -v clang++-14 >/dev/null 2>&1; then
     rm -f build-fuzz/meson-logs/testlog.json
     tools/fuzz.sh --test || status=1
-    [ -f build-fuzz/meson-logs/testlog.json ] && logs+=(build-fuzz/meson-logs/testlog.json)
+    if [ -f build-fuzz/meson-logs/testlog.json ]; then
+      logs+=(build-fuzz/meson-logs/testlog.json)
+    else  # the fuzz build failed: one failed test in the count, not silence
+      mkdir -p build-fuzz/meson-logs
+      echo '{"name": "fuzz-build", "result": "FAIL", "stdout": "the fuzz targets did not build"}' \
+        >build-fuzz/meson-logs/build-failed.json
+      logs+=(build-fuzz/meson-logs/build-failed.json)
+    fi
   else
     echo "test: clang++-14 is not installed: the fuzz targets did not run" >&2
   fi

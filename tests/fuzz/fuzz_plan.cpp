@@ -63,7 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (!ids.insert(r.id).second) std::abort();  // two runs, one record file
     // What the runner writes must be writable: experiment.json and the first records.
     (void)ex::experiment_json(plan).dump();
-    for (std::size_t i = 0; i < plan.runs.size() && i < 64; ++i) (void)ex::run_json(plan, plan.runs[i]).dump();
+    for (std::size_t i = 0; i < plan.runs.size() && i < 64; ++i) (void)ex::plan_record(plan, plan.runs[i]).json().dump();
   } catch (const ex::ExperimentError& e) {
     if (e.messages().empty()) std::abort();
     for (const auto& m : e.messages())
