@@ -59,13 +59,7 @@ CycleBounds cycle_bounds(const CycleInput& in, double base, std::span<const doub
   int g = INT_MAX;  // every term is a multiple of 2^g
   auto note = [&](double x) {
     if (x == 0.0 || !std::isfinite(x)) return;
-    // The exponent of x's lowest set bit, read from its fields: a normal x is
-    // (2^52 + fraction) 2^(biased - 1075), a subnormal one fraction 2^-1074.
-    const std::uint64_t bits = std::bit_cast<std::uint64_t>(x);
-    const int biased = static_cast<int>((bits >> 52) & 0x7ff);
-    const std::uint64_t fraction = bits & ((std::uint64_t{1} << 52) - 1);
-    const std::uint64_t mantissa = biased != 0 ? fraction | (std::uint64_t{1} << 52) : fraction;
-    g = std::min(g, (biased != 0 ? biased - 1075 : -1074) + std::countr_zero(mantissa));
+    g = std::min(g, lowest_bit_exponent(x));
   };
   std::size_t zero_index = n;
   for (std::size_t i = 0; i < n; ++i) {

@@ -1,6 +1,7 @@
 // The line value of docs/algorithm.md in its bit-exact form and in the base + d_i form,
 // and the winner order shared by every strategy.
 #pragma once
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <span>
@@ -39,6 +40,18 @@ inline double dot(std::span<const double> a, std::span<const double> w) {
   double s = 0.0;
   for (std::size_t i = 0; i < a.size(); ++i) s += a[i] * w[i];
   return s;
+}
+
+/// The exponent of the lowest set bit of a finite non-zero x: x is an odd multiple
+/// of 2^result. Read from the bits (frexp and ldexp cost more than the rest of a small
+/// problem's exactness check): a normal x is (2^52 + fraction) 2^(biased - 1075), a
+/// subnormal one fraction 2^-1074.
+inline int lowest_bit_exponent(double x) {
+  const auto bits = std::bit_cast<std::uint64_t>(x);
+  const int biased = static_cast<int>((bits >> 52) & 0x7ff);
+  const std::uint64_t fraction = bits & ((std::uint64_t{1} << 52) - 1);
+  if (biased == 0) return -1074 + std::countr_zero(fraction);
+  return biased - 1075 + std::countr_zero(fraction | (std::uint64_t{1} << 52));
 }
 
 /// The cycle as a closest-subset-sum problem: r(s) = base + sum_{i in s} d[i].

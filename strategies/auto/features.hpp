@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "wcs/formula.hpp"
 #include "wcs/problem.hpp"
 
 namespace wcs::autorule {
@@ -39,16 +40,6 @@ struct Features {
 };
 
 namespace detail {
-/// The exponent of the lowest set bit of a finite non-zero x (x is an odd multiple of
-/// 2^result), from its bits: frexp and ldexp cost more than the rest of a small
-/// problem's features.
-inline int lowest_exponent(double x) {
-  const auto bits = std::bit_cast<std::uint64_t>(x);
-  const int biased = static_cast<int>((bits >> 52) & 0x7ff);
-  const std::uint64_t fraction = bits & ((std::uint64_t{1} << 52) - 1);
-  if (biased == 0) return -1074 + std::countr_zero(fraction);  // subnormal
-  return biased - 1075 + std::countr_zero(fraction | (std::uint64_t{1} << 52));
-}
 /// 2^e for -1022 <= e <= 1023 (a normal double), else std::ldexp.
 inline double power_of_two(int e) {
   if (e < -1022 || e > 1023) return std::ldexp(1.0, e);
@@ -69,7 +60,7 @@ inline Features features(const Problem& p) {
     mean += std::fabs(a);
     if (d < 0) negative += d; else positive += d;
     finite = finite && std::isfinite(d);
-    if (d != 0.0 && std::isfinite(d)) g = std::min(g, detail::lowest_exponent(d));
+    if (d != 0.0 && std::isfinite(d)) g = std::min(g, wcs::lowest_bit_exponent(d));
   }
   const double scale = std::fabs(p.target) + 2.0 * magnitude;
   const bool exact = finite && std::isfinite(scale) &&

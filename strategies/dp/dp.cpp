@@ -55,15 +55,6 @@ struct Settings {
 
 std::size_t words_for(std::uint64_t bits) { return static_cast<std::size_t>((bits + 63) / 64); }
 
-/// The exponent of the lowest set bit of x (x finite, non-zero): x is an odd
-/// multiple of 2^result.
-int lowest_exponent(double x) {
-  int e = 0;
-  const double m = std::frexp(std::fabs(x), &e);  // x = m 2^e, m in [0.5, 1)
-  const auto mantissa = static_cast<std::uint64_t>(std::ldexp(m, 53));
-  return e - 53 + std::countr_zero(mantissa);
-}
-
 /// dst[j] |= bits of src moved up by `shift` bits (src has `src_words` words whose
 /// bits beyond its size are 0; dst has room for them).
 void or_shifted(std::uint64_t* dst, std::size_t dst_words, const std::uint64_t* src, std::size_t src_words,
@@ -113,7 +104,7 @@ class DpSearch final : public wcs::CycleSearch {
     // Units: the largest power of two dividing every non-zero d_i.
     int g = INT_MAX;
     for (double x : d_)
-      if (x != 0.0) g = std::min(g, lowest_exponent(x));
+      if (x != 0.0) g = std::min(g, wcs::lowest_bit_exponent(x));
     if (g == INT_MAX) g = 0;  // every d_i is 0: every line has the value base
     const double unit = std::ldexp(1.0, g);
     for (std::size_t i = n; i-- > 0;) {
