@@ -45,6 +45,28 @@ double ExactStep::value_of(std::uint64_t key) const {
   return r;
 }
 
+void ExactStep::values_of(std::span<const std::uint64_t> keys, std::span<double> out) const {
+  const std::size_t n = terms_.size() / 2, count = keys.size();
+  const double* t = terms_.data();
+  std::size_t c = 0;
+  for (; c + 4 <= count; c += 4) {
+    const std::uint64_t k0 = keys[c], k1 = keys[c + 1], k2 = keys[c + 2], k3 = keys[c + 3];
+    double r0 = 0.0, r1 = 0.0, r2 = 0.0, r3 = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double* ti = t + 2 * i;
+      r0 += ti[(k0 >> (63 - i)) & 1u];
+      r1 += ti[(k1 >> (63 - i)) & 1u];
+      r2 += ti[(k2 >> (63 - i)) & 1u];
+      r3 += ti[(k3 >> (63 - i)) & 1u];
+    }
+    out[c] = r0;
+    out[c + 1] = r1;
+    out[c + 2] = r2;
+    out[c + 3] = r3;
+  }
+  for (; c < count; ++c) out[c] = value_of(keys[c]);
+}
+
 double exact_value(const CycleInput& in, std::uint64_t key) {
   return line_value(in.a, in.w, in.wpn, [key](std::size_t i) { return key_selects(key, i); });
 }
@@ -295,28 +317,15 @@ void ExactStep::run_starts(const SubsetSums& half, std::vector<std::uint32_t>& s
 
 namespace {
 
-// For every entry a of the high list (value hb(a), increasing in a), the last low
-// entry whose sum with hb stays at or below the target (-1: none). `low(c)`
-// increases in c, so the position only moves down as a grows.
-template <class High, class Low>
-void split_points(std::size_t nh, std::size_t nl, double target, High&& hb_of, Low&& low,
-                  std::vector<std::int32_t>& split) {
-  split.resize(nh);
-  std::ptrdiff_t j = static_cast<std::ptrdiff_t>(nl) - 1;
-  for (std::size_t a = 0; a < nh; ++a) {
-    const double hb = hb_of(a);
-    while (j >= 0 && hb + low(static_cast<std::size_t>(j)) > target) --j;
-    split[a] = static_cast<std::int32_t>(j);
-  }
-}
-
-// Walks, for every entry a of the high list, the low entries outward from its split
-// point: down from it, then up from the next. On each side the error grows as the
-// walk moves away; `visit(a, c, value, error)` returns whether to go on along it.
+// Walks, for every entry a of the high list whose nearest pair (near[a]) is within
+// `limit`, the low entries outward from its split point: down from it, then up from
+// the next. On each side the error grows as the walk moves away; `visit(a, c,
+// value, error)` returns whether to go on along it.
 template <class High, class Low, class Visit>
-void walk_outward(const std::vector<std::int32_t>& split, std::size_t nl, double target, High&& hb_of, Low&& low,
-                  Visit&& visit) {
+void walk_outward(const std::vector<std::int32_t>& split, const std::vector<double>& near, double limit, std::size_t nl,
+                  double target, High&& hb_of, Low&& low, Visit&& visit) {
   for (std::size_t a = 0; a < split.size(); ++a) {
+    if (near[a] > limit) continue;  // every pair of this entry is further
     const double hb = hb_of(a);
     for (std::ptrdiff_t c = split[a]; c >= 0; --c) {
       const double value = hb + low(static_cast<std::size_t>(c));
@@ -329,18 +338,59 @@ void walk_outward(const std::vector<std::int32_t>& split, std::size_t nl, double
   }
 }
 
-// The smallest error over the pairs that stand for a line (`line(a, c)` != 0).
+// For every entry a of the high list (value hb(a), increasing in a), the last low
+// entry whose sum with hb stays at or below the target (-1: none; `low(c)` increases
+// in c, so the position only moves down as a grows) and the error of its nearest
+// pair (`near`); and the smallest error over the pairs that stand for a line
+// (`line(a, c)` != 0) in the same pass: on each side of a split point the error
+// grows away from it, so the closest pair of an entry is next to its split point,
+// or one further where that pair is the empty line.
 template <class High, class Low, class Line>
-double smallest_error(const std::vector<std::int32_t>& split, std::size_t nl, double target, High&& hb_of, Low&& low,
-                      Line&& line) {
-  double best = std::numeric_limits<double>::infinity();
-  walk_outward(split, nl, target, hb_of, low, [&](std::size_t a, std::size_t c, double, double e) {
-    if (!(e < best)) return false;     // this side holds nothing closer
-    if (line(a, c) == 0) return true;  // the empty line: look one further
-    best = e;
-    return false;
-  });
+double split_points_and_smallest_error(std::size_t nh, std::size_t nl, double target, High&& hb_of, Low&& low,
+                                       Line&& line, std::size_t empty_a, std::vector<std::int32_t>& split,
+                                       std::vector<double>& near) {
+  split.resize(nh);
+  near.resize(nh);
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  double best = kInf;
+  std::ptrdiff_t j = static_cast<std::ptrdiff_t>(nl) - 1;
+  const auto last = static_cast<std::ptrdiff_t>(nl);
+  for (std::size_t a = 0; a < nh; ++a) {
+    const double hb = hb_of(a);
+    while (j >= 0 && hb + low(static_cast<std::size_t>(j)) > target) --j;
+    split[a] = static_cast<std::int32_t>(j);
+    const double below = j >= 0 ? std::fabs(hb + low(static_cast<std::size_t>(j)) - target) : kInf;
+    const double above = j + 1 < last ? std::fabs(hb + low(static_cast<std::size_t>(j + 1)) - target) : kInf;
+    near[a] = std::min(below, above);
+    // Only entry empty_a (the high list's empty subset) can pair into the empty line.
+    if (a != empty_a) {
+      best = std::min(best, near[a]);
+      continue;
+    }
+    for (std::ptrdiff_t c = j; c >= 0 && c >= j - 1; --c) {  // below the target
+      const double e = std::fabs(hb + low(static_cast<std::size_t>(c)) - target);
+      if (!(e < best)) break;
+      if (line(a, static_cast<std::size_t>(c)) == 0) continue;  // the empty line: look one further
+      best = e;
+      break;
+    }
+    for (std::ptrdiff_t c = j + 1; c < last && c <= j + 2; ++c) {  // above it
+      const double e = std::fabs(hb + low(static_cast<std::size_t>(c)) - target);
+      if (!(e < best)) break;
+      if (line(a, static_cast<std::size_t>(c)) == 0) continue;
+      best = e;
+      break;
+    }
+  }
   return best;
+}
+
+// The index of the empty subset (key 0, sum exactly 0) in a half sorted by sum.
+std::size_t empty_subset(const SubsetSums& half) {
+  auto i = static_cast<std::size_t>(std::lower_bound(half.sum.begin(), half.sum.end(), 0.0) - half.sum.begin());
+  while (i < half.sum.size() && half.key[i] != 0) ++i;  // among the sums equal to 0
+  if (i == half.sum.size()) throw std::logic_error("exact step: a half without its empty subset (bug)");
+  return i;
 }
 
 }  // namespace
@@ -372,10 +422,13 @@ void ExactStep::exact_candidates(double base, double target, std::optional<std::
   auto hb_of = [&](std::size_t a) { return base + H.sum[high_runs_[a]]; };
   auto low = [&](std::size_t c) { return L.sum[low_runs_[c]]; };
   // Two passes over the distinct sums: the smallest error, then every pair at it.
-  split_points(nh, nl, target, hb_of, low, split_);
-  const double best = smallest_error(split_, nl, target, hb_of, low, line_of);
+  // The run holding the high list's empty subset.
+  const std::size_t empty_run = static_cast<std::size_t>(
+      std::upper_bound(high_runs_.begin(), high_runs_.end(), static_cast<std::uint32_t>(empty_subset(H))) -
+      high_runs_.begin() - 1);
+  const double best = split_points_and_smallest_error(nh, nl, target, hb_of, low, line_of, empty_run, split_, near_);
   candidates_.clear();
-  walk_outward(split_, nl, target, hb_of, low, [&](std::size_t a, std::size_t c, double value, double e) {
+  walk_outward(split_, near_, best, nl, target, hb_of, low, [&](std::size_t a, std::size_t c, double value, double e) {
     if (e > best) return false;
     if (const std::uint64_t key = line_of(a, c); key != 0) candidates_.push_back({value, e, key});
     return true;
@@ -393,10 +446,12 @@ void ExactStep::closest_candidates(double base, double target, const CycleBounds
   auto hb_of = [&](std::size_t i) { return base + H.sum[i]; };
   auto low = [&](std::size_t j) { return L.sum[j]; };
   // Two passes: the closest sum, then every pair within kPad eps of it.
-  split_points(H.sum.size(), L.sum.size(), target, hb_of, low, split_);
-  const double bar = smallest_error(split_, L.sum.size(), target, hb_of, low, line_of) + kPad * b.eps;
+  const double bar =
+      split_points_and_smallest_error(H.sum.size(), L.sum.size(), target, hb_of, low, line_of, empty_subset(H), split_,
+                                      near_) +
+      kPad * b.eps;
   candidates_.clear();
-  walk_outward(split_, L.sum.size(), target, hb_of, low, [&](std::size_t i, std::size_t j, double value, double e) {
+  walk_outward(split_, near_, bar, L.sum.size(), target, hb_of, low, [&](std::size_t i, std::size_t j, double value, double e) {
     if (e > bar) return false;
     if (const std::uint64_t key = line_of(i, j); key != 0) candidates_.push_back({value, e, key});
     return true;
@@ -468,7 +523,7 @@ ExactOutcome ExactStep::pick_exact() const {
 }
 
 ExactOutcome ExactStep::pick_repaired(const CycleInput& in, const CycleBounds& b,
-                                      std::optional<std::uint64_t> hint) const {
+                                      std::optional<std::uint64_t> hint) {
   const double target = in.target;
   if (!hint) {  // the closest candidate in the halves' own rounding
     const FourListCandidate* closest = nullptr;
@@ -484,13 +539,18 @@ ExactOutcome ExactStep::pick_repaired(const CycleInput& in, const CycleBounds& b
   out.exact_rechecks = 1;
   const double reach = reach_of(win_error, b);
   const double lo = target - reach, hi = target + reach;
-  for (const FourListCandidate& c : candidates_) {
-    if (c.key == *hint || c.value < lo || c.value > hi) continue;
-    const double r = value_of(c.key);
-    ++out.exact_rechecks;
+  // The lines within reach, evaluated in a batch, then ranked in candidate order.
+  recheck_keys_.clear();
+  for (const FourListCandidate& c : candidates_)
+    if (c.key != *hint && c.value >= lo && c.value <= hi) recheck_keys_.push_back(c.key);
+  recheck_values_.resize(recheck_keys_.size());
+  values_of(recheck_keys_, recheck_values_);
+  out.exact_rechecks += recheck_keys_.size();
+  for (std::size_t c = 0; c < recheck_keys_.size(); ++c) {
+    const double r = recheck_values_[c];
     const double e = std::fabs(r - target);
-    if (line_wins(e, r, c.key, win_error, out.result, out.key)) {
-      out.key = c.key;
+    if (line_wins(e, r, recheck_keys_[c], win_error, out.result, out.key)) {
+      out.key = recheck_keys_[c];
       out.result = r;
       win_error = e;
     }

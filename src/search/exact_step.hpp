@@ -138,12 +138,16 @@ class ExactStep {
                          std::uint64_t hint);
   // The winner among the candidates, exactly as reference ranks lines.
   ExactOutcome pick_exact() const;
-  ExactOutcome pick_repaired(const CycleInput& in, const CycleBounds& b, std::optional<std::uint64_t> hint) const;
+  ExactOutcome pick_repaired(const CycleInput& in, const CycleBounds& b, std::optional<std::uint64_t> hint);
   ExactOutcome full_scan(const CycleInput& in) const;
   // Each coefficient's term off and on the line, as reference computes it, and a
   // line's value from them (bit for bit exact_value()).
   void load_terms(const CycleInput& in);
   double value_of(std::uint64_t key) const;
+  // value_of() of each key, four at a time: four independent chains of additions
+  // (one chain waits on the latency of its adds), each the same operations in the
+  // same order.
+  void values_of(std::span<const std::uint64_t> keys, std::span<double> out) const;
 
   std::size_t two_list_max_bits_, big_list_bits_;
   std::vector<std::size_t> active_;  // coefficients with d != 0, in index order
@@ -153,7 +157,10 @@ class ExactStep {
   std::vector<std::uint32_t> high_runs_, low_runs_;
   std::vector<FourListCandidate> candidates_;
   std::vector<double> terms_;
+  std::vector<std::uint64_t> recheck_keys_;  // pick_repaired's lines to evaluate
+  std::vector<double> recheck_values_;
   std::vector<std::int32_t> split_;  // per high entry, the low entry at or below the target
+  std::vector<double> near_;         // per high entry, the error of its nearest pair
   std::vector<double> scratch_sum_;
   std::vector<std::uint64_t> scratch_key_;
   bool staged_ = false;
