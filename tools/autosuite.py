@@ -213,3 +213,22 @@ def plan_outcome(plan, by_label, time="ms"):
         if r.converged:
             return True, spent
     return False, spent
+
+
+def own_costs(runs, time="ms"):
+    """auto's own cost per problem where only its first attempt ran (no `ran` note, or
+    one of a single attempt, as a traced run records it): its time minus that of the
+    strategy it chose, run alone, in the same folder."""
+    costs = []
+    for by_label in runs.values():
+        a = by_label.get("auto")
+        if a is None or a.status != "ok":
+            continue
+        chose = a.notes.get("chose")
+        if not chose or "; " in a.notes.get("ran", ""):
+            continue
+        opts = a.notes.get("chose_options", "")
+        direct = by_label.get(f"{chose}{{{opts}}}" if opts else chose)
+        if direct is not None and direct.status == "ok":
+            costs.append(getattr(a, time) - getattr(direct, time))
+    return costs

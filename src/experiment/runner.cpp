@@ -263,6 +263,9 @@ RunnerSummary run_plan(const Plan& plan, const Registry& registry, const RunnerO
         const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
         inside += wall;
         set_trajectory(record, r, wall);
+        // A traced solve may say more in its notes (auto's rule, attempts and
+        // features): the record keeps those the timed solves left out.
+        last.notes.insert(r.notes.begin(), r.notes.end());
       }
       const auto destroyed = Clock::now();
       solver.reset();

@@ -9,6 +9,10 @@ namespace wcs {
 
 SolveResult Solver::solve(const Problem& problem, const SolveOptions& options) {
   validate(problem);
+  return solve_validated(problem, options);
+}
+
+SolveResult Solver::solve_validated(const Problem& problem, const SolveOptions& options) {
   if (problem.n() > info_->max_n)
     throw InputError("coefficients: N = " + std::to_string(problem.n()) + " is beyond what strategy '" +
                      info_->name + "' supports (N <= " + std::to_string(info_->max_n) + ")");

@@ -56,6 +56,9 @@ class Solver {
   /// Validates the problem, N against max_n and the memory estimate against the
   /// memory available (InputError), then solves.
   SolveResult solve(const Problem& problem, const SolveOptions& options = {});
+  /// As solve, for a problem its caller has validated already (a strategy that runs
+  /// others on the problem it was given, as `auto` does): checks N and memory only.
+  SolveResult solve_validated(const Problem& problem, const SolveOptions& options = {});
   const StrategyInfo& info() const { return *info_; }
   const Options& options() const { return options_; }
 

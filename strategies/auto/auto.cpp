@@ -7,14 +7,16 @@
 // they usually suffice, an exact one (dp, mitm, simd-highway) where they do not.
 //
 // It answers with the first attempt that converged, else the closest one. Its notes
-// say why and what it ran: `chose` and `chose_options` (the strategy whose answer it
-// is, and the options the plan gives it), `rule` (the leaf of the tree; with detail,
-// the path to it and the plan), and with detail `ran` (every attempt and its
+// say what it ran and why: `chose` always (the strategy whose answer it is) and
+// `chose_options` when the plan gives that strategy options; with detail also
+// `rule` (the path to the leaf of the tree and the plan), `ran` (every attempt and its
 // outcome) and, for a traced solve, `features`. Detail comes with a traced solve or
-// whenever more than the first attempt ran or it did not converge. An attempt whose strategy is not registered, or
-// does not take N, is skipped and said; one that refuses the problem outside its
-// declared domain (dp on decimal data) is said and the plan goes on. If no attempt
-// of the plan could run, solving fails with an input error naming N and the plan.
+// whenever more than the first attempt ran or it did not converge (an experiment
+// with `trace: true` records it for every run). An attempt whose strategy is not
+// registered, or does not take N, is skipped and said; one that refuses the problem
+// outside its declared domain (dp on decimal data) is said and the plan goes on. If
+// no attempt of the plan could run, solving fails with an input error naming N and
+// the plan.
 #include <fmt/format.h>
 
 #include <map>
@@ -37,14 +39,12 @@ class Auto final : public wcs::Strategy {
   explicit Auto(const wcs::Registry& registry)
       : registry_(registry),
         attempts_(std::size(wcs::autorule::kAttempts)),
-        rules_(std::size(wcs::autorule::kTree)),
-        leaves_(std::size(wcs::autorule::kTree)) {
-    for (std::size_t i = 0; i < leaves_.size(); ++i) leaves_[i] = fmt::format("leaf {}", i);
-  }
+        rules_(std::size(wcs::autorule::kTree)) {}
 
   wcs::SolveResult solve(const wcs::Problem& problem, const wcs::SolveOptions& options) override {
-    const wcs::autorule::Features f = wcs::autorule::features(problem);
-    const int leaf = wcs::autorule::leaf_of(f);
+    // The features the path to the leaf needs (all of them for a traced solve).
+    wcs::autorule::Features f;
+    const int leaf = wcs::autorule::leaf_of(problem, f, options.trace);
     const wcs::autorule::Plan& plan = wcs::autorule::kPlans[wcs::autorule::kTree[leaf].plan];
     const std::size_t n = problem.n();
 
@@ -67,7 +67,7 @@ class Auto final : public wcs::Strategy {
       }
       wcs::SolveResult r;
       try {
-        r = solver(state).solve(problem, options);
+        r = solver(state).solve_validated(problem, options);  // auto's own caller validated it
       } catch (const wcs::InputError& e) {
         if (state.info->domain.empty()) throw;
         entry(fmt::format("refused ({})", e.what()));
@@ -75,8 +75,11 @@ class Auto final : public wcs::Strategy {
       }
       evaluations += r.evaluations;
       const bool converged = r.converged;
-      // The common case, the first attempt converging, writes nothing here: `chose`
-      // says it all (see below).
+      if (converged && ran.empty() && !options.trace) {  // the common case: the first attempt converged
+        annotate(r, state, leaf, f, options, ran);
+        return r;
+      }
+      // (A first attempt converging in a traced solve gets its line from annotate.)
       if (!(converged && k == 0)) entry(converged ? fmt::format("converged in {} cycles", r.cycles)
                                                   : fmt::format("not converged, error {}", r.error));
       if (!best || converged || r.error < best->error) {
@@ -91,28 +94,7 @@ class Auto final : public wcs::Strategy {
 
     wcs::SolveResult out = std::move(*best);
     out.evaluations = evaluations;  // the work of every attempt
-    // What auto adds to a strategy that converges in a tenth of a microsecond is
-    // mostly these notes (an allocation each), so the common case (the first attempt
-    // converged, no trace) writes the fewest, each short enough to need no other
-    // allocation: the strategy, its options from the table when it has any, the leaf
-    // ("leaf 12": fitted_rule.hpp lists each leaf's path and plan). Otherwise, or
-    // with a traced solve, `ran` lists every attempt and `rule` spells out the path;
-    // a traced solve adds the features. In key order, each after the last.
-    const bool detail = options.trace || !ran.empty();
-    auto& notes = out.notes;
-    notes.insert_or_assign(notes.end(), "chose", chosen->strategy);
-    if (detail || !chosen->options_text.empty())
-      notes.insert_or_assign(notes.end(), "chose_options", chosen->options_text);
-    if (options.trace) notes.insert_or_assign(notes.end(), "features", f.text());
-    if (detail) {
-      if (ran.empty()) ran = fmt::format("{}: converged in {} cycles", chosen->label, out.cycles);
-      notes.insert_or_assign(notes.end(), "ran", std::move(ran));
-      std::string& rule = rules_[static_cast<std::size_t>(leaf)];
-      if (rule.empty()) rule = wcs::autorule::rule_text(leaf);
-      notes.insert_or_assign(notes.end(), "rule", rule);
-    } else {
-      notes.insert_or_assign(notes.end(), "rule", leaves_[static_cast<std::size_t>(leaf)]);
-    }
+    annotate(out, *chosen, leaf, f, options, ran);
     return out;
   }
 
@@ -127,6 +109,27 @@ class Auto final : public wcs::Strategy {
     std::string strategy, label, options_text;
     std::optional<wcs::Solver> solver;
   };
+
+  // What auto adds to a strategy that converges in a tenth of a microsecond is mostly
+  // its notes (a map node each, about 30 to 70 ns), so the common case (the first
+  // attempt converged, no trace: `ran` empty) writes one: `chose`, the strategy, with
+  // `chose_options` when the plan gives it options. Otherwise, or with a traced solve,
+  // `rule` spells out the path to the leaf and the plan, `ran` lists every attempt;
+  // a traced solve adds the features. In key order, each after the last.
+  void annotate(wcs::SolveResult& out, const State& chosen, int leaf, const wcs::autorule::Features& f,
+                const wcs::SolveOptions& options, std::string& ran) {
+    const bool detail = options.trace || !ran.empty();
+    auto& notes = out.notes;
+    notes.insert_or_assign(notes.end(), "chose", chosen.strategy);
+    if (detail || !chosen.options_text.empty()) notes.insert_or_assign(notes.end(), "chose_options", chosen.options_text);
+    if (options.trace) notes.insert_or_assign(notes.end(), "features", f.text());
+    if (!detail) return;
+    if (ran.empty()) ran = fmt::format("{}: converged in {} cycles", chosen.label, out.cycles);
+    notes.insert_or_assign(notes.end(), "ran", std::move(ran));
+    std::string& rule = rules_[static_cast<std::size_t>(leaf)];
+    if (rule.empty()) rule = wcs::autorule::rule_text(leaf);
+    notes.insert_or_assign(notes.end(), "rule", rule);
+  }
 
   State& attempt(int index) {
     State& s = attempts_[static_cast<std::size_t>(index)];
@@ -153,7 +156,6 @@ class Auto final : public wcs::Strategy {
   const wcs::Registry& registry_;
   std::vector<State> attempts_;
   std::vector<std::string> rules_;   // rule_text of each leaf, made on first use
-  std::vector<std::string> leaves_;  // "leaf 12"
 };
 
 void register_auto(wcs::Registry& registry) {

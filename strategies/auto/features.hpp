@@ -47,18 +47,15 @@ inline double power_of_two(int e) {
 }
 }  // namespace detail
 
-inline Features features(const Problem& p) {
-  Features f;
-  const std::size_t n = p.n();
-  f.value[kN] = static_cast<double>(n);
-  double magnitude = 0.0, negative = 0.0, positive = 0.0, mean = 0.0;
+/// The span feature alone (see Features): the part that reads every value's bits, so
+/// `auto` computes it only when its tree asks for it.
+inline double span_of(const Problem& p) {
+  double magnitude = 0.0;
   int g = std::numeric_limits<int>::max();
   bool finite = true;
   for (double a : p.coefficients) {
     const double d = a * p.initial_wpn;  // d_i of the first cycle (W = 0)
     magnitude += std::fabs(d);
-    mean += std::fabs(a);
-    if (d < 0) negative += d; else positive += d;
     finite = finite && std::isfinite(d);
     if (d != 0.0 && std::isfinite(d)) g = std::min(g, wcs::lowest_bit_exponent(d));
   }
@@ -66,13 +63,32 @@ inline Features features(const Problem& p) {
   const bool exact = finite && std::isfinite(scale) &&
                      (g == std::numeric_limits<int>::max() || scale < detail::power_of_two(52 + std::max(g, -1074)));
   // magnitude is a multiple of 2^g below 2^(52+g) when exact: times 2^-g is exact.
-  f.value[kSpan] = !exact ? std::numeric_limits<double>::infinity()
-                   : g == std::numeric_limits<int>::max() ? 1.0
-                   : -g >= -1022 && -g <= 1023          ? magnitude * detail::power_of_two(-g) + 1.0
-                                                          : std::ldexp(magnitude, -g) + 1.0;
+  return !exact ? std::numeric_limits<double>::infinity()
+         : g == std::numeric_limits<int>::max() ? 1.0
+         : -g >= -1022 && -g <= 1023          ? magnitude * detail::power_of_two(-g) + 1.0
+                                                : std::ldexp(magnitude, -g) + 1.0;
+}
+
+/// Every feature but the span (left at 0): n, rel_tol and inside, in one cheap pass.
+inline Features features_but_span(const Problem& p) {
+  Features f;
+  const std::size_t n = p.n();
+  f.value[kN] = static_cast<double>(n);
+  double negative = 0.0, positive = 0.0, mean = 0.0;
+  for (double a : p.coefficients) {
+    const double d = a * p.initial_wpn;  // d_i of the first cycle (W = 0)
+    mean += std::fabs(a);
+    if (d < 0) negative += d; else positive += d;
+  }
   mean /= static_cast<double>(n);
   f.value[kRelTol] = p.tolerance / mean;
   f.value[kInside] = negative <= p.target && p.target <= positive ? 1.0 : 0.0;
+  return f;
+}
+
+inline Features features(const Problem& p) {
+  Features f = features_but_span(p);
+  f.value[kSpan] = span_of(p);
   return f;
 }
 

@@ -68,14 +68,36 @@ inline std::string attempt_label(const Attempt& a) {
   return *a.options ? fmt::format("{}{{{}}}", a.strategy, a.options) : std::string(a.strategy);
 }
 
-/// The leaf of the fitted tree for `f` (an index into kTree).
-inline int leaf_of(const Features& f) {
+/// The leaf of the fitted tree for the features `value(f)` gives (an index into kTree).
+template <class Value>
+int leaf_of_values(Value&& value) {
   int at = 0;
   while (kTree[at].feature >= 0) {
     const Node& node = kTree[at];
-    at = f[node.feature] <= node.threshold ? node.below : node.above;
+    at = value(node.feature) <= node.threshold ? node.below : node.above;
   }
   return at;
+}
+
+/// The leaf of the fitted tree for `f` (an index into kTree).
+inline int leaf_of(const Features& f) {
+  return leaf_of_values([&](int feature) { return f[feature]; });
+}
+
+/// The leaf of the fitted tree for `p`, and its features in `f`: the span only when
+/// the path to the leaf asks for it or `all` is set (else left at 0).
+inline int leaf_of(const Problem& p, Features& f, bool all) {
+  f = features_but_span(p);
+  bool span = false;
+  auto fill_span = [&] {
+    if (!span) f.value[kSpan] = span_of(p);
+    span = true;
+  };
+  if (all) fill_span();
+  return leaf_of_values([&](int feature) {
+    if (feature == kSpan) fill_span();
+    return f[feature];
+  });
 }
 
 /// The path from the root to `leaf`, as text ("n <= 26.83, span > 4096 -> plan 3 (leaf 5)").

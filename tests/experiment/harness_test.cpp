@@ -325,6 +325,38 @@ TEST_CASE("trace: true keeps each run's trajectory; trajectories.csv holds them 
     if (r["wcs"].contains("result")) CHECK(a.at(id)["wcs"]["result"] == r["wcs"]["result"]);
 }
 
+TEST_CASE("a traced run's record keeps the notes the timed solves leave out (auto's rule and features)",
+          "[harness][trace]") {
+  Sandbox s;
+  std::ofstream(s.dir / "auto.yaml") << R"(name: auto-notes
+defaults: {repetitions: 1, min_time: 0.0001, seeds: [1]}
+problems:
+  - {name: plain, coefficients: [15, 47, -12], target: 28, tolerance: 2, max_iter: 50}
+  - {name: traced, coefficients: [15, 47, -12], target: 28, tolerance: 2, max_iter: 50, trace: true}
+strategies:
+  - name: auto
+)";
+  REQUIRE(s.wcs("run auto.yaml --out res --quiet") == 0);
+  std::size_t seen = 0;
+  for (const auto& [id, r] : records(s.dir / "res")) {
+    const auto& w = r["wcs"];
+    REQUIRE(w["status"] == "ok");
+    const Json& notes = w["result"]["notes"];
+    CHECK(notes.contains("chose"));
+    if (w.contains("trajectory")) {
+      ++seen;
+      CHECK(notes.contains("rule"));
+      CHECK(notes.contains("features"));
+      CHECK(notes["features"].get<std::string>().rfind("n=3 ", 0) == 0);
+    } else {
+      // The first attempt of its plan converges here: the timed solve says only what ran.
+      CHECK_FALSE(notes.contains("rule"));
+      CHECK_FALSE(notes.contains("features"));
+    }
+  }
+  CHECK(seen == 1);
+}
+
 TEST_CASE("benchmark entries are named by the run key and timed in ns (compare.py)", "[harness][benchmark]") {
   Sandbox s;
   REQUIRE(s.wcs("run exp.yaml --out res --quiet") == 0);
