@@ -18,37 +18,37 @@ std::size_t block_find_on(const double* table, std::size_t count, double offset,
   return xsimd_detail::BlockFind{}(Arch{}, table, count, offset, value);
 }
 
-struct Chosen {
-  simd_table::BlockMin run;
-  simd_table::BlockFind find;
-  const char* name;
-};
-
-// The best compiled instance this machine can run. xsimd 8.1.0's own dispatch
-// (xsimd::dispatch / available_architectures) reads CPUID only, not whether the OS
-// saves the AVX / AVX-512 registers (XCR0); GCC's __builtin_cpu_supports checks both,
-// so it makes the same choice on a normal machine and a safe one elsewhere.
-Chosen choose() {
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f"))
-    return {&block_min_on<xsimd::avx512f>, &block_find_on<xsimd::avx512f>, xsimd::avx512f::name()};
-  if (__builtin_cpu_supports("avx2")) return {&block_min_on<xsimd::avx2>, &block_find_on<xsimd::avx2>, xsimd::avx2::name()};
-  return {&block_min_on<xsimd::sse2>, &block_find_on<xsimd::sse2>, xsimd::sse2::name()};
+template <class Arch>
+xsimd_detail::Instance instance_of() {
+  return {Arch::name(), &block_min_on<Arch>, &block_find_on<Arch>};
 }
 
-const Chosen& chosen() {
-  static const Chosen c = choose();  // once, thread-safe
+const xsimd_detail::Instance& chosen() {
+  static const xsimd_detail::Instance c = xsimd_detail::runnable_instances().front();  // once, thread-safe
   return c;
 }
 
 }  // namespace
 
+// xsimd 8.1.0's own dispatch (xsimd::dispatch / available_architectures) reads CPUID
+// only, not whether the OS saves the AVX / AVX-512 registers (XCR0); GCC's
+// __builtin_cpu_supports checks both, so it makes the same choice on a normal
+// machine and a safe one elsewhere.
+std::vector<xsimd_detail::Instance> xsimd_detail::runnable_instances() {
+  __builtin_cpu_init();
+  std::vector<Instance> out;
+  if (__builtin_cpu_supports("avx512f")) out.push_back(instance_of<xsimd::avx512f>());
+  if (__builtin_cpu_supports("avx2")) out.push_back(instance_of<xsimd::avx2>());
+  out.push_back(instance_of<xsimd::sse2>());
+  return out;
+}
+
 double simd_xsimd_block_min(const double* table, std::size_t count, double offset) {
-  return chosen().run(table, count, offset);
+  return chosen().block_min(table, count, offset);
 }
 
 std::size_t simd_xsimd_block_find(const double* table, std::size_t count, double offset, double value) {
-  return chosen().find(table, count, offset, value);
+  return chosen().block_find(table, count, offset, value);
 }
 
 const char* simd_xsimd_isa() { return chosen().name; }

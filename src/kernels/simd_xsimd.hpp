@@ -5,6 +5,7 @@
 // code leaks into a file compiled for the baseline.
 #pragma once
 #include <cstddef>
+#include <vector>
 
 #include <xsimd/xsimd.hpp>
 
@@ -22,6 +23,17 @@ struct BlockFind {
   template <class Arch>
   std::size_t operator()(Arch, const double* table, std::size_t count, double offset, double value) const;
 };
+
+/// A compiled instance this CPU can run: its name and its two primitives.
+struct Instance {
+  const char* name;
+  double (*block_min)(const double* table, std::size_t count, double offset);
+  std::size_t (*block_find)(const double* table, std::size_t count, double offset, double value);
+};
+
+/// The compiled instances this CPU (and its OS) can run, best first; the kernel
+/// dispatches to the first.
+std::vector<Instance> runnable_instances();
 
 /// Compiled instances: avx512f, avx2 and the x86-64 baseline sse2 (SSE4.2 and FMA
 /// add nothing to add/abs/min on doubles).

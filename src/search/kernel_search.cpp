@@ -60,4 +60,15 @@ std::unique_ptr<Strategy> make_kernel_strategy(const std::string& kernel) {
   return make_cycle_strategy(std::make_unique<KernelSearch>(*info));
 }
 
+void register_kernel_strategy(Registry& registry, const std::string& kernel, std::string description,
+                              std::size_t max_n) {
+  StrategyInfo info;
+  info.name = kernel;
+  info.family = Family::identical;
+  info.description = std::move(description);
+  info.max_n = max_n;
+  info.memory_bytes = [](std::size_t n, const Options&) { return ExactStep::memory_bytes(n); };
+  registry.add(std::move(info), [kernel](const Options&, const Registry&) { return make_kernel_strategy(kernel); });
+}
+
 }  // namespace wcs::search

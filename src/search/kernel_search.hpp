@@ -12,6 +12,7 @@
 
 #include "kernels.hpp"
 #include "search/exact_step.hpp"
+#include "wcs/registry.hpp"
 #include "wcs/strategy.hpp"
 
 namespace wcs::search {
@@ -62,5 +63,10 @@ class KernelSearch final : public CycleSearch {
 /// The strategy of the kernel named `kernel` (kernels::find) run serially; a
 /// std::logic_error when no such kernel is compiled in.
 std::unique_ptr<Strategy> make_kernel_strategy(const std::string& kernel);
+
+/// Registers the identical-family strategy named after `kernel`: the kernel run
+/// serially through the exact step (its memory estimate), N up to `max_n`.
+void register_kernel_strategy(Registry& registry, const std::string& kernel, std::string description,
+                              std::size_t max_n);
 
 }  // namespace wcs::search

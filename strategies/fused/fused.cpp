@@ -2,8 +2,6 @@
 // d_i once (docs/algorithm.md, equivalent form), then the tight allocation-free loop
 // of the `fused` kernel over every line; the exact step (src/search/exact_step.hpp)
 // makes the winner, its r and the WPN decision those of `reference` to the bit.
-#include <memory>
-
 #include "search/kernel_search.hpp"
 #include "wcs/plugin.hpp"
 
@@ -14,15 +12,9 @@ namespace {
 constexpr std::size_t kMaxN = 40;
 
 void register_fused(wcs::Registry& registry) {
-  wcs::StrategyInfo info;
-  info.name = "fused";
-  info.family = wcs::Family::identical;
-  info.description = "per cycle base + d_i, then a tight allocation-free loop over all lines (fused kernel)";
-  info.max_n = kMaxN;
-  info.memory_bytes = [](std::size_t n, const wcs::Options&) { return wcs::search::ExactStep::memory_bytes(n); };
-  registry.add(std::move(info), [](const wcs::Options&, const wcs::Registry&) {
-    return wcs::search::make_kernel_strategy("fused");
-  });
+  wcs::search::register_kernel_strategy(
+      registry, "fused",
+      "per cycle base + d_i, then a tight allocation-free loop over all lines (fused kernel)", kMaxN);
 }
 
 }  // namespace

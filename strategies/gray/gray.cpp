@@ -2,8 +2,6 @@
 // per line instead of O(N)) by the `gray` kernel (src/kernels/gray.cpp); the exact
 // step (src/search/exact_step.hpp) makes the winner, its r and the WPN decision those
 // of `reference` to the bit.
-#include <memory>
-
 #include "search/kernel_search.hpp"
 #include "wcs/plugin.hpp"
 
@@ -14,15 +12,9 @@ namespace {
 constexpr std::size_t kMaxN = 40;
 
 void register_gray(wcs::Registry& registry) {
-  wcs::StrategyInfo info;
-  info.name = "gray";
-  info.family = wcs::Family::identical;
-  info.description = "Gray-code order over aligned blocks of lines: one add per line";
-  info.max_n = kMaxN;
-  info.memory_bytes = [](std::size_t n, const wcs::Options&) { return wcs::search::ExactStep::memory_bytes(n); };
-  registry.add(std::move(info), [](const wcs::Options&, const wcs::Registry&) {
-    return wcs::search::make_kernel_strategy("gray");
-  });
+  wcs::search::register_kernel_strategy(
+      registry, "gray",
+      "Gray-code order over aligned blocks of lines: one add per line", kMaxN);
 }
 
 }  // namespace

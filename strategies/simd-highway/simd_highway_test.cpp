@@ -43,22 +43,8 @@ void for_each_target(Body&& body) {
 }  // namespace
 
 TEST_CASE("every Highway target computes min |table + offset|") {
-  std::mt19937_64 rng(7);
-  std::vector<double> table(2048);
-  for (auto& x : table) x = std::uniform_real_distribution<double>(-100.0, 100.0)(rng);
   for_each_target([&](const std::string&) {
-    for (const double offset : {0.0, -3.5, 1e3, 17.25}) {
-      double want = std::numeric_limits<double>::infinity();
-      for (const double x : table) want = std::min(want, std::fabs(x + offset));
-      INFO("offset " << offset);
-      CHECK(wcs::kernels::simd_highway_block_min(table.data(), table.size(), offset) == want);
-      // find: the first index holding the minimum, and count when the value is absent.
-      const std::size_t at = wcs::kernels::simd_highway_block_find(table.data(), table.size(), offset, want);
-      REQUIRE(at < table.size());
-      CHECK(std::fabs(table[at] + offset) == want);
-      for (std::size_t j = 0; j < at; ++j) CHECK(std::fabs(table[j] + offset) != want);
-      CHECK(wcs::kernels::simd_highway_block_find(table.data(), table.size(), offset, -1.0) == table.size());
-    }
+    wcs::test::check_block_primitives(&wcs::kernels::simd_highway_block_min, &wcs::kernels::simd_highway_block_find);
   });
 }
 
@@ -81,43 +67,7 @@ TEST_CASE("simd-highway passes the conformance kit against reference on every ta
   for_each_target([](const std::string&) { wcs::test::check_family("simd-highway", {}, wcs::test::problems(60, 16, 77)); });
 }
 
-TEST_CASE("simd-highway reports the instruction set it used") {
-  wcs::Problem p;
-  p.coefficients = {3, 7, 11, 15, 19, 23, 27, 31};
-  p.target = 120;
-  p.tolerance = 3;
-  p.max_iter = 50;
-  const wcs::SolveResult r = wcs::test::plugins().create("simd-highway").solve(p);
-  REQUIRE(r.notes.count("isa") == 1);
-  CHECK(r.notes.at("isa") == wcs::kernels::simd_highway_isa());
-  CHECK(r.converged);
-  CHECK(r.result == 121);
-  for_each_target([&](const std::string& name) {
-    CHECK(wcs::test::plugins().create("simd-highway").solve(p).notes.at("isa") == name);
-  });
-}
-
-TEST_CASE("simd-highway refuses N above its max_n") {
-  wcs::Problem p;
-  p.coefficients.assign(41, 1.0);
-  p.target = 3;
-  CHECK_THROWS_AS(wcs::test::plugins().create("simd-highway").solve(p), wcs::InputError);
-}
-
-TEST_CASE("simd-highway repairs a near-tie that the table values rank the other way") {
-  // Found by a seeded search: 0.91+1.14+1.26+2.7-... (line 241) and line 47 both sum
-  // to 6.55 exactly; reference's bit-exact sums give line 47 the smaller error, the
-  // d form's summation orders may give it to line 241.
-  wcs::Problem p;
-  p.coefficients = {-1.08, 2.75, 1.27, 0.91, 0.18, 1.14, 1.26, 2.7};
-  p.target = 6.55;
-  p.max_iter = 1;
-  wcs::SolveOptions traced;
-  traced.trace = true;
-  const wcs::SolveResult want = wcs::test::plugins().create("reference").solve(p, traced);
-  const wcs::SolveResult got = wcs::test::plugins().create("simd-highway").solve(p, traced);
-  REQUIRE(got.trace.size() == 1);
-  CHECK(want.trace[0].line == std::optional<std::uint64_t>(47));
-  CHECK(got.trace[0].line == want.trace[0].line);
-  CHECK(got.result == want.result);  // to the bit
+TEST_CASE("simd-highway reports its instruction set on every target, refuses N above its max_n, repairs a near-tie") {
+  wcs::test::check_table_strategy("simd-highway", wcs::kernels::simd_highway_isa());
+  for_each_target([&](const std::string& name) { wcs::test::check_table_strategy("simd-highway", name); });
 }

@@ -3,8 +3,6 @@
 // chosen at run time (src/kernels/simd_xsimd*.cpp, simd_table.hpp); the exact step
 // (src/search/exact_step.hpp) makes the cycle's decisions reference's to the bit. The
 // "isa" note names the architecture it ran on.
-#include <memory>
-
 #include "search/kernel_search.hpp"
 #include "wcs/plugin.hpp"
 
@@ -15,14 +13,9 @@ namespace {
 constexpr std::size_t kMaxN = 40;
 
 void register_simd_xsimd(wcs::Registry& registry) {
-  wcs::StrategyInfo info;
-  info.name = "simd-xsimd";
-  info.family = wcs::Family::identical;
-  info.description = "vectorised enumeration with xsimd: subset-sum table of the low 11 bits, one vector pass per high part";
-  info.max_n = kMaxN;
-  registry.add(std::move(info), [](const wcs::Options&, const wcs::Registry&) {
-    return wcs::search::make_kernel_strategy("simd-xsimd");
-  });
+  wcs::search::register_kernel_strategy(
+      registry, "simd-xsimd",
+      "vectorised enumeration with xsimd: subset-sum table of the low 11 bits, one vector pass per high part", kMaxN);
 }
 
 }  // namespace

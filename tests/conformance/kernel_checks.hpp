@@ -6,11 +6,16 @@
 
 #include <cmath>
 #include <cstdint>
+#include <limits>
+#include <optional>
 #include <random>
+#include <string>
 #include <utility>
 #include <vector>
 
+#include "conformance.hpp"
 #include "kernels.hpp"
+#include "wcs/error.hpp"
 
 namespace wcs::test {
 
@@ -81,6 +86,71 @@ void check_against_fused(Range&& range, std::uint64_t seed, int rounds) {
       }
     }
   }
+}
+
+/// A table kernel's vector primitives (min over a block of |table[j] + offset|, and
+/// the first index holding a value) against a scalar loop on a random table of
+/// 2,048 entries, whole and its first 32, at four offsets.
+template <class Min, class Find>
+void check_block_primitives(Min&& block_min, Find&& block_find) {
+  std::mt19937_64 rng(7);
+  std::vector<double> table(2048);
+  for (auto& x : table) x = std::uniform_real_distribution<double>(-100.0, 100.0)(rng);
+  for (const double offset : {0.0, -3.5, 1e3, 17.25}) {
+    double want = std::numeric_limits<double>::infinity();
+    double want_first32 = want;
+    for (std::size_t j = 0; j < table.size(); ++j) {
+      want = std::min(want, std::fabs(table[j] + offset));
+      if (j < 32) want_first32 = want;
+    }
+    INFO("offset " << offset);
+    CHECK(block_min(table.data(), table.size(), offset) == want);
+    CHECK(block_min(table.data(), std::size_t{32}, offset) == want_first32);
+    // find: the first index holding the minimum, and count when the value is absent.
+    const std::size_t at = block_find(table.data(), table.size(), offset, want);
+    REQUIRE(at < table.size());
+    CHECK(std::fabs(table[at] + offset) == want);
+    for (std::size_t j = 0; j < at; ++j) CHECK(std::fabs(table[j] + offset) != want);
+    CHECK(block_find(table.data(), table.size(), offset, -1.0) == table.size());
+  }
+}
+
+/// What every table strategy (simd-xsimd, simd-highway) owes beyond the kit: it
+/// reports the instruction set it ran (`isa`) on the worked example (the tie 121 /
+/// 119 goes to the larger r), refuses N = 41, and repairs a near-tie that the table
+/// values rank the other way.
+inline void check_table_strategy(const std::string& strategy, const std::string& isa) {
+  Problem p;
+  p.coefficients = {3, 7, 11, 15, 19, 23, 27, 31};
+  p.target = 120;
+  p.tolerance = 3;
+  p.max_iter = 50;
+  const SolveResult r = plugins().create(strategy).solve(p);
+  REQUIRE(r.notes.count("isa") == 1);
+  CHECK(r.notes.at("isa") == isa);
+  CHECK(r.converged);
+  CHECK(r.result == 121);
+
+  Problem wide;
+  wide.coefficients.assign(41, 1.0);
+  wide.target = 3;
+  CHECK_THROWS_AS(plugins().create(strategy).solve(wide), InputError);
+
+  // Found by a seeded search: 0.91+1.14+1.26+2.7-... (line 241) and line 47 both sum
+  // to 6.55 exactly; reference's bit-exact sums give line 47 the smaller error, the
+  // d form's summation orders may give it to line 241.
+  Problem tie;
+  tie.coefficients = {-1.08, 2.75, 1.27, 0.91, 0.18, 1.14, 1.26, 2.7};
+  tie.target = 6.55;
+  tie.max_iter = 1;
+  SolveOptions traced;
+  traced.trace = true;
+  const SolveResult want = plugins().create("reference").solve(tie, traced);
+  const SolveResult got = plugins().create(strategy).solve(tie, traced);
+  REQUIRE(got.trace.size() == 1);
+  CHECK(want.trace[0].line == std::optional<std::uint64_t>(47));
+  CHECK(got.trace[0].line == want.trace[0].line);
+  CHECK(got.result == want.result);  // to the bit
 }
 
 }  // namespace wcs::test
