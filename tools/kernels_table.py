@@ -134,27 +134,27 @@ class Goals:
         found = sorted({note(labels.get(s), "isa") for s in specs} - {""})
         return ", ".join(found) or "scalar"
 
+    def ratio(self, issue, what, num, den, goal, at_least, specs):
+        """time(num) / time(den) against goal (>= when at_least, else <=), both measured in
+        one file; num and den are (spec, n, cycles, problem)."""
+        rel = ">=" if at_least else "<="
+        for name, ctx, med, labels in self.files:
+            tn, td = med.get(num), med.get(den)
+            if tn is not None and td is not None:
+                r = tn / td
+                met = r >= goal if at_least else r <= goal
+                self.rows[issue].append(f"| {what} | {rel} {goal:g}x | {r:.3g}x | {self.isa(labels, *specs)} | "
+                                        f"`{name}` | {'met' if met else 'NOT met'} |")
+                return
+        self.rows[issue].append(f"| {what} | {rel} {goal:g}x | not measured | | | |")
+
     def speedup(self, issue, what, fast, slow, n, goal, cycles=1, problem="default"):
         """slow / fast >= goal, both measured in one file."""
-        for name, ctx, med, labels in self.files:
-            tf, ts = med.get((fast, n, cycles, problem)), med.get((slow, n, cycles, problem))
-            if tf is not None and ts is not None:
-                r = ts / tf
-                self.rows[issue].append(f"| {what} | >= {goal:g}x | {r:.3g}x | {self.isa(labels, fast, slow)} | "
-                                        f"`{name}` | {'met' if r >= goal else 'NOT met'} |")
-                return
-        self.rows[issue].append(f"| {what} | >= {goal:g}x | not measured | | | |")
+        self.ratio(issue, what, (slow, n, cycles, problem), (fast, n, cycles, problem), goal, True, (fast, slow))
 
     def at_most(self, issue, what, a, b, n, goal, problem_a="default", problem_b="default", cycles=1):
         """time(a) / time(b) <= goal, both measured in one file."""
-        for name, ctx, med, labels in self.files:
-            ta, tb = med.get((a, n, cycles, problem_a)), med.get((b, n, cycles, problem_b))
-            if ta is not None and tb is not None:
-                r = ta / tb
-                self.rows[issue].append(f"| {what} | <= {goal:g}x | {r:.3g}x | {self.isa(labels, a, b)} | "
-                                        f"`{name}` | {'met' if r <= goal else 'NOT met'} |")
-                return
-        self.rows[issue].append(f"| {what} | <= {goal:g}x | not measured | | | |")
+        self.ratio(issue, what, (a, n, cycles, problem_a), (b, n, cycles, problem_b), goal, False, (a, b))
 
     def time(self, issue, what, spec, n, limit_ms, cycles=1, problem="default"):
         t, name, labels = self.find(spec, n, cycles, problem)
