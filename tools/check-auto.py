@@ -131,7 +131,7 @@ def main():
     if own_cost:
         oc = sorted(own_cost)
         out += [f"auto's own cost (its time minus that of the strategy it ran, run alone, on the {len(oc)} problems "
-                f"where only its first attempt ran): median {1000 * oc[len(oc) // 2]:.3g} us, quartiles "
+                f"where only its first attempt ran): median {1000 * autosuite.median(oc):.3g} us, quartiles "
                 f"{1000 * oc[len(oc) // 4]:.3g} and {1000 * oc[3 * len(oc) // 4]:.3g} us.", ""]
     if above_floor:
         out += [f"Not a goal, for reading the first: without the {with_vbs - above_floor} problems whose virtual best "

@@ -216,13 +216,15 @@ def main():
         with open(args.original) as f:
             original = {k: v.get("converged", False) for k, v in json.load(f)["instances"].items()}
     if args.overhead_us is not None:
+        if not math.isfinite(args.overhead_us) or args.overhead_us < 0:
+            ap.error(f"--overhead-us: {args.overhead_us} is not a finite time >= 0")
         overhead, how = args.overhead_us / 1000, "given"
     else:
         costs = autosuite.own_costs(runs, args.time)
         overhead = autosuite.median(costs) if len(costs) >= 20 else 0.0
         how = f"median of {len(costs)} runs" if len(costs) >= 20 else f"{len(costs)} runs: not enough, 0"
-    if not math.isfinite(overhead) or overhead < 0:
-        overhead = 0.0
+        if not math.isfinite(overhead) or overhead < 0:  # noise: auto measured faster than what it ran
+            overhead, how = 0.0, how + ", below 0: 0"
     print(f"fit-auto: auto's own cost {1000 * overhead:.3g} us ({how})", file=sys.stderr)
     fit = Fit(problems, runs, original, args.time, args.min_leaf, args.min_gain, args.max_depth, args.max_plan,
               overhead)

@@ -367,20 +367,19 @@ double split_points_and_smallest_error(std::size_t nh, std::size_t nl, double ta
       best = std::min(best, near[a]);
       continue;
     }
-    for (std::ptrdiff_t c = j; c >= 0 && c >= j - 1; --c) {  // below the target
-      const double e = std::fabs(hb + low(static_cast<std::size_t>(c)) - target);
-      if (!(e < best)) break;
-      if (line(a, static_cast<std::size_t>(c)) == 0) continue;  // the empty line: look one further
-      best = e;
-      break;
-    }
-    for (std::ptrdiff_t c = j + 1; c < last && c <= j + 2; ++c) {  // above it
-      const double e = std::fabs(hb + low(static_cast<std::size_t>(c)) - target);
-      if (!(e < best)) break;
-      if (line(a, static_cast<std::size_t>(c)) == 0) continue;
-      best = e;
-      break;
-    }
+    // From c outward by `step`: the first pair that is a line, one further where the
+    // nearest is the empty line.
+    auto closest_line = [&](std::ptrdiff_t c, std::ptrdiff_t step) {
+      for (int k = 0; k < 2 && c >= 0 && c < last; ++k, c += step) {
+        const double e = std::fabs(hb + low(static_cast<std::size_t>(c)) - target);
+        if (!(e < best)) return;
+        if (line(a, static_cast<std::size_t>(c)) == 0) continue;
+        best = e;
+        return;
+      }
+    };
+    closest_line(j, -1);     // below the target
+    closest_line(j + 1, 1);  // above it
   }
   return best;
 }
