@@ -13,4 +13,12 @@ class InputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// A solve that ended early because SolveOptions::stop was set (an interrupt): not a
+/// result and not bad input. Programs map it to exit status 130 (Python:
+/// KeyboardInterrupt).
+class Stopped : public std::runtime_error {
+ public:
+  Stopped() : std::runtime_error("the solve was stopped (interrupted)") {}
+};
+
 }  // namespace wcs

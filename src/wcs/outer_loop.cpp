@@ -42,6 +42,7 @@ SolveResult run_cycles(const Problem& problem, CycleSearch& search, const SolveO
   const auto start = options.trace ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
   search.prepare(problem, options);
   for (long long cycle = 1; cycle <= problem.max_iter; ++cycle) {
+    poll_stop(options);
     CycleInput in{problem.coefficients, out.weights, wpn, problem.target, problem.tolerance, cycle};
     CycleOutcome won = search.search(in);
     out.evaluations += won.evaluations;

@@ -1,6 +1,7 @@
 // The two strategy interfaces: a whole-run Strategy, and a CycleSearch that only
 // finds each cycle's winner and shares the outer loop of the core.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "wcs/combination.hpp"
+#include "wcs/error.hpp"
 #include "wcs/options.hpp"
 #include "wcs/problem.hpp"
 #include "wcs/result.hpp"
@@ -26,7 +28,17 @@ struct SolveOptions {
   /// beyond it are counted in SolveResult::trace_dropped, not stored, so a trace of
   /// 10^8 cycles cannot exhaust the machine.
   std::size_t trace_bytes = std::size_t{64} << 20;
+  /// When set, another thread or a signal handler stores true to end the solve early:
+  /// every strategy polls it (poll_stop) at least every few milliseconds of work and
+  /// then throws wcs::Stopped. Null: never stopped (nothing to poll).
+  const std::atomic<bool>* stop = nullptr;
 };
+
+/// Throws wcs::Stopped when `options.stop` is set; one relaxed load otherwise. Call it
+/// between blocks of work of at most a few milliseconds.
+inline void poll_stop(const SolveOptions& options) {
+  if (options.stop && options.stop->load(std::memory_order_relaxed)) throw Stopped();
+}
 
 /// Adds one trace entry as `options` say: to the sink, else to `out.trace` while it
 /// stays within options.trace_bytes, else counted in out.trace_dropped. Strategies
