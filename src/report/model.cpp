@@ -18,10 +18,15 @@ std::string panel_title(const Row& r) {
 
 }  // namespace
 
-Model group(std::vector<RunRecord> records, const nlohmann::ordered_json& experiment) {
+Model group(store::Records records) {
   Model m;
-  m.runs = by_index(std::move(records));
-  if (experiment.is_object()) m.baseline_key = experiment.value("baseline", std::string());
+  m.missing = records.missing();
+  m.planned = records.planned;
+  m.runs = std::move(records.runs);
+  m.files = std::move(records.files);
+  m.unreadable = std::move(records.unreadable);
+  m.ignored = std::move(records.ignored);
+  if (records.experiment.is_object()) m.baseline_key = records.experiment.value("baseline", std::string());
   for (const auto& r : m.runs) {
     if (!m.family.count(r.label)) {
       m.labels.push_back(r.label);
@@ -46,8 +51,8 @@ Model group(std::vector<RunRecord> records, const nlohmann::ordered_json& experi
       c.first = r.index;
     }
     if (r.ok()) c.ok.push_back(&r);
-    else if (r.status == "skipped") c.skipped.push_back(&r);
-    else c.failed.push_back(&r);
+    else if (r.status == record::status::skipped) c.skipped.push_back(&r);
+    else c.failed.push_back(&r);  // failed, non-finite, inconsistent
   }
   // Times, then speed-ups against the row's baseline: reference where it ran, else
   // the experiment's `baseline:`.
