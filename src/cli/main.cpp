@@ -7,6 +7,8 @@
 #include <cstring>
 #include <iostream>
 
+#include <unistd.h>
+
 #include "commands.hpp"
 #include "version.hpp"
 #include "wcs/error.hpp"
@@ -17,10 +19,16 @@ namespace {
 // disk, a closed or failing standard output) is an error with a message; a closed
 // pipe (`| head`) ends the program quietly, by SIGPIPE, as Unix tools do.
 int checked_exit(int status) {
-  std::cout.flush();
   errno = 0;
-  if (std::fflush(stdout) == 0 && !std::ferror(stdout) && std::cout.good()) return status;
-  const int err = errno != 0 ? errno : EIO;
+  const bool flushed = std::fflush(stdout) == 0;
+  int err = errno;
+  std::cout.flush();
+  if (flushed && !std::ferror(stdout) && std::cout.good()) return status;
+  if (err == 0) {
+    // The output failed in an earlier flush, whose errno is gone: ask the descriptor
+    // once more (the output is lost already; a pipe whose reader left gets SIGPIPE).
+    err = ::write(STDOUT_FILENO, "\n", 1) < 0 ? errno : EIO;
+  }
   if (err == EPIPE) {
     std::signal(SIGPIPE, SIG_DFL);
     std::raise(SIGPIPE);

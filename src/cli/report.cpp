@@ -27,6 +27,11 @@ Command add_report(CLI::App& app, const GlobalFlags&) {
     const auto s = wcs::report::write_report(f->dir);
     for (const auto& p : s.written) fmt::print("wrote {}\n", p.string());
     for (const auto& w : s.warnings) std::cerr << "wcs report: warning: " << w << "\n";
+    // The first unreadable records by name (report.md lists them all).
+    constexpr std::size_t kShown = 10;
+    for (std::size_t i = 0; i < s.problems.size() && i < kShown; ++i)
+      std::cerr << "wcs report: left out " << s.problems[i] << "\n";
+    if (s.problems.size() > kShown) std::cerr << "wcs report: ... and " << s.problems.size() - kShown << " more\n";
     return f->strict && (s.unreadable || s.ignored || s.failed || s.missing) ? 1 : 0;
   };
 }

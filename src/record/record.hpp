@@ -173,8 +173,9 @@ RunRecord from_json(const Json& record, const std::string& file);
 
 /// Whether a result satisfies its problem: its values are finite (else status
 /// non-finite), the weights are N, error = |result - target|, result = sum a[i] W[i]
-/// within the rounding of that sum, convergence only within the tolerance, cycles
-/// within max_iter. Returns (status, "field: what is wrong") or nullopt when it is good.
+/// within the rounding of that sum, convergence only within the tolerance, the count
+/// of non-zero weights. Returns (status, "field: what is wrong") or nullopt when it is
+/// good. (Cycles may exceed max_iter: hierarchical counts its groups' cycles.)
 std::optional<std::pair<std::string, std::string>> check_result(const RunRecord& record);
 
 /// Whether a record has the field (its `when` holds for it; context fields that are

@@ -40,9 +40,12 @@ std::vector<RunRecord> load(const fs::path& dir, const char* which, Side& side) 
 }
 
 void side_warnings(const Side& s, const char* which, std::vector<std::string>& out) {
-  if (s.unreadable)
-    out.push_back(fmt::format("{} has {} record{} that could not be read, left out (first: {})", which, s.unreadable,
-                              s.unreadable == 1 ? "" : "s", s.problems.front()));
+  if (s.unreadable) {
+    std::string listed;
+    for (std::size_t i = 0; i < s.problems.size() && i < 5; ++i) listed += (i ? "; " : "") + s.problems[i];
+    out.push_back(fmt::format("{} has {} record{} that could not be read, left out: {}{}", which, s.unreadable,
+                              s.unreadable == 1 ? "" : "s", listed, s.problems.size() > 5 ? "; ..." : ""));
+  }
   if (s.failed) out.push_back(fmt::format("{} has {} failed or faulty run{}, left out", which, s.failed, s.failed == 1 ? "" : "s"));
   if (s.missing) out.push_back(fmt::format("{} lacks {} planned run{}", which, s.missing, s.missing == 1 ? "" : "s"));
 }

@@ -100,6 +100,8 @@ ReportSummary write_report(const fs::path& dir) {
   const Model m = group(std::move(records));
   ReportSummary summary;
   summary.warnings = warnings_of(m, summary);
+  for (const auto& u : m.unreadable) summary.problems.push_back(fmt::format("{}: {}: {}", u.file, u.field, u.what));
+  summary.problems.insert(summary.problems.end(), m.ignored.begin(), m.ignored.end());
   const auto tables = make_tables(m, experiment);
   const std::string name = experiment.is_object() ? experiment.value("name", std::string("results")) : std::string("results");
   std::string md = markdown(tables, "Experiment " + name);

@@ -22,6 +22,8 @@ struct ReportSummary {
   std::size_t starved = 0;     ///< records with starved repetitions (times not comparable)
   /// One line each: what is missing or failed, for standard error.
   std::vector<std::string> warnings;
+  /// One line per record that could not be read: "FILE: FIELD: what is wrong".
+  std::vector<std::string> problems;
 };
 
 /// Reads DIR's records (runs/*.json and the pack) and experiment.json and writes

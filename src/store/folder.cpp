@@ -61,6 +61,7 @@ RunFiles run_files(const fs::path& dir) {
     out.files.push_back(e.path());
   }
   std::sort(out.files.begin(), out.files.end());
+  std::sort(out.ignored.begin(), out.ignored.end());
   return out;
 }
 
@@ -313,6 +314,15 @@ Removed remove_results(const fs::path& dir) {
   const std::string name = experiment["name"].get<std::string>();
   std::vector<fs::path> doomed;
   auto keep = [&](const fs::path& p) { out.left.push_back(fs::relative(p, dir, ec).string()); };
+  // What the folder holds beside the harness's files, and runs/ beside records.
+  static const std::set<std::string> kOwn{"experiment.json", kPackFile, "runs", "tables", "plots", "truth_tables"};
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string n = e.path().filename().string();
+    if (!kOwn.count(n) && n.rfind(".wcs-", 0) != 0) keep(e.path());
+  }
+  if (fs::is_directory(fs::symlink_status(dir / "runs", ec)))
+    for (const auto& e : fs::directory_iterator(dir / "runs", ec))
+      if (e.path().extension() != ".json" || !is_plain_file(e.path())) keep(e.path());
   // Records of this experiment.
   for (const auto& f : run_files(dir).files) {
     try {
@@ -371,7 +381,11 @@ std::size_t pack_folder(const fs::path& dir, bool allow_missing) {
     throw InputError(fmt::format("{}: {}: {} ({} unreadable record{}; nothing was packed)", u.file, u.field, u.what,
                                  recs.unreadable.size(), recs.unreadable.size() == 1 ? "" : "s"));
   }
-  if (!recs.ignored.empty()) throw InputError(recs.ignored.front() + "; nothing was packed");
+  if (!recs.ignored.empty()) {
+    std::string listed;
+    for (std::size_t i = 0; i < recs.ignored.size() && i < 5; ++i) listed += (i ? "; " : "") + recs.ignored[i];
+    throw InputError(listed + (recs.ignored.size() > 5 ? "; ..." : "") + "; nothing was packed");
+  }
   if (recs.missing() && !allow_missing)
     throw InputError(fmt::format("{}: {} of {} planned runs have no record; finish them (wcs run --resume), or pack "
                                  "anyway with --allow-missing",
