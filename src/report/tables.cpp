@@ -230,12 +230,27 @@ std::string budget_text(double seconds) {
 
 }  // namespace
 
-std::vector<Table> fixed_target_tables(const Model& m) {
-  std::vector<Table> out;
-  // Runs of each label that ran (ok or failed), pooled over problems, N and seeds.
-  std::map<std::string, std::vector<const RunRecord*>> ran;
-  for (const auto& r : m.runs)
-    if (r.status != "skipped") ran[r.label].push_back(&r);
+namespace {
+
+const char* const kFixedTarget = "Fixed target: reaching the tolerance";
+
+// Runs of each label that ran (ok or failed), pooled over problems, N and seeds.
+using Ran = std::map<std::string, std::vector<const RunRecord*>>;
+
+// What the reached table gathers for the tables after it.
+struct Reached {
+  Table summary, ecdf_csv, profile_csv;
+  std::vector<double> all_evals, all_seconds;  // every run's runtime to the target
+};
+
+// Reached and the performance profile (with the ECDF and profile CSV files).
+Reached reached_tables(const Model& m, Ran& ran) {
+  Reached got;
+  Table& summary = got.summary;
+  Table& ecdf_csv = got.ecdf_csv;
+  Table& profile_csv = got.profile_csv;
+  std::vector<double>& all_evals = got.all_evals;
+  std::vector<double>& all_seconds = got.all_seconds;
   // Performance profile on time to target over every instance anything ran on.
   std::vector<std::string> instances;
   std::map<std::string, std::size_t> instance_pos;
@@ -250,9 +265,7 @@ std::vector<Table> fixed_target_tables(const Model& m) {
       if (r->ok() && r->converged && !r->rep_seconds.empty()) cost[instance_pos.at(r->instance)][s] = median_seconds(*r);
   const auto ratios = performance_ratios(cost);
 
-  const std::string section = "Fixed target: reaching the tolerance";
-  Table summary;
-  summary.section = section;
+  summary.section = kFixedTarget;
   summary.title = "Reached, and the performance profile";
   summary.note = fmt::format(
       "Over all problems, N and seeds each strategy ran on (runs skipped by max_n left out). Reached: runs that met the "
@@ -265,16 +278,13 @@ std::vector<Table> fixed_target_tables(const Model& m) {
                          "profile_1", "profile_2", "profile_10", "profile_100", "profile_solved"};
   summary.text_columns = 2;
   summary.name = "fixed_target";
-  Table ecdf_csv;
   ecdf_csv.name = "ecdf";
   ecdf_csv.markdown = false;
   ecdf_csv.csv_columns = {"strategy", "family", "measure", "budget", "fraction", "runs"};
-  Table profile_csv;
   profile_csv.name = "profile";
   profile_csv.markdown = false;
   profile_csv.csv_columns = {"strategy", "family", "tau", "fraction", "instances"};
 
-  std::vector<double> all_evals, all_seconds;
   for (std::size_t s = 0; s < m.labels.size(); ++s) {
     const std::string& label = m.labels[s];
     const auto& runs = ran[label];
@@ -308,10 +318,13 @@ std::vector<Table> fixed_target_tables(const Model& m) {
                                       std::to_string(rs.size())});
     }
   }
-  out.push_back(summary);
+  return got;
+}
 
-  // The ECDF at budget decades, in evaluations and in time.
-  for (const auto& [what, values] : {std::pair{"evaluations", &all_evals}, std::pair{"time", &all_seconds}}) {
+// The ECDF at budget decades, in evaluations and in time.
+void budget_tables(const Model& m, Ran& ran, const Reached& got, std::vector<Table>& out) {
+  const std::string section = kFixedTarget;
+  for (const auto& [what, values] : {std::pair{"evaluations", &got.all_evals}, std::pair{"time", &got.all_seconds}}) {
     const auto budgets = decades(*values);
     if (budgets.empty()) continue;
     Table t;
@@ -335,7 +348,11 @@ std::vector<Table> fixed_target_tables(const Model& m) {
     out.push_back(std::move(t));
   }
 
-  // ERT per cell: pivot tables in Markdown, every cell in CSV.
+}
+
+// ERT per cell: pivot tables in Markdown, every cell in CSV.
+void ert_tables(const Model& m, std::vector<Table>& out) {
+  const std::string section = kFixedTarget;
   Table ert_csv;
   ert_csv.name = "ert";
   ert_csv.markdown = false;
@@ -381,8 +398,20 @@ std::vector<Table> fixed_target_tables(const Model& m) {
     out.back().title = "ERT in evaluations: " + p.title;
     out.back().link = "ert.csv";
   }
-  out.push_back(ecdf_csv);
-  out.push_back(profile_csv);
+}
+
+}  // namespace
+
+std::vector<Table> fixed_target_tables(const Model& m) {
+  Ran ran;
+  for (const auto& r : m.runs)
+    if (r.status != "skipped") ran[r.label].push_back(&r);
+  Reached got = reached_tables(m, ran);
+  std::vector<Table> out{got.summary};
+  budget_tables(m, ran, got, out);
+  ert_tables(m, out);
+  out.push_back(std::move(got.ecdf_csv));
+  out.push_back(std::move(got.profile_csv));
   return out;
 }
 
