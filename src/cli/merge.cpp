@@ -57,8 +57,8 @@ const Candidate& choose(const Candidate& a, const Candidate& b) {
   const Candidate& second = a.file < b.file ? b : a;
   if (first.finished() != second.finished()) return first.finished() ? first : second;
   if (first.finished() && record::to_json(first.record).dump() != record::to_json(second.record).dump())
-    throw InputError(fmt::format("run {} ({}) has different results in {} and {}; remove the wrong one", first.record.id,
-                                 first.record.key, first.file, second.file));
+    throw InputError(fmt::format("run {} ({}) has different results in {} and {}; remove the wrong one",
+                                 first.record.id, first.record.key, first.file, second.file));
   return first.text <= second.text ? first : second;
 }
 
@@ -78,7 +78,8 @@ std::map<std::string, std::string> texts_of(const fs::path& dir, const store::Re
   const std::string pack = (dir / store::kPackFile).string();
   for (const auto& where : recs.files) {
     if (where.rfind(pack + ":", 0) == 0) {
-      if (lines.empty()) store::read_pack(dir / store::kPackFile, [&](const std::string& t, std::size_t) { lines.push_back(t); });
+      if (lines.empty())
+        store::read_pack(dir / store::kPackFile, [&](const std::string& t, std::size_t) { lines.push_back(t); });
       out[where] = Json::parse(lines.at(std::stoul(where.substr(pack.size() + 1)) - 1)).dump(2) + "\n";
     } else {
       out[where] = store::read_text(where);
@@ -90,7 +91,8 @@ std::map<std::string, std::string> texts_of(const fs::path& dir, const store::Re
 void read_input(Inputs& in, const fs::path& dir, bool is_out, const fs::path& out) {
   const Json j = store::read_experiment(dir);
   if (!j.is_object()) {
-    if (is_out) throw InputError(out.string() + ": has run records but no experiment.json; use --fresh or another --out");
+    if (is_out)
+      throw InputError(out.string() + ": has run records but no experiment.json; use --fresh or another --out");
     throw InputError(dir.string() + ": no experiment.json (not a results folder of `wcs run`)");
   }
   const std::string n = j["name"].get<std::string>(), h = j["file_hash"].get<std::string>();
@@ -103,11 +105,12 @@ void read_input(Inputs& in, const fs::path& dir, bool is_out, const fs::path& ou
     in.planned = j.value("runs_planned", std::size_t{0});
   } else if (n != in.name || h != in.hash) {
     if (is_out)
-      throw InputError(fmt::format("{}: holds the results of experiment '{}' ({}), not of '{}' ({}) of {}; use another "
-                                   "--out, or --fresh to remove its results first",
-                                   dir.string(), n, h, in.name, in.hash, in.experiment_from.string()));
-    throw InputError(fmt::format("{}: experiment '{}' ({}) differs from '{}' ({}) of {}", dir.string(), n, h, in.name, in.hash,
-                                 in.experiment_from.string()));
+      throw InputError(
+          fmt::format("{}: holds the results of experiment '{}' ({}), not of '{}' ({}) of {}; use another "
+                      "--out, or --fresh to remove its results first",
+                      dir.string(), n, h, in.name, in.hash, in.experiment_from.string()));
+    throw InputError(fmt::format("{}: experiment '{}' ({}) differs from '{}' ({}) of {}", dir.string(), n, h, in.name,
+                                 in.hash, in.experiment_from.string()));
   } else if (text < in.experiment_text) {
     in.experiment_text = text;  // the same experiment: keep one text whatever the order
   }
@@ -137,10 +140,11 @@ int merge(const MergeFlags& f) {
   const fs::path out_canonical = canonical_path(out);
   bool out_is_input = false;
   for (const auto& d : f.dirs) out_is_input = out_is_input || canonical_path(d) == out_canonical;
-  if (f.fresh && out_is_input) throw InputError("--fresh: the --out folder " + out.string() + " is one of the folders to merge");
+  if (f.fresh && out_is_input)
+    throw InputError("--fresh: the --out folder " + out.string() + " is one of the folders to merge");
   std::error_code ec;
-  const bool out_has_results = fs::exists(out / "experiment.json", ec) || fs::exists(out / "runs", ec) ||
-                               fs::exists(out / store::kPackFile, ec);
+  const bool out_has_results =
+      fs::exists(out / "experiment.json", ec) || fs::exists(out / "runs", ec) || fs::exists(out / store::kPackFile, ec);
   // The --out folder's own results are merged too (they must be of the same experiment).
   const bool out_joins = !out_is_input && !f.fresh && out_has_results;
   Inputs in;  // read and checked before anything is written (even the --out folder)
@@ -165,7 +169,8 @@ int merge(const MergeFlags& f) {
   };
   write_if_changed(out / "experiment.json", in.experiment_text);
   for (const auto& [id, c] : in.records) write_if_changed(store::record_path(out, id), c.text);
-  if (out_joins && fs::exists(out / store::kPackFile, ec)) fs::remove(out / store::kPackFile);  // its records are in runs/ now
+  if (out_joins && fs::exists(out / store::kPackFile, ec))
+    fs::remove(out / store::kPackFile);  // its records are in runs/ now
   std::size_t failed = 0;
   for (const auto& [id, c] : in.records) failed += !c.finished();
   fmt::print("merged {} run records of {} from {} folder{} into {} ({} planned{}{}{})\n", in.records.size(), in.name,
@@ -183,7 +188,8 @@ Command add_merge(CLI::App& app, const GlobalFlags&) {
   auto f = std::make_shared<MergeFlags>();
   CLI::App* cmd = app.add_subcommand("merge", "Join results folders of one experiment (e.g. shards) into one");
   cmd->add_option("results", f->dirs, "results folders to join")->required();
-  cmd->add_option("--out", f->out, "the joined results folder (its records of the same experiment join in)")->required();
+  cmd->add_option("--out", f->out, "the joined results folder (its records of the same experiment join in)")
+      ->required();
   cmd->add_flag("--fresh", f->fresh, "remove what the harness wrote in the --out folder first");
   cmd->add_flag("--strict", f->strict,
                 "for CI: unreadable records are an error, and missing or failed runs give exit status 1");

@@ -25,7 +25,8 @@ Json experiment_json(const Plan& plan) {
   if (!plan.estimates.empty()) {
     j["estimates_source"] = plan.estimates_source;
     Json list = Json::array();
-    for (const auto& e : plan.estimates) list.push_back({{"problem", e.problem}, {"label", e.label}, {"n", e.n}, {"ms", e.ms}});
+    for (const auto& e : plan.estimates)
+      list.push_back({{"problem", e.problem}, {"label", e.label}, {"n", e.n}, {"ms", e.ms}});
     j["estimates"] = std::move(list);
   }
   return j;
@@ -80,7 +81,8 @@ bool TrajectorySink::add(double cycle, double evaluations, double seconds, doubl
 
 std::function<bool(const TraceEntry&)> TrajectorySink::sink() {
   return [this](const TraceEntry& e) {
-    return add(static_cast<double>(e.cycle), static_cast<double>(e.evaluations), e.seconds, std::fabs(e.result - target_));
+    return add(static_cast<double>(e.cycle), static_cast<double>(e.evaluations), e.seconds,
+               std::fabs(e.result - target_));
   };
 }
 

@@ -35,7 +35,7 @@ class TrajectorySink {
   /// The trajectory into the record, after the solve: a strategy that traced nothing
   /// gives one point, its final state at `wall_seconds`; cycles the solve itself
   /// dropped (result.trace_dropped) count as dropped too.
-  void finish(RunRecord& record, const SolveResult& result, double wall_seconds);
+  void finish(RunRecord& r, const SolveResult& s, double wall_seconds);
 
  private:
   bool add(double cycle, double evaluations, double seconds, double error);

@@ -25,11 +25,15 @@ std::string check_status(const RunRecord& r) {
 }
 
 std::string check_format(const RunRecord& r) {
-  return r.format >= 1 && r.format <= kFormat ? "" : fmt::format("{} is not a record format this program reads (1 to {})", r.format, kFormat);
+  return r.format >= 1 && r.format <= kFormat
+             ? ""
+             : fmt::format("{} is not a record format this program reads (1 to {})", r.format, kFormat);
 }
 
 std::string check_n(const RunRecord& r) {
-  return r.coefficients.size() == r.n ? "" : fmt::format("{} is not the number of coefficients ({})", r.n, r.coefficients.size());
+  return r.coefficients.size() == r.n
+             ? ""
+             : fmt::format("{} is not the number of coefficients ({})", r.n, r.coefficients.size());
 }
 
 std::string check_bounds(const RunRecord& r) {
@@ -45,73 +49,140 @@ std::string check_columns(const RunRecord& r) {
 }
 
 std::string check_complete(const RunRecord& r) {
-  return r.trajectory.complete == (r.trajectory.dropped == 0) ? ""
-                                                                : "complete must be true exactly when no cycle was dropped";
+  return r.trajectory.complete == (r.trajectory.dropped == 0)
+             ? ""
+             : "complete must be true exactly when no cycle was dropped";
 }
 
 // The table. Each line: path, kind, unit, when, doc, runs.csv column, in `wcs solve
 // --json`, since which format, where it lives, its own check.
 #define WCS_AT(member) [](RunRecord& r) -> Slot { return &r.member; }
 const Field kFields[] = {
-    {"format", Kind::count, "", When::always, "format of the record (2 today; 1: before identities and trajectory completeness)", "", false, 1, WCS_AT(format), check_format},
-    {"id", Kind::text, "", When::always, "16 hex digits of a hash of everything that decides the run's result; the record's file name", "", false, 1, WCS_AT(id), nullptr},
-    {"key", Kind::text, "", When::always, "readable and stable: problem/n=/seed=/max_iter=/tol=/strategy label", "run_key", false, 1, WCS_AT(key), nullptr},
-    {"index", Kind::count, "", When::always, "position of the run in the plan (shards take index % K == I)", "run_index", false, 1, WCS_AT(index), nullptr},
-    {"experiment", Kind::text, "", When::always, "the experiment's name", "experiment", false, 1, WCS_AT(experiment), nullptr},
-    {"experiment_hash", Kind::text, "", When::always, "hash of the experiment file's bytes", "", false, 1, WCS_AT(experiment_hash), nullptr},
-    {"problem.name", Kind::text, "", When::always, "the problem entry's name", "problem", false, 1, WCS_AT(problem), nullptr},
-    {"problem.instance", Kind::text, "", When::always, "the instance: problem/n=/seed=/max_iter=/tol=", "instance", false, 1, WCS_AT(instance), nullptr},
-    {"problem.generator", Kind::text, "", When::always, "fixed, uniform_int or uniform_real", "generator", false, 1, WCS_AT(generator), nullptr},
-    {"problem.n", Kind::count, "coefficients", When::always, "N, the number of coefficients", "n", true, 1, WCS_AT(n), check_n},
-    {"problem.seed", Kind::count, "", When::always, "the generator's seed, also the solve's seed", "seed", false, 1, WCS_AT(seed), nullptr},
-    {"problem.coefficients", Kind::reals, "", When::always, "the coefficients a[i]", "", false, 1, WCS_AT(coefficients), nullptr},
+    {"format", Kind::count, "", When::always,
+     "format of the record (2 today; 1: before identities and trajectory completeness)", "", false, 1, WCS_AT(format),
+     check_format},
+    {"id", Kind::text, "", When::always,
+     "16 hex digits of a hash of everything that decides the run's result; the record's file name", "", false, 1,
+     WCS_AT(id), nullptr},
+    {"key", Kind::text, "", When::always, "readable and stable: problem/n=/seed=/max_iter=/tol=/strategy label",
+     "run_key", false, 1, WCS_AT(key), nullptr},
+    {"index", Kind::count, "", When::always, "position of the run in the plan (shards take index % K == I)",
+     "run_index", false, 1, WCS_AT(index), nullptr},
+    {"experiment", Kind::text, "", When::always, "the experiment's name", "experiment", false, 1, WCS_AT(experiment),
+     nullptr},
+    {"experiment_hash", Kind::text, "", When::always, "hash of the experiment file's bytes", "", false, 1,
+     WCS_AT(experiment_hash), nullptr},
+    {"problem.name", Kind::text, "", When::always, "the problem entry's name", "problem", false, 1, WCS_AT(problem),
+     nullptr},
+    {"problem.instance", Kind::text, "", When::always, "the instance: problem/n=/seed=/max_iter=/tol=", "instance",
+     false, 1, WCS_AT(instance), nullptr},
+    {"problem.generator", Kind::text, "", When::always, "fixed, uniform_int or uniform_real", "generator", false, 1,
+     WCS_AT(generator), nullptr},
+    {"problem.n", Kind::count, "coefficients", When::always, "N, the number of coefficients", "n", true, 1, WCS_AT(n),
+     check_n},
+    {"problem.seed", Kind::count, "", When::always, "the generator's seed, also the solve's seed", "seed", false, 1,
+     WCS_AT(seed), nullptr},
+    {"problem.coefficients", Kind::reals, "", When::always, "the coefficients a[i]", "", false, 1, WCS_AT(coefficients),
+     nullptr},
     {"problem.target", Kind::real, "", When::always, "the value to reach", "target", true, 1, WCS_AT(target), nullptr},
-    {"problem.tolerance", Kind::real, "", When::always, "convergence when the cycle's best error is at most this", "tolerance", true, 1, WCS_AT(tolerance), nullptr},
-    {"problem.max_iter", Kind::integer, "cycles", When::always, "most cycles to run", "max_iter", true, 1, WCS_AT(max_iter), nullptr},
-    {"problem.initial_wpn", Kind::real, "", When::always, "the starting Weighted Possibility Number p", "", false, 1, WCS_AT(initial_wpn), nullptr},
-    {"problem.wpn_bounds", Kind::reals, "", When::always, "[lo, hi]: p is clamped into it", "", false, 1, WCS_AT(wpn_bounds), check_bounds},
-    {"strategy", Kind::text, "", When::always, "the strategy's name", "strategy_name", true, 1, WCS_AT(strategy), nullptr},
-    {"strategy_identity", Kind::text, "", When::always, "hash of the strategy's sources and the core it was built against, made by the build", "strategy_identity", false, 2, WCS_AT(strategy_identity), nullptr},
-    {"wcs_version", Kind::text, "", When::always, "the program's version", "wcs_version", false, 1, WCS_AT(wcs_version), nullptr},
-    {"wcs_commit", Kind::text, "", When::always, "the commit the program was built from, fixed at build time ('-dirty': with local changes)", "wcs_commit", false, 2, WCS_AT(wcs_commit), nullptr},
-    {"label", Kind::text, "", When::always, "the strategy with the params given in the file: sampling{mode=random}", "strategy", false, 1, WCS_AT(label), nullptr},
-    {"family", Kind::text, "", When::always, "identical, converging or peer", "family", false, 1, WCS_AT(family), nullptr},
-    {"params", Kind::texts, "", When::always, "the options given in the experiment file, canonical text", "", false, 1, WCS_AT(params), nullptr},
-    {"options", Kind::texts, "", When::always, "every option of the strategy, defaults filled in, canonical text", "opt_", true, 1, WCS_AT(options), nullptr},
-    {"timing.repetitions", Kind::integer, "", When::always, "Google Benchmark repetitions planned", "repetitions", false, 1, WCS_AT(repetitions), nullptr},
-    {"timing.min_time", Kind::real, "s", When::always, "least time of one repetition, unless iterations is set", "", false, 1, WCS_AT(min_time), nullptr},
-    {"timing.iterations", Kind::integer, "", When::always, "fixed solves per repetition (0: chosen by min_time)", "", false, 1, WCS_AT(iterations), nullptr},
-    {"timing.starved", Kind::count, "repetitions", When::result, "repetitions whose real time was far above their CPU time (the process was stopped or starved): their times are not comparable", "starved", false, 2, WCS_AT(starved), nullptr},
-    {"status", Kind::text, "", When::always, "ok, skipped (max_n), failed (the strategy threw), non-finite or inconsistent (a result that fails its checks)", "status", true, 1, WCS_AT(status), check_status},
-    {"reason", Kind::text, "", When::not_ok, "why the run is not ok: the error, or the field of the result and what is wrong", "reason", true, 1, WCS_AT(reason), nullptr},
+    {"problem.tolerance", Kind::real, "", When::always, "convergence when the cycle's best error is at most this",
+     "tolerance", true, 1, WCS_AT(tolerance), nullptr},
+    {"problem.max_iter", Kind::integer, "cycles", When::always, "most cycles to run", "max_iter", true, 1,
+     WCS_AT(max_iter), nullptr},
+    {"problem.initial_wpn", Kind::real, "", When::always, "the starting Weighted Possibility Number p", "", false, 1,
+     WCS_AT(initial_wpn), nullptr},
+    {"problem.wpn_bounds", Kind::reals, "", When::always, "[lo, hi]: p is clamped into it", "", false, 1,
+     WCS_AT(wpn_bounds), check_bounds},
+    {"strategy", Kind::text, "", When::always, "the strategy's name", "strategy_name", true, 1, WCS_AT(strategy),
+     nullptr},
+    {"strategy_identity", Kind::text, "", When::always,
+     "hash of the strategy's sources and the core it was built against, made by the build", "strategy_identity", false,
+     2, WCS_AT(strategy_identity), nullptr},
+    {"wcs_version", Kind::text, "", When::always, "the program's version", "wcs_version", false, 1, WCS_AT(wcs_version),
+     nullptr},
+    {"wcs_commit", Kind::text, "", When::always,
+     "the commit the program was built from, fixed at build time ('-dirty': with local changes)", "wcs_commit", false,
+     2, WCS_AT(wcs_commit), nullptr},
+    {"label", Kind::text, "", When::always, "the strategy with the params given in the file: sampling{mode=random}",
+     "strategy", false, 1, WCS_AT(label), nullptr},
+    {"family", Kind::text, "", When::always, "identical, converging or peer", "family", false, 1, WCS_AT(family),
+     nullptr},
+    {"params", Kind::texts, "", When::always, "the options given in the experiment file, canonical text", "", false, 1,
+     WCS_AT(params), nullptr},
+    {"options", Kind::texts, "", When::always, "every option of the strategy, defaults filled in, canonical text",
+     "opt_", true, 1, WCS_AT(options), nullptr},
+    {"timing.repetitions", Kind::integer, "", When::always, "Google Benchmark repetitions planned", "repetitions",
+     false, 1, WCS_AT(repetitions), nullptr},
+    {"timing.min_time", Kind::real, "s", When::always, "least time of one repetition, unless iterations is set", "",
+     false, 1, WCS_AT(min_time), nullptr},
+    {"timing.iterations", Kind::integer, "", When::always, "fixed solves per repetition (0: chosen by min_time)", "",
+     false, 1, WCS_AT(iterations), nullptr},
+    {"timing.starved", Kind::count, "repetitions", When::result,
+     "repetitions whose real time was far above their CPU time (the process was stopped or starved): their times are "
+     "not comparable",
+     "starved", false, 2, WCS_AT(starved), nullptr},
+    {"status", Kind::text, "", When::always,
+     "ok, skipped (max_n), failed (the strategy threw), non-finite or inconsistent (a result that fails its checks)",
+     "status", true, 1, WCS_AT(status), check_status},
+    {"reason", Kind::text, "", When::not_ok,
+     "why the run is not ok: the error, or the field of the result and what is wrong", "reason", true, 1,
+     WCS_AT(reason), nullptr},
     {"result.weights", Kind::reals, "", When::result, "the weights W", "", true, 1, WCS_AT(weights), nullptr},
-    {"result.result", Kind::real, "", When::result, "sum a[i] W[i], the last winner's r", "result", true, 1, WCS_AT(result), nullptr},
+    {"result.result", Kind::real, "", When::result, "sum a[i] W[i], the last winner's r", "result", true, 1,
+     WCS_AT(result), nullptr},
     {"result.error", Kind::real, "", When::result, "|result - target|", "error", true, 1, WCS_AT(error), nullptr},
-    {"result.converged", Kind::flag, "", When::result, "the last cycle met the tolerance", "converged", true, 1, WCS_AT(converged), nullptr},
-    {"result.cycles", Kind::count, "cycles", When::result, "cycles (or steps) run", "cycles", true, 1, WCS_AT(cycles), nullptr},
-    {"result.evaluations", Kind::count, "lines", When::result, "line values computed in all", "evaluations", true, 1, WCS_AT(evaluations), nullptr},
-    {"result.nonzero_weights", Kind::count, "weights", When::result, "weights that are not 0", "nonzero_weights", true, 1, WCS_AT(nonzero_weights), nullptr},
-    {"result.notes", Kind::texts, "", When::result, "facts of the strategy: what auto chose, the SIMD target, exact ties, ...", "notes", true, 1, WCS_AT(notes), nullptr},
-    {"trajectory.source", Kind::text, "", When::traced, "trace (one point per cycle) or final (one point: a strategy that keeps no trace)", "trajectory", false, 1, WCS_AT(trajectory.source), nullptr},
-    {"trajectory.complete", Kind::flag, "", When::traced, "every cycle is in the trajectory (false: a cap cut it)", "trajectory_complete", false, 2, WCS_AT(trajectory.complete), check_complete},
-    {"trajectory.dropped", Kind::count, "cycles", When::traced, "cycles left out of the trajectory", "", false, 2, WCS_AT(trajectory.dropped), nullptr},
-    {"trajectory.cycle", Kind::counts, "", When::traced, "per point: the cycle", "", false, 1, WCS_AT(trajectory.cycle), check_columns},
-    {"trajectory.evaluations", Kind::counts, "lines", When::traced, "per point: line values computed so far", "", false, 1, WCS_AT(trajectory.evaluations), nullptr},
-    {"trajectory.seconds", Kind::reals, "s", When::traced, "per point: seconds since the traced solve started (nan: not measured)", "", false, 1, WCS_AT(trajectory.seconds), nullptr},
-    {"trajectory.error", Kind::reals, "", When::traced, "per point: |r - target| of the cycle's winner", "", false, 1, WCS_AT(trajectory.error), nullptr},
-    {"trajectory.best_error", Kind::reals, "", When::traced, "per point: the smallest error so far", "", false, 1, WCS_AT(trajectory.best_error), nullptr},
-    {"context.host_name", Kind::text, "", When::context, "the machine's name", "host_name", false, 1, WCS_AT(machine.host_name), nullptr},
+    {"result.converged", Kind::flag, "", When::result, "the last cycle met the tolerance", "converged", true, 1,
+     WCS_AT(converged), nullptr},
+    {"result.cycles", Kind::count, "cycles", When::result, "cycles (or steps) run", "cycles", true, 1, WCS_AT(cycles),
+     nullptr},
+    {"result.evaluations", Kind::count, "lines", When::result, "line values computed in all", "evaluations", true, 1,
+     WCS_AT(evaluations), nullptr},
+    {"result.nonzero_weights", Kind::count, "weights", When::result, "weights that are not 0", "nonzero_weights", true,
+     1, WCS_AT(nonzero_weights), nullptr},
+    {"result.notes", Kind::texts, "", When::result,
+     "facts of the strategy: what auto chose, the SIMD target, exact ties, ...", "notes", true, 1, WCS_AT(notes),
+     nullptr},
+    {"trajectory.source", Kind::text, "", When::traced,
+     "trace (one point per cycle) or final (one point: a strategy that keeps no trace)", "trajectory", false, 1,
+     WCS_AT(trajectory.source), nullptr},
+    {"trajectory.complete", Kind::flag, "", When::traced, "every cycle is in the trajectory (false: a cap cut it)",
+     "trajectory_complete", false, 2, WCS_AT(trajectory.complete), check_complete},
+    {"trajectory.dropped", Kind::count, "cycles", When::traced, "cycles left out of the trajectory", "", false, 2,
+     WCS_AT(trajectory.dropped), nullptr},
+    {"trajectory.cycle", Kind::counts, "", When::traced, "per point: the cycle", "", false, 1, WCS_AT(trajectory.cycle),
+     check_columns},
+    {"trajectory.evaluations", Kind::counts, "lines", When::traced, "per point: line values computed so far", "", false,
+     1, WCS_AT(trajectory.evaluations), nullptr},
+    {"trajectory.seconds", Kind::reals, "s", When::traced,
+     "per point: seconds since the traced solve started (nan: not measured)", "", false, 1, WCS_AT(trajectory.seconds),
+     nullptr},
+    {"trajectory.error", Kind::reals, "", When::traced, "per point: |r - target| of the cycle's winner", "", false, 1,
+     WCS_AT(trajectory.error), nullptr},
+    {"trajectory.best_error", Kind::reals, "", When::traced, "per point: the smallest error so far", "", false, 1,
+     WCS_AT(trajectory.best_error), nullptr},
+    {"context.host_name", Kind::text, "", When::context, "the machine's name", "host_name", false, 1,
+     WCS_AT(machine.host_name), nullptr},
     {"context.num_cpus", Kind::text, "", When::context, "its CPUs", "", false, 1, WCS_AT(machine.num_cpus), nullptr},
-    {"context.mhz_per_cpu", Kind::text, "MHz", When::context, "their clock", "", false, 1, WCS_AT(machine.mhz_per_cpu), nullptr},
-    {"context.simd_target", Kind::text, "", When::context, "the instruction set the fastest kernel chose", "simd_target", false, 1, WCS_AT(machine.simd_target), nullptr},
-    {"context.build_type", Kind::text, "", When::context, "release, debugoptimized, ...", "build_type", false, 1, WCS_AT(machine.build_type), nullptr},
-    {"context.compiler", Kind::text, "", When::context, "the compiler and its version", "compiler", false, 1, WCS_AT(machine.compiler), nullptr},
-    {"context.cxx_flags", Kind::text, "", When::context, "the build's flags", "", false, 1, WCS_AT(machine.cxx_flags), nullptr},
-    {"context.git_commit", Kind::text, "", When::context, "the commit the program was built from", "git_commit", false, 1, WCS_AT(machine.git_commit), nullptr},
-    {"context.git_dirty", Kind::text, "", When::context, "true when it was built with local changes", "", false, 1, WCS_AT(machine.git_dirty), nullptr},
+    {"context.mhz_per_cpu", Kind::text, "MHz", When::context, "their clock", "", false, 1, WCS_AT(machine.mhz_per_cpu),
+     nullptr},
+    {"context.simd_target", Kind::text, "", When::context, "the instruction set the fastest kernel chose",
+     "simd_target", false, 1, WCS_AT(machine.simd_target), nullptr},
+    {"context.build_type", Kind::text, "", When::context, "release, debugoptimized, ...", "build_type", false, 1,
+     WCS_AT(machine.build_type), nullptr},
+    {"context.compiler", Kind::text, "", When::context, "the compiler and its version", "compiler", false, 1,
+     WCS_AT(machine.compiler), nullptr},
+    {"context.cxx_flags", Kind::text, "", When::context, "the build's flags", "", false, 1, WCS_AT(machine.cxx_flags),
+     nullptr},
+    {"context.git_commit", Kind::text, "", When::context, "the commit the program was built from", "git_commit", false,
+     1, WCS_AT(machine.git_commit), nullptr},
+    {"context.git_dirty", Kind::text, "", When::context, "true when it was built with local changes", "", false, 1,
+     WCS_AT(machine.git_dirty), nullptr},
     {"seconds", Kind::real, "s", When::solve_only, "wall time of the solve itself", "", true, 1, nullptr, nullptr},
-    {"trace_dropped", Kind::count, "cycles", When::solve_only, "cycles traced beyond the trace's memory bound, not kept (with the trace)", "", true, 1, nullptr, nullptr},
-    {"trace", Kind::entries, "", When::solve_only, "per cycle: cycle, line, combination, result, wpn, weights_before, evaluations (when traced)", "", true, 1, nullptr, nullptr},
+    {"trace_dropped", Kind::count, "cycles", When::solve_only,
+     "cycles traced beyond the trace's memory bound, not kept (with the trace)", "", true, 1, nullptr, nullptr},
+    {"trace", Kind::entries, "", When::solve_only,
+     "per cycle: cycle, line, combination, result, wpn, weights_before, evaluations (when traced)", "", true, 1,
+     nullptr, nullptr},
 };
 #undef WCS_AT
 
@@ -165,12 +236,17 @@ const Json* find_path(const Json& j, std::string_view path) {
 
 bool written(const Field& f, const RunRecord& r) {
   switch (f.when) {
-    case When::always: return true;
-    case When::result: return r.has_result();
-    case When::not_ok: return !r.ok();
-    case When::traced: return r.traced;
+    case When::always:
+      return true;
+    case When::result:
+      return r.has_result();
+    case When::not_ok:
+      return !r.ok();
+    case When::traced:
+      return r.traced;
     case When::context:
-    case When::solve_only: return false;
+    case When::solve_only:
+      return false;
   }
   return false;
 }
@@ -247,7 +323,8 @@ std::string read_value(const Json& v, const Slot& slot, bool old) {
 
 // The repetitions of Google Benchmark's part: real and CPU time per solve, iterations.
 void read_benchmarks(RunRecord& r, const std::string& file) {
-  if (!r.benchmarks.is_array()) throw RecordError(file, "benchmarks", "expected an array, found " + shown(r.benchmarks));
+  if (!r.benchmarks.is_array())
+    throw RecordError(file, "benchmarks", "expected an array, found " + shown(r.benchmarks));
   for (std::size_t i = 0; i < r.benchmarks.size(); ++i) {
     const Json& b = r.benchmarks[i];
     const std::string where = fmt::format("benchmarks[{}]", i);
@@ -338,7 +415,8 @@ RecordError::RecordError(std::string file, std::string field, std::string what)
       what_(std::move(what)) {}
 
 RunRecord from_json(const Json& j, const std::string& file) {
-  if (!j.is_object()) throw RecordError(file, "(record)", "expected a JSON object (a wcs run record), found " + shown(j));
+  if (!j.is_object())
+    throw RecordError(file, "(record)", "expected a JSON object (a wcs run record), found " + shown(j));
   const auto wit = j.find("wcs");
   if (wit == j.end() || !wit->is_object())
     throw RecordError(file, "wcs", wit == j.end() ? "missing" : "expected an object, found " + shown(*wit));
@@ -350,7 +428,8 @@ RunRecord from_json(const Json& j, const std::string& file) {
     const Json* v = find_path(w, f.path);
     if (!v && f.path == "format") continue;  // format 1 records of the first version had none
     if (!v) throw RecordError(file, "wcs.status", "missing");
-    if (std::string bad = read_value(*v, f.slot(r), false); !bad.empty()) throw RecordError(file, "wcs." + std::string(f.path), bad);
+    if (std::string bad = read_value(*v, f.slot(r), false); !bad.empty())
+      throw RecordError(file, "wcs." + std::string(f.path), bad);
     if (std::string bad = f.check(r); !bad.empty()) throw RecordError(file, "wcs." + std::string(f.path), bad);
   }
   r.traced = w.contains("trajectory");
@@ -368,7 +447,8 @@ RunRecord from_json(const Json& j, const std::string& file) {
     if (std::string bad = read_value(*v, f.slot(r), old); !bad.empty()) throw RecordError(file, where, bad);
   }
   if (old) {  // format 1: the identity was a typed version
-    if (const Json* v = find_path(w, "strategy_version"); v && v->is_string()) r.strategy_identity = v->get<std::string>();
+    if (const Json* v = find_path(w, "strategy_version"); v && v->is_string())
+      r.strategy_identity = v->get<std::string>();
     r.trajectory.complete = r.trajectory.dropped == 0;
   }
   for (const Field& f : kFields)
@@ -383,7 +463,9 @@ RunRecord from_json(const Json& j, const std::string& file) {
   read_context(r);
   const std::string stem = std::filesystem::path(file).stem().string();
   if (std::filesystem::path(file).extension() == ".json" && stem != r.id)
-    throw RecordError(file, "wcs.id", "'" + r.id + "' is not the record's file name " + std::filesystem::path(file).filename().string());
+    throw RecordError(
+        file, "wcs.id",
+        "'" + r.id + "' is not the record's file name " + std::filesystem::path(file).filename().string());
   // An ok record whose result fails the checks (written by an older program, or
   // edited) is read as the fault it is: listed with the failures, never counted.
   if (r.ok())
@@ -400,7 +482,8 @@ std::optional<std::pair<std::string, std::string>> check_result(const RunRecord&
   };
   for (std::size_t i = 0; i < r.weights.size(); ++i)
     if (!std::isfinite(r.weights[i]))
-      return fault(status::non_finite, fmt::format("result.weights: W[{}] = {} is not finite", i, format_number(r.weights[i])));
+      return fault(status::non_finite,
+                   fmt::format("result.weights: W[{}] = {} is not finite", i, format_number(r.weights[i])));
   if (!std::isfinite(r.result))
     return fault(status::non_finite, fmt::format("result.result: {} is not finite", format_number(r.result)));
   if (!std::isfinite(r.error))
@@ -410,8 +493,8 @@ std::optional<std::pair<std::string, std::string>> check_result(const RunRecord&
   // error = |result - target|, up to the rounding of that one subtraction.
   const double diff = std::fabs(r.result - r.target);
   if (std::fabs(r.error - diff) > 2 * DBL_EPSILON * (std::fabs(r.result) + std::fabs(r.target)) + DBL_MIN)
-    return fault(status::inconsistent, fmt::format("result.error: {} is not |result - target| = {}", format_number(r.error),
-                                                   format_number(diff)));
+    return fault(status::inconsistent, fmt::format("result.error: {} is not |result - target| = {}",
+                                                   format_number(r.error), format_number(diff)));
   // result = sum a[i] W[i], up to the rounding of either way of adding the terms: each
   // computed sum of N products lies within (N + 1) eps sum |a W| of the real one.
   double sum = 0, magnitude = 0;
@@ -423,8 +506,8 @@ std::optional<std::pair<std::string, std::string>> check_result(const RunRecord&
   }
   const double bound = 2 * static_cast<double>(r.n + 2) * DBL_EPSILON * magnitude + DBL_MIN;
   if (std::isfinite(bound) && std::fabs(r.result - sum) > bound)
-    return fault(status::inconsistent, fmt::format("result.result: {} is not sum a[i] W[i] = {}", format_number(r.result),
-                                                   format_number(sum)));
+    return fault(status::inconsistent, fmt::format("result.result: {} is not sum a[i] W[i] = {}",
+                                                   format_number(r.result), format_number(sum)));
   if (r.converged && !(r.error <= r.tolerance))
     return fault(status::inconsistent, fmt::format("result.converged: true with error {} above the tolerance {}",
                                                    format_number(r.error), format_number(r.tolerance)));
@@ -510,27 +593,42 @@ namespace {
 
 const char* kind_name(Kind k) {
   switch (k) {
-    case Kind::text: return "text";
-    case Kind::count: return "count";
-    case Kind::integer: return "integer";
-    case Kind::real: return "real";
-    case Kind::flag: return "flag";
-    case Kind::reals: return "reals";
-    case Kind::counts: return "counts";
-    case Kind::entries: return "entries";
-    case Kind::texts: return "texts";
+    case Kind::text:
+      return "text";
+    case Kind::count:
+      return "count";
+    case Kind::integer:
+      return "integer";
+    case Kind::real:
+      return "real";
+    case Kind::flag:
+      return "flag";
+    case Kind::reals:
+      return "reals";
+    case Kind::counts:
+      return "counts";
+    case Kind::entries:
+      return "entries";
+    case Kind::texts:
+      return "texts";
   }
   return "?";
 }
 
 const char* when_name(When w) {
   switch (w) {
-    case When::always: return "always";
-    case When::result: return "with a result";
-    case When::not_ok: return "unless ok";
-    case When::traced: return "when traced";
-    case When::context: return "context";
-    case When::solve_only: return "solve only";
+    case When::always:
+      return "always";
+    case When::result:
+      return "with a result";
+    case When::not_ok:
+      return "unless ok";
+    case When::traced:
+      return "when traced";
+    case When::context:
+      return "context";
+    case When::solve_only:
+      return "solve only";
   }
   return "?";
 }
@@ -544,8 +642,9 @@ std::string fields_markdown() {
   for (const Field& f : kFields) {
     std::string csv(f.csv);
     if (csv == "opt_") csv = "opt_<option>";
-    out += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} |\n", f.path, kind_name(f.kind), f.unit.empty() ? "" : f.unit,
-                       when_name(f.when), csv.empty() ? "" : "`" + csv + "`", f.solve ? "yes" : "", f.doc);
+    out +=
+        fmt::format("| `{}` | {} | {} | {} | {} | {} | {} |\n", f.path, kind_name(f.kind), f.unit.empty() ? "" : f.unit,
+                    when_name(f.when), csv.empty() ? "" : "`" + csv + "`", f.solve ? "yes" : "", f.doc);
   }
   return out;
 }

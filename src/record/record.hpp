@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <optional>
 #include <span>
@@ -33,9 +34,9 @@ inline constexpr std::uint64_t kFormat = 2;
 /// counted as results.
 namespace status {
 inline constexpr std::string_view ok = "ok";
-inline constexpr std::string_view skipped = "skipped";          ///< planned, not run (max_n)
-inline constexpr std::string_view failed = "failed";            ///< the strategy threw
-inline constexpr std::string_view non_finite = "non-finite";    ///< weights, result or error not finite
+inline constexpr std::string_view skipped = "skipped";            ///< planned, not run (max_n)
+inline constexpr std::string_view failed = "failed";              ///< the strategy threw
+inline constexpr std::string_view non_finite = "non-finite";      ///< weights, result or error not finite
 inline constexpr std::string_view inconsistent = "inconsistent";  ///< a result that does not satisfy its problem
 }  // namespace status
 
@@ -44,9 +45,9 @@ std::span<const std::string_view> statuses();
 
 /// Per-cycle trajectory of a traced run, column by column (NaN: not measured).
 struct Trajectory {
-  std::string source;  ///< "trace" (per cycle) or "final" (one point: the final state)
-  bool complete = true;        ///< false when cycles were left out (a cap was reached)
-  std::uint64_t dropped = 0;   ///< cycles left out
+  std::string source;         ///< "trace" (per cycle) or "final" (one point: the final state)
+  bool complete = true;       ///< false when cycles were left out (a cap was reached)
+  std::uint64_t dropped = 0;  ///< cycles left out
   std::vector<double> cycle, evaluations, seconds, error, best_error;
   std::size_t size() const { return cycle.size(); }
 };
@@ -66,7 +67,7 @@ struct RunRecord {
   double target = NAN, tolerance = NAN;
   std::int64_t max_iter = 0;
   double initial_wpn = NAN;
-  std::vector<double> wpn_bounds{-INFINITY, INFINITY};
+  std::vector<double> wpn_bounds{-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
   // The strategy and the program.
   std::string strategy, strategy_identity, wcs_version, wcs_commit, label, family;
   Texts params;   ///< as given in the file, canonical text
@@ -126,14 +127,14 @@ using Slot = std::variant<std::string*, std::uint64_t*, std::int64_t*, double*, 
 
 /// One field of the record.
 struct Field {
-  std::string_view path;     ///< inside the record's "wcs" object ("context.x": in the context), '.' between levels
+  std::string_view path;  ///< inside the record's "wcs" object ("context.x": in the context), '.' between levels
   Kind kind;
-  std::string_view unit;     ///< "" when it has none
+  std::string_view unit;  ///< "" when it has none
   When when;
-  std::string_view doc;      ///< one line, for docs/record.md and the Python result
-  std::string_view csv;      ///< its runs.csv column ("" none; a map gives one column per key, prefixed "opt_")
-  bool solve = false;        ///< also a field of `wcs solve --json` and the Python result (named by the path's last part)
-  std::uint64_t since = 1;   ///< the format that added it (older records get the default)
+  std::string_view doc;  ///< one line, for docs/record.md and the Python result
+  std::string_view csv;  ///< its runs.csv column ("" none; a map gives one column per key, prefixed "opt_")
+  bool solve = false;    ///< also a field of `wcs solve --json` and the Python result (named by the path's last part)
+  std::uint64_t since = 1;             ///< the format that added it (older records get the default)
   Slot (*slot)(RunRecord&) = nullptr;  ///< null for solve-only fields
   /// Checks a read value beyond its kind; returns what is wrong, or "".
   std::string (*check)(const RunRecord&) = nullptr;
@@ -169,7 +170,7 @@ class RecordError : public InputError {
 /// table is checked for presence, kind and its own check; Google Benchmark's part is
 /// read into the repetition times. Throws RecordError. A record that says ok but whose
 /// result fails check_result is returned with that fault as its status and reason.
-RunRecord from_json(const Json& record, const std::string& file);
+RunRecord from_json(const Json& j, const std::string& file);
 
 /// Whether a result satisfies its problem: its values are finite (else status
 /// non-finite), the weights are N, error = |result - target|, result = sum a[i] W[i]
@@ -188,11 +189,12 @@ std::string cell_text(const Field& field, const RunRecord& record);
 /// The result of a solve into a record: status ok only when it passes check_result,
 /// else the fault it is (non-finite, inconsistent) with "field: what is wrong" as the
 /// reason.
-void set_result(RunRecord& record, const SolveResult& result);
+void set_result(RunRecord& r, const SolveResult& s);
 
 /// The record of one solve outside an experiment (`wcs solve`, the Python module):
 /// the problem, the strategy with its options, the result (set_result).
-RunRecord solve_record(const Problem& problem, const std::string& strategy, const Texts& options, const SolveResult& result);
+RunRecord solve_record(const Problem& problem, const std::string& strategy, const Texts& options,
+                       const SolveResult& result);
 
 /// The fields of `wcs solve --json` and the Python result, in order, by name: every
 /// `solve` field the record has, and the solve-only ones that `extras` provides

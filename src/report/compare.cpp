@@ -95,7 +95,7 @@ CompareReport compare_folders(const fs::path& a_dir, const fs::path& b_dir) {
   for (const auto& r : a)
     if (r.ok() && !r.rep_seconds.empty()) {
       const std::string key = cell_key(r);
-      if (!a_cells.count(key)) order.push_back(key);
+      if (!a_cells.contains(key)) order.push_back(key);
       a_cells[key].push_back(&r);
     }
   for (const auto& key : order) {

@@ -111,7 +111,7 @@ Model group(store::Records records) {
   m.ignored = std::move(records.ignored);
   if (records.experiment.is_object()) m.baseline_key = records.experiment.value("baseline", std::string());
   for (const auto& r : m.runs) {
-    if (!m.family.count(r.label)) {
+    if (!m.family.contains(r.label)) {
       m.labels.push_back(r.label);
       m.family[r.label] = r.family;
     }

@@ -14,13 +14,13 @@ struct Table {
   std::string section;  ///< "##" heading shared by consecutive tables; empty: the title is the "##" heading
   std::string title;    ///< heading of the table
   std::string note;     ///< a paragraph under the heading
-  std::vector<std::string> columns;                 ///< Markdown headers
-  std::vector<std::vector<std::string>> rows;       ///< Markdown cells
-  std::vector<std::string> csv_columns;             ///< CSV headers (snake_case); empty: no CSV
-  std::vector<std::vector<std::string>> csv_rows;   ///< CSV cells
-  std::size_t text_columns = 1;  ///< leading columns aligned left (the rest right)
-  bool markdown = true;          ///< appears in report.md
-  std::string link;              ///< CSV the note links to (default: its own)
+  std::vector<std::string> columns;                ///< Markdown headers
+  std::vector<std::vector<std::string>> rows;      ///< Markdown cells
+  std::vector<std::string> csv_columns;            ///< CSV headers (snake_case); empty: no CSV
+  std::vector<std::vector<std::string>> csv_rows;  ///< CSV cells
+  std::size_t text_columns = 1;                    ///< leading columns aligned left (the rest right)
+  bool markdown = true;                            ///< appears in report.md
+  std::string link;                                ///< CSV the note links to (default: its own)
 };
 
 /// GitHub Markdown of the tables that have Markdown, with `heading` on top.
@@ -30,6 +30,6 @@ std::string markdown(const std::vector<Table>& tables, const std::string& headin
 std::string csv(const Table& table);
 
 /// One CSV field, quoted when it must be (RFC 4180).
-std::string csv_field(const std::string& text);
+std::string csv_field(const std::string& s);
 
 }  // namespace wcs::report

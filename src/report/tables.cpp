@@ -108,7 +108,8 @@ std::vector<Table> time_tables(const Model& m) {
       units.push_back(unit_for(medians));
       headers.push_back(p.headers[col] + " (" + unit_name(units.back()) + ")");
     }
-    const auto [seeds, reps] = usual_counts(m, p);
+    const auto counts = usual_counts(m, p);
+    const std::size_t seeds = counts.first, reps = counts.second;
     const std::string note = fmt::format(
         "Median time per solve [95% bootstrap interval] over {} (Google Benchmark's time of each repetition); "
         "the unit is chosen per column. A cell with other counts shows them as (seeds x repetitions).",
@@ -198,7 +199,7 @@ Runtimes runtimes_of(const std::vector<const RunRecord*>& runs) {
   Runtimes rt;
   for (const RunRecord* r : runs) {
     const bool reached = r->ok() && r->converged;
-    rt.evaluations.push_back(reached ? r->evaluations : INFINITY);
+    rt.evaluations.push_back(reached ? static_cast<double>(r->evaluations) : INFINITY);
     rt.seconds.push_back(reached && !r->rep_seconds.empty() ? median_seconds(*r) : INFINITY);
   }
   return rt;
@@ -255,7 +256,7 @@ Reached reached_tables(const Model& m, Ran& ran) {
   std::vector<std::string> instances;
   std::map<std::string, std::size_t> instance_pos;
   for (const auto& r : m.runs)
-    if (r.status != "skipped" && !instance_pos.count(r.instance)) {
+    if (r.status != "skipped" && !instance_pos.contains(r.instance)) {
       instance_pos[r.instance] = instances.size();
       instances.push_back(r.instance);
     }
@@ -367,7 +368,7 @@ void ert_tables(const Model& m, std::vector<Table>& out) {
       std::vector<double> evals, secs;
       std::vector<bool> reached, reached_t;
       for (const RunRecord* r : c->ok) {
-        evals.push_back(r->evaluations);
+        evals.push_back(static_cast<double>(r->evaluations));
         reached.push_back(r->converged);
         if (!r->rep_seconds.empty()) {
           secs.push_back(median_seconds(*r));
@@ -390,7 +391,7 @@ void ert_tables(const Model& m, std::vector<Table>& out) {
       std::vector<double> evals;
       std::vector<bool> reached;
       for (const RunRecord* r : c.ok) {
-        evals.push_back(r->evaluations);
+        evals.push_back(static_cast<double>(r->evaluations));
         reached.push_back(r->converged);
       }
       return sig3(ert(evals, reached));
@@ -703,7 +704,8 @@ std::optional<Table> estimates_table(const Model& m, const Json& experiment) {
   for (const auto& problem : problems)
     for (const auto& [key, values] : cells) {
       if (key.first != problem) continue;
-      std::vector<std::string> row{problem, std::to_string(key.second)}, crow = row;
+      std::vector<std::string> row{problem, std::to_string(key.second)};
+      std::vector<std::string> crow = row;
       for (std::size_t i = 0; i < keys.size(); ++i) {
         auto it = values.find(keys[i]);
         row.push_back(it == values.end() ? "-" : time_in(it->second, units[i]));

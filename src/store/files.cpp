@@ -203,7 +203,8 @@ std::vector<std::string> manifest(const fs::path& dir) {
   return names;
 }
 
-std::vector<fs::path> replace_folder(const fs::path& dir, const std::vector<std::pair<std::string, std::string>>& files) {
+std::vector<fs::path> replace_folder(const fs::path& dir,
+                                     const std::vector<std::pair<std::string, std::string>>& files) {
   const fs::path parent = folder_of(dir);
   std::error_code ec;
   fs::create_directories(parent, ec);
@@ -225,7 +226,7 @@ std::vector<fs::path> replace_folder(const fs::path& dir, const std::vector<std:
       const std::set<std::string> mine(ours.begin(), ours.end());
       for (const auto& e : fs::directory_iterator(dir, ec)) {
         const std::string name = e.path().filename().string();
-        if (name == kManifest || mine.count(name) || fs::exists(fresh / name)) continue;
+        if (name == kManifest || mine.contains(name) || fs::exists(fresh / name)) continue;
         fs::copy(e.path(), fresh / name, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
         if (ec) fail("keep", e.path(), ec.value());
       }
@@ -235,7 +236,8 @@ std::vector<fs::path> replace_folder(const fs::path& dir, const std::vector<std:
     if (fs::is_directory(dir, ec)) {
       // One step: the new set takes the old one's name (renameat2 RENAME_EXCHANGE),
       // then the old set, now under the new one's name, is removed.
-      if (::renameat2(AT_FDCWD, fresh.c_str(), AT_FDCWD, dir.c_str(), RENAME_EXCHANGE) != 0) fail("swap in", dir, errno);
+      if (::renameat2(AT_FDCWD, fresh.c_str(), AT_FDCWD, dir.c_str(), RENAME_EXCHANGE) != 0)
+        fail("swap in", dir, errno);
       const fs::path old = parent / (".wcs-old." + dir.filename().string() + "." + tag);
       if (::rename(fresh.c_str(), old.c_str()) == 0) remove_tree(old);
       else remove_tree(fresh);

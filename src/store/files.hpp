@@ -37,7 +37,8 @@ std::size_t remove_stale_temporaries(const fs::path& dir);
 /// sees the old set or the new one, never a mix; on failure the old set stays and the
 /// error says why. Files of the old folder that the harness did not write (not named
 /// in its manifest, `.wcs-manifest`) are carried over. Returns the paths written.
-std::vector<fs::path> replace_folder(const fs::path& dir, const std::vector<std::pair<std::string, std::string>>& files);
+std::vector<fs::path> replace_folder(const fs::path& dir,
+                                     const std::vector<std::pair<std::string, std::string>>& files);
 
 /// The names a folder's manifest lists (the files the harness wrote there); empty when
 /// it has none.

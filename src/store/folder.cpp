@@ -83,7 +83,8 @@ RunRecord read_one(const std::string& text, const std::string& where, const Json
 }
 
 Unreadable unreadable_of(const std::exception& e, const std::string& where) {
-  if (const auto* re = dynamic_cast<const record::RecordError*>(&e)) return {re->file(), re->field(), re->what_is_wrong()};
+  if (const auto* re = dynamic_cast<const record::RecordError*>(&e))
+    return {re->file(), re->field(), re->what_is_wrong()};
   return {where, "(file)", e.what()};
 }
 
@@ -112,7 +113,8 @@ Json read_experiment(const fs::path& dir) {
   };
   if (!j.is_object()) fail("(file)", "expected a JSON object, found " + shown(j));
   for (const char* k : {"name", "file_hash"})
-    if (!j.contains(k) || !j[k].is_string()) fail(k, j.contains(k) ? "expected a string, found " + shown(j[k]) : "missing");
+    if (!j.contains(k) || !j[k].is_string())
+      fail(k, j.contains(k) ? "expected a string, found " + shown(j[k]) : "missing");
   for (const char* k : {"description", "estimates_source", "baseline"})
     if (j.contains(k) && !j[k].is_string()) fail(k, "expected a string, found " + shown(j[k]));
   if (j.contains("runs_planned") && !j["runs_planned"].is_number_unsigned())
@@ -140,13 +142,15 @@ std::size_t Records::missing() const {
 }
 
 std::size_t Records::failed() const {
-  return static_cast<std::size_t>(std::count_if(runs.begin(), runs.end(), [](const RunRecord& r) { return !r.finished(); }));
+  return static_cast<std::size_t>(
+      std::count_if(runs.begin(), runs.end(), [](const RunRecord& r) { return !r.finished(); }));
 }
 
 Records read_folder(const fs::path& dir) {
   Records out;
   std::error_code ec;
-  const bool has_runs = fs::is_directory(dir / "runs", ec), has_pack = fs::exists(fs::symlink_status(dir / kPackFile, ec));
+  const bool has_runs = fs::is_directory(dir / "runs", ec),
+             has_pack = fs::exists(fs::symlink_status(dir / kPackFile, ec));
   if (!has_runs && !has_pack)
     throw InputError((dir / "runs").string() + ": no such folder of run records (nor a pack " + kPackFile + ")");
   out.experiment = read_experiment(dir);
@@ -190,7 +194,8 @@ Records read_folder(const fs::path& dir) {
   // Plan order: the run index, whatever the file names.
   std::vector<std::size_t> order(out.runs.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return out.runs[a].index < out.runs[b].index; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return out.runs[a].index < out.runs[b].index; });
   std::vector<RunRecord> runs;
   std::vector<std::string> where;
   for (std::size_t i : order) {
@@ -213,9 +218,10 @@ std::string experiment_of(const Json& j) {
 }
 
 [[noreturn]] void refuse(const fs::path& dir, const Owner& owner, const std::string& other, const std::string& source) {
-  throw InputError(fmt::format("{}: holds the results of experiment '{}' ({}), not of '{}' ({}); use another --out, or "
-                               "--fresh to remove its results first",
-                               dir.string(), other, source, owner.name, owner.file));
+  throw InputError(
+      fmt::format("{}: holds the results of experiment '{}' ({}), not of '{}' ({}); use another --out, or "
+                  "--fresh to remove its results first",
+                  dir.string(), other, source, owner.name, owner.file));
 }
 
 // Moves the pack's records back to runs/ (each as its own file), then removes it.
@@ -256,12 +262,13 @@ Prepared prepare_folder(const fs::path& dir, const Owner& owner, bool fresh) {
     refuse(dir, owner, experiment["name"].get<std::string>(), experiment.value("file", std::string("experiment.json")));
   const bool edited = experiment.is_object() && experiment["file_hash"] != owner.file_hash;
   if (fs::exists(fs::symlink_status(dir / kPackFile, ec))) {
-    if (!experiment.is_object()) throw InputError(dir.string() + ": has a pack of records but no experiment.json; use --fresh or another --out");
+    if (!experiment.is_object())
+      throw InputError(dir.string() + ": has a pack of records but no experiment.json; use --fresh or another --out");
     out.unpacked = unpack(dir);
   }
   std::vector<fs::path> stale, kept;
   for (const auto& f : run_files(dir).files) {
-    const bool planned = owner.ids.count(f.stem().string()) != 0;
+    const bool planned = owner.ids.contains(f.stem().string());
     if (planned && experiment.is_object()) {
       if (edited) kept.push_back(f);
       continue;  // this experiment's own record
@@ -273,7 +280,8 @@ Prepared prepare_folder(const fs::path& dir, const Owner& owner, bool fresh) {
       throw InputError(f.string() + ": not a wcs run record; remove it, or use --fresh to remove every result");
     }
     const std::string name = experiment_of(j);
-    if (name.empty()) throw InputError(f.string() + ": not a wcs run record; remove it, or use --fresh to remove every result");
+    if (name.empty())
+      throw InputError(f.string() + ": not a wcs run record; remove it, or use --fresh to remove every result");
     if (name != owner.name) refuse(dir, owner, name, f.filename().string());
     if (!planned) stale.push_back(f);
     else if (edited) kept.push_back(f);
@@ -284,7 +292,8 @@ Prepared prepare_folder(const fs::path& dir, const Owner& owner, bool fresh) {
   for (const auto& f : kept) {
     try {
       Json j = Json::parse(read_text(f));
-      if (!j.is_object() || !j.contains("wcs") || !j["wcs"].is_object() || j["wcs"].value("experiment_hash", "") == owner.file_hash)
+      if (!j.is_object() || !j.contains("wcs") || !j["wcs"].is_object() ||
+          j["wcs"].value("experiment_hash", "") == owner.file_hash)
         continue;
       j["wcs"]["experiment_hash"] = owner.file_hash;
       if (j.contains("context") && j["context"].is_object() && j["context"].contains("wcs_experiment_hash"))
@@ -318,7 +327,7 @@ Removed remove_results(const fs::path& dir) {
   static const std::set<std::string> kOwn{"experiment.json", kPackFile, "runs", "tables", "plots", "truth_tables"};
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     const std::string n = e.path().filename().string();
-    if (!kOwn.count(n) && n.rfind(".wcs-", 0) != 0) keep(e.path());
+    if (!kOwn.contains(n) && n.rfind(".wcs-", 0) != 0) keep(e.path());
   }
   if (fs::is_directory(fs::symlink_status(dir / "runs", ec)))
     for (const auto& e : fs::directory_iterator(dir / "runs", ec))
@@ -353,7 +362,7 @@ Removed remove_results(const fs::path& dir) {
     const std::set<std::string> ours(listed.begin(), listed.end());
     for (const auto& e : fs::directory_iterator(dir / sub, ec)) {
       const std::string n = e.path().filename().string();
-      if ((ours.count(n) && is_plain_file(e.path())) || n == kManifest) doomed.push_back(e.path());
+      if ((ours.contains(n) && is_plain_file(e.path())) || n == kManifest) doomed.push_back(e.path());
       else keep(e.path());
     }
   }
@@ -365,7 +374,8 @@ Removed remove_results(const fs::path& dir) {
   doomed.push_back(dir / "experiment.json");
   for (const auto& p : doomed) {
     if (!fs::remove(p, ec) || ec)
-      throw std::runtime_error(fmt::format("--fresh: cannot remove {}: {}", p.string(), ec ? ec.message() : "it vanished"));
+      throw std::runtime_error(
+          fmt::format("--fresh: cannot remove {}: {}", p.string(), ec ? ec.message() : "it vanished"));
     ++out.removed;
   }
   for (const char* sub : {"runs", "tables", "plots", "truth_tables"})
@@ -375,7 +385,8 @@ Removed remove_results(const fs::path& dir) {
 
 std::size_t pack_folder(const fs::path& dir, bool allow_missing) {
   const Records recs = read_folder(dir);
-  if (!recs.experiment.is_object()) throw InputError(dir.string() + ": no experiment.json (not a results folder of `wcs run`)");
+  if (!recs.experiment.is_object())
+    throw InputError(dir.string() + ": no experiment.json (not a results folder of `wcs run`)");
   if (!recs.unreadable.empty()) {
     const auto& u = recs.unreadable.front();
     throw InputError(fmt::format("{}: {}: {} ({} unreadable record{}; nothing was packed)", u.file, u.field, u.what,
@@ -387,13 +398,15 @@ std::size_t pack_folder(const fs::path& dir, bool allow_missing) {
     throw InputError(listed + (recs.ignored.size() > 5 ? "; ..." : "") + "; nothing was packed");
   }
   if (recs.missing() && !allow_missing)
-    throw InputError(fmt::format("{}: {} of {} planned runs have no record; finish them (wcs run --resume), or pack "
-                                 "anyway with --allow-missing",
-                                 dir.string(), recs.missing(), recs.planned));
+    throw InputError(
+        fmt::format("{}: {} of {} planned runs have no record; finish them (wcs run --resume), or pack "
+                    "anyway with --allow-missing",
+                    dir.string(), recs.missing(), recs.planned));
   // Each record as it was written (compact), not as this program would write it.
   std::vector<std::string> packed;
   const std::string pack = (dir / kPackFile).string();
-  if (fs::exists(fs::symlink_status(dir / kPackFile))) read_pack(dir / kPackFile, [&](const std::string& text, std::size_t) { packed.push_back(text); });
+  if (fs::exists(fs::symlink_status(dir / kPackFile)))
+    read_pack(dir / kPackFile, [&](const std::string& text, std::size_t) { packed.push_back(text); });
   std::vector<std::string> lines;
   lines.reserve(recs.runs.size());
   for (const auto& where : recs.files) {
@@ -407,7 +420,8 @@ std::size_t pack_folder(const fs::path& dir, bool allow_missing) {
   // Read back before anything is removed.
   std::size_t back = 0;
   read_pack(dir / kPackFile, [&](const std::string& text, std::size_t number) {
-    if (number > lines.size() || text != lines[number - 1]) throw std::runtime_error((dir / kPackFile).string() + ": reads back differently");
+    if (number > lines.size() || text != lines[number - 1])
+      throw std::runtime_error((dir / kPackFile).string() + ": reads back differently");
     ++back;
   });
   if (back != lines.size()) throw std::runtime_error((dir / kPackFile).string() + ": reads back short");

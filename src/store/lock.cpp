@@ -28,22 +28,24 @@ FolderLock::FolderLock(const fs::path& dir, const std::string& command) : note_(
     const int err = errno;
     ::close(fd_);
     fd_ = -1;
-    if (err != EWOULDBLOCK) throw std::runtime_error(fmt::format("cannot lock {}: {}", dir.string(), std::strerror(err)));
+    if (err != EWOULDBLOCK)
+      throw std::runtime_error(fmt::format("cannot lock {}: {}", dir.string(), std::strerror(err)));
     std::string holder = "its note is unreadable";
     try {
       holder = read_text(note_);
       while (!holder.empty() && (holder.back() == '\n' || holder.back() == '\r')) holder.pop_back();
     } catch (const std::exception&) {
     }
-    throw InputError(fmt::format("{}: another wcs is writing to this results folder ({}); wait for it to end, or use "
-                                 "another folder",
-                                 dir.string(), holder));
+    throw InputError(
+        fmt::format("{}: another wcs is writing to this results folder ({}); wait for it to end, or use "
+                    "another folder",
+                    dir.string(), holder));
   }
   char host[256] = {0};
   if (::gethostname(host, sizeof host - 1) != 0) std::strcpy(host, "?");
-  const std::string who = fmt::format("pid {} on {}, since {:%Y-%m-%d %H:%M:%S} UTC: {}\n", static_cast<long>(::getpid()), host,
-                                      fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())),
-                                      command);
+  const std::string who =
+      fmt::format("pid {} on {}, since {:%Y-%m-%d %H:%M:%S} UTC: {}\n", static_cast<long>(::getpid()), host,
+                  fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())), command);
   try {
     write_atomic(note_, who);
   } catch (const std::exception&) {

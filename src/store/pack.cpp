@@ -16,7 +16,8 @@ namespace {
 // gzip of `text` in memory (zlib's deflate with a gzip header: windowBits 15 + 16).
 std::string gzip(const std::string& text) {
   z_stream z{};
-  if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw std::runtime_error("zlib: cannot start");
+  if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw std::runtime_error("zlib: cannot start");
   std::string out(deflateBound(&z, static_cast<uLong>(text.size())), '\0');
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
   z.avail_in = static_cast<uInt>(text.size());
@@ -58,7 +59,9 @@ void read_pack(const fs::path& path, const std::function<void(const std::string&
     if (rc != Z_OK && rc != Z_STREAM_END) {
       inflateEnd(&z);
       throw std::runtime_error(fmt::format("{}: not a gzip file, or damaged after line {} ({})", path.string(), number,
-                                           rc == Z_BUF_ERROR ? "cut short" : z.msg ? z.msg : "zlib error"));
+                                           rc == Z_BUF_ERROR ? "cut short"
+                                           : z.msg           ? z.msg
+                                                             : "zlib error"));
     }
     pending.append(buf, sizeof buf - z.avail_out);
     for (std::size_t start = 0;;) {
@@ -72,7 +75,8 @@ void read_pack(const fs::path& path, const std::function<void(const std::string&
     }
   }
   inflateEnd(&z);
-  if (!pending.empty()) throw std::runtime_error(fmt::format("{}: line {} has no end (the pack was cut short)", path.string(), number + 1));
+  if (!pending.empty())
+    throw std::runtime_error(fmt::format("{}: line {} has no end (the pack was cut short)", path.string(), number + 1));
 }
 
 }  // namespace wcs::store

@@ -2,11 +2,11 @@
 // starved process, fresh starts in folders the harness did not write, planted links,
 // FIFOs, output that cannot be written, a disk that fills during a report, shards
 // that never arrived, packs. Each case checks the property for several inputs.
-#include <catch2/catch.hpp>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <chrono>
 #include <filesystem>
@@ -29,7 +29,8 @@ namespace {
 // A long experiment (about 100 runs of at least 20 ms).
 const char* kLong =
     "name: long\ndefaults: {repetitions: 1, min_time: 0.02, seeds: [1, 2, 3, 4, 5]}\n"
-    "problems:\n  - {name: g, generator: uniform_int, n: [3, 4, 5, 6, 7], max_iter: [5, 6, 7, 8], target: {rule: subset_sum}}\n"
+    "problems:\n  - {name: g, generator: uniform_int, n: [3, 4, 5, 6, 7], max_iter: [5, 6, 7, 8], target: {rule: "
+    "subset_sum}}\n"
     "strategies:\n  - name: reference\n";
 
 // `wcs ARGS` started in the folder, not waited for.
@@ -69,8 +70,8 @@ TEST_CASE("one writer per results folder: the second is refused naming the first
   std::ofstream(s.dir / "long.yaml") << kLong;
   const pid_t first = start(s, {"run", "long.yaml", "--out", "res", "--quiet"});
   wait_for(s.dir / "res" / wcs::store::kLockNote);
-  for (const char* command : {"run long.yaml --out res", "run long.yaml --out res --resume", "run exp.yaml --out res --fresh",
-                              "merge res --out res", "pack res"}) {
+  for (const char* command : {"run long.yaml --out res", "run long.yaml --out res --resume",
+                              "run exp.yaml --out res --fresh", "merge res --out res", "pack res"}) {
     INFO(command);
     CHECK(s.wcs(command) == 2);
     CHECK(s.err().find("res: another wcs is writing to this results folder (pid " + std::to_string(first)) !=
@@ -130,8 +131,8 @@ TEST_CASE("--fresh removes only what experiment.json proves the harness wrote", 
   fs::remove_all(s.dir / "res");
   REQUIRE(s.wcs("run exp.yaml --out res --quiet") == 0);
   REQUIRE(s.wcs("report res") == 0);
-  for (const char* planted : {"tables/notes.md", "runs/README", "runs/abc.json", "plots/mine.png", "truth_tables/keep.csv",
-                              "analysis.ipynb"}) {
+  for (const char* planted : {"tables/notes.md", "runs/README", "runs/abc.json", "plots/mine.png",
+                              "truth_tables/keep.csv", "analysis.ipynb"}) {
     fs::create_directories((s.dir / "res" / planted).parent_path());
     std::ofstream(s.dir / "res" / planted) << "mine";
   }
@@ -139,8 +140,8 @@ TEST_CASE("--fresh removes only what experiment.json proves the harness wrote", 
   CHECK(read_text(s.dir / "res/tables/notes.md") == "mine");
   REQUIRE(s.wcs("run exp.yaml --out res --fresh --quiet") == 0);
   CHECK(s.out().find("--fresh left 6 files the harness did not write") != std::string::npos);
-  for (const char* planted : {"tables/notes.md", "runs/README", "runs/abc.json", "plots/mine.png", "truth_tables/keep.csv",
-                              "analysis.ipynb"})
+  for (const char* planted :
+       {"tables/notes.md", "runs/README", "runs/abc.json", "plots/mine.png", "truth_tables/keep.csv", "analysis.ipynb"})
     CHECK(read_text(s.dir / "res" / planted) == "mine");
   const auto folder = wcs::store::read_folder(s.dir / "res");
   CHECK(folder.runs.size() == 18);  // the new run is all there; runs/abc.json is listed as unreadable
@@ -148,7 +149,8 @@ TEST_CASE("--fresh removes only what experiment.json proves the harness wrote", 
   CHECK(folder.unreadable.front().file.find("runs/abc.json") != std::string::npos);
 }
 
-TEST_CASE("records and tables are written through exclusive temporaries: planted links lead nowhere", "[folder][links]") {
+TEST_CASE("records and tables are written through exclusive temporaries: planted links lead nowhere",
+          "[folder][links]") {
   Sandbox s;
   REQUIRE(s.wcs("run exp.yaml --out res --quiet") == 0);
   std::ofstream(s.dir / "outside.txt") << "untouched";
@@ -188,15 +190,17 @@ TEST_CASE("anything in runs/ that is not a regular file is skipped with a messag
 TEST_CASE("output that cannot be written is an error; a closed pipe ends quietly", "[folder][output]") {
   Sandbox s;
   REQUIRE(s.wcs("run exp.yaml --out a --quiet") == 0);
-  const std::vector<std::string> commands{"solve --coef=1,2,3 --target=4 --json", "list --json", "compare a a --csv",
-                                          "compare a a", "schema", "solve --coef=1,2,3 --target=4"};
+  const std::vector<std::string> commands{
+      "solve --coef=1,2,3 --target=4 --json", "list --json", "compare a a --csv", "compare a a", "schema",
+      "solve --coef=1,2,3 --target=4"};
   for (const auto& c : commands) {
     INFO(c);
     CHECK(s.sh("\"$WCS\" " + c + " > /dev/full") == 1);
     CHECK(s.err().find("cannot write standard output: No space left on device") != std::string::npos);
     CHECK(s.sh("\"$WCS\" " + c + " >&-") != 0);
     // A reader that stops early (head): the program ends by SIGPIPE, saying nothing.
-    CHECK(s.sh("\"$WCS\" " + c + " 2>pipe-err.txt | head -c 1 >/dev/null; echo \"${PIPESTATUS[0]}\" > status.txt") == 0);
+    CHECK(s.sh("\"$WCS\" " + c + " 2>pipe-err.txt | head -c 1 >/dev/null; echo \"${PIPESTATUS[0]}\" > status.txt") ==
+          0);
     const std::string status = read_text(s.dir / "status.txt");
     CHECK((status == "141\n" || status == "0\n"));  // 0 when it wrote everything before head left
     CHECK(read_text(s.dir / "pipe-err.txt").find("cannot write") == std::string::npos);
@@ -249,7 +253,8 @@ TEST_CASE("a folder knows what it lacks: missing and failed runs are counted", "
   REQUIRE(s.wcs("merge p0 --out merged") == 0);  // an interrupted merge: one shard of three
   REQUIRE(s.wcs("report merged") == 0);
   CHECK(s.err().find("12 of the 18 planned runs have no record") != std::string::npos);
-  CHECK(read_text(s.dir / "merged/tables/report.md").find("12 of the 18 planned runs have no record") != std::string::npos);
+  CHECK(read_text(s.dir / "merged/tables/report.md").find("12 of the 18 planned runs have no record") !=
+        std::string::npos);
   CHECK(s.wcs("report merged --strict") == 1);
   CHECK(s.wcs("merge p0 --out m2 --strict") == 1);
   // A failed run is kept by --resume unless asked to retry it.

@@ -1,9 +1,9 @@
 // The `wcs` program run in a fresh temporary folder, and what the harness tests read
 // of a results folder: shared by the tests of tests/experiment.
 #pragma once
-#include <catch2/catch.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <cstdlib>
 #include <filesystem>
@@ -54,7 +54,8 @@ struct Sandbox {
   fs::path dir;
   Sandbox() {
     static int count = 0;
-    dir = fs::temp_directory_path() / ("wcs-harness-test-" + std::to_string(::getpid()) + "-" + std::to_string(++count));
+    dir =
+        fs::temp_directory_path() / ("wcs-harness-test-" + std::to_string(::getpid()) + "-" + std::to_string(++count));
     fs::remove_all(dir);
     fs::create_directories(dir);
     std::ofstream(dir / "exp.yaml") << kExperiment;
@@ -140,6 +141,5 @@ inline pid_t ended_pid() {
   ::waitpid(pid, &status, 0);
   return pid;
 }
-
 
 }  // namespace wcs::test

@@ -31,7 +31,8 @@ void as_record(const std::string& text) {
     if (wcs::record::to_file_json(back) != again) std::abort();
     // An ok record is one whose result passes its checks.
     if (r.ok() && wcs::record::check_result(r)) std::abort();
-    (void)wcs::record::solve_json(r, wcs::record::Json::object()).dump(-1, ' ', false, wcs::record::Json::error_handler_t::replace);
+    (void)wcs::record::solve_json(r, wcs::record::Json::object())
+        .dump(-1, ' ', false, wcs::record::Json::error_handler_t::replace);
   } catch (const wcs::record::RecordError& e) {
     if (e.file().empty() || e.field().empty()) std::abort();
   }

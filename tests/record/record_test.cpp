@@ -133,10 +133,12 @@ TEST_CASE("a cut trajectory says so, and must say it consistently") {
   CHECK_FALSE(back.trajectory.complete);
   CHECK(back.trajectory.dropped == 97);
   r.trajectory.complete = true;  // 97 cycles dropped, yet complete
-  CHECK_THROWS_WITH(wcs::record::from_json(file_of(r), "runs.jsonl.gz:1"), Catch::Matchers::Contains("wcs.trajectory.complete"));
+  CHECK_THROWS_WITH(wcs::record::from_json(file_of(r), "runs.jsonl.gz:1"),
+                    Catch::Matchers::Contains("wcs.trajectory.complete"));
   r = full_record();
   r.trajectory.error.pop_back();
-  CHECK_THROWS_WITH(wcs::record::from_json(file_of(r), "runs.jsonl.gz:1"), Catch::Matchers::Contains("different lengths"));
+  CHECK_THROWS_WITH(wcs::record::from_json(file_of(r), "runs.jsonl.gz:1"),
+                    Catch::Matchers::Contains("different lengths"));
 }
 
 TEST_CASE("a result that is not finite, or does not satisfy its problem, is never ok") {
@@ -155,7 +157,8 @@ TEST_CASE("a result that is not finite, or does not satisfy its problem, is neve
       {"the error is not |result - target|", [](RunRecord& r) { r.error = 1.25; }, "inconsistent", "result.error"},
       {"the result is not sum a W", [](RunRecord& r) { r.result += 1, r.error += 1; }, "inconsistent", "result.result"},
       {"converged above the tolerance", [](RunRecord& r) { r.tolerance = 1; }, "inconsistent", "result.converged"},
-      {"non-zero weights miscounted", [](RunRecord& r) { r.nonzero_weights = 2; }, "inconsistent", "result.nonzero_weights"},
+      {"non-zero weights miscounted", [](RunRecord& r) { r.nonzero_weights = 2; }, "inconsistent",
+       "result.nonzero_weights"},
   };
   for (const auto& c : cases) {
     INFO(c.what);
@@ -233,7 +236,8 @@ TEST_CASE("wcs solve --json's fields come from the table") {
   for (const auto& [k, v] : j.items()) names.push_back(k);
   std::vector<std::string> expected;
   for (const Field& f : wcs::record::record_fields())
-    if (f.solve && f.path != "reason" && f.path != "trace_dropped" && f.path != "trace") expected.emplace_back(f.name());
+    if (f.solve && f.path != "reason" && f.path != "trace_dropped" && f.path != "trace")
+      expected.emplace_back(f.name());
   CHECK(names == expected);
   CHECK(j["weights"] == Json::array({0.5, 0.5, 0.125}));
   CHECK(j["status"] == "ok");
@@ -256,5 +260,6 @@ TEST_CASE("docs/record.md is made from the table") {
   REQUIRE(b != std::string::npos);
   CHECK(doc.substr(a + begin.size(), b - a - begin.size()) == table);
   // Every field has a row.
-  for (const Field& f : wcs::record::record_fields()) CHECK(doc.find("| `" + std::string(f.path) + "` |") != std::string::npos);
+  for (const Field& f : wcs::record::record_fields())
+    CHECK(doc.find("| `" + std::string(f.path) + "` |") != std::string::npos);
 }
