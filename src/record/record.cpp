@@ -56,6 +56,7 @@ std::string check_complete(const RunRecord& r) {
 
 // The table. Each line: path, kind, unit, when, doc, runs.csv column, in `wcs solve
 // --json`, since which format, where it lives, its own check.
+// clang-format off: one line per field
 #define WCS_AT(member) [](RunRecord& r) -> Slot { return &r.member; }
 const Field kFields[] = {
     {"format", Kind::count, "", When::always,
@@ -185,6 +186,7 @@ const Field kFields[] = {
      nullptr, nullptr},
 };
 #undef WCS_AT
+// clang-format on
 
 // A value of one kind as JSON.
 Json real_json(double x) { return std::isfinite(x) ? Json(x) : Json(format_number(x)); }
