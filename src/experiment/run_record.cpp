@@ -44,14 +44,8 @@ RunRecord plan_record(const Plan& plan, const Run& run) {
   r.problem = inst.problem;
   r.instance = inst.key;
   r.generator = inst.generator;
-  r.n = p.n();
   r.seed = inst.seed;
-  r.coefficients = p.coefficients;
-  r.target = p.target;
-  r.tolerance = p.tolerance;
-  r.max_iter = p.max_iter;
-  r.initial_wpn = p.initial_wpn;
-  r.wpn_bounds = {p.wpn_lo, p.wpn_hi};
+  record::set_problem(r, p);
   r.strategy = run.strategy;
   r.strategy_identity = run.strategy_version;
   r.wcs_version = plan.wcs_version;

@@ -560,8 +560,7 @@ void set_result(RunRecord& r, const SolveResult& s) {
   }
 }
 
-RunRecord solve_record(const Problem& p, const std::string& strategy, const Texts& options, const SolveResult& result) {
-  RunRecord r;
+void set_problem(RunRecord& r, const Problem& p) {
   r.n = p.n();
   r.coefficients = p.coefficients;
   r.target = p.target;
@@ -569,6 +568,11 @@ RunRecord solve_record(const Problem& p, const std::string& strategy, const Text
   r.max_iter = p.max_iter;
   r.initial_wpn = p.initial_wpn;
   r.wpn_bounds = {p.wpn_lo, p.wpn_hi};
+}
+
+RunRecord solve_record(const Problem& p, const std::string& strategy, const Texts& options, const SolveResult& result) {
+  RunRecord r;
+  set_problem(r, p);
   r.strategy = strategy;
   r.label = strategy;
   r.options = options;

@@ -191,6 +191,10 @@ std::string cell_text(const Field& field, const RunRecord& record);
 /// reason.
 void set_result(RunRecord& r, const SolveResult& s);
 
+/// The problem's fields of a record (N, coefficients, target, tolerance, max_iter, p
+/// and its bounds).
+void set_problem(RunRecord& r, const Problem& p);
+
 /// The record of one solve outside an experiment (`wcs solve`, the Python module):
 /// the problem, the strategy with its options, the result (set_result).
 RunRecord solve_record(const Problem& problem, const std::string& strategy, const Texts& options,
