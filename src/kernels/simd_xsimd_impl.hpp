@@ -1,5 +1,9 @@
-// Definition of the `simd-xsimd` vector primitive; included only by the
+// Definition of the `simd-xsimd` vector primitives; included only by the
 // per-architecture files, each compiled with its own -m flags.
+//
+// Every min is written min(new, accumulator): x86's MINPD/MINPS return their second
+// operand when either is NaN (Intel SDM vol. 2, MINPD), so a NaN lane is dropped and
+// never replaces a smaller value already gathered.
 #pragma once
 #include <limits>
 
@@ -15,10 +19,10 @@ double BlockMin::operator()(Arch, const double* table, std::size_t count, double
   // Four independent accumulators hide the latency of add and min.
   Batch m0(std::numeric_limits<double>::infinity()), m1 = m0, m2 = m0, m3 = m0;
   for (std::size_t i = 0; i < count; i += 4 * lanes) {
-    m0 = xsimd::min(m0, xsimd::abs(Batch::load_unaligned(table + i) + shift));
-    m1 = xsimd::min(m1, xsimd::abs(Batch::load_unaligned(table + i + lanes) + shift));
-    m2 = xsimd::min(m2, xsimd::abs(Batch::load_unaligned(table + i + 2 * lanes) + shift));
-    m3 = xsimd::min(m3, xsimd::abs(Batch::load_unaligned(table + i + 3 * lanes) + shift));
+    m0 = xsimd::min(xsimd::abs(Batch::load_unaligned(table + i) + shift), m0);
+    m1 = xsimd::min(xsimd::abs(Batch::load_unaligned(table + i + lanes) + shift), m1);
+    m2 = xsimd::min(xsimd::abs(Batch::load_unaligned(table + i + 2 * lanes) + shift), m2);
+    m3 = xsimd::min(xsimd::abs(Batch::load_unaligned(table + i + 3 * lanes) + shift), m3);
   }
   alignas(64) double lane[lanes];
   xsimd::min(xsimd::min(m0, m1), xsimd::min(m2, m3)).store_aligned(lane);
@@ -41,6 +45,29 @@ std::size_t BlockFind::operator()(Arch, const double* table, std::size_t count, 
     }
   }
   return count;
+}
+
+template <class Arch>
+std::size_t BlockFilter::operator()(Arch, const float* table, std::size_t count, const float* offsets,
+                                    const float* limits, std::size_t blocks) const {
+  using Batch = xsimd::batch<float, Arch>;
+  constexpr std::size_t lanes = Batch::size;
+  static_assert(32 % lanes == 0, "a count that is a multiple of 32 is whole vectors");
+  for (std::size_t b = 0; b < blocks; ++b) {
+    const Batch shift(offsets[b]);
+    // Four independent accumulators: the min chain is the only loop-carried one.
+    Batch m0(std::numeric_limits<float>::infinity()), m1 = m0, m2 = m0, m3 = m0;
+    std::size_t i = 0;
+    for (; i + 4 * lanes <= count; i += 4 * lanes) {
+      m0 = xsimd::min(xsimd::abs(Batch::load_unaligned(table + i) + shift), m0);
+      m1 = xsimd::min(xsimd::abs(Batch::load_unaligned(table + i + lanes) + shift), m1);
+      m2 = xsimd::min(xsimd::abs(Batch::load_unaligned(table + i + 2 * lanes) + shift), m2);
+      m3 = xsimd::min(xsimd::abs(Batch::load_unaligned(table + i + 3 * lanes) + shift), m3);
+    }
+    for (; i < count; i += lanes) m0 = xsimd::min(xsimd::abs(Batch::load_unaligned(table + i) + shift), m0);
+    if (xsimd::any(xsimd::min(xsimd::min(m0, m1), xsimd::min(m2, m3)) < Batch(limits[b]))) return b;
+  }
+  return blocks;
 }
 
 }  // namespace wcs::kernels::xsimd_detail
