@@ -61,36 +61,57 @@ std::size_t BlockFindHwy(const double* HWY_RESTRICT table, std::size_t count, do
   return count;
 }
 
-// The first b < blocks with min over j < count of |table[j] + offsets[b]| < limits[b]
-// in float (count a multiple of 32); blocks when there is none. Min(new,
-// accumulator): on x86 a NaN lane is dropped (MINPS returns its second operand), and
-// Highway's scalar Min returns the other operand of a NaN.
+// Whether this target's filter tests bit patterns (simd_table::FilterForm::bits: add
+// and unsigned min); SSSE3 has no unsigned 32-bit min (Highway emulates it), so it
+// tests |t + offset| < limit.
+constexpr bool kBitsFilter = HWY_TARGET != HWY_SSSE3;
+
+// The first b < blocks for which some j < count passes the filter's test (of the form
+// kBitsFilter says) on fl(table[j] + offsets[b]) and limits[b] in float (count a
+// multiple of 32); blocks when there is none. Min(new, accumulator): on x86 a NaN
+// lane is dropped (MINPS returns its second operand), as in Highway's scalar Min.
 std::size_t BlockFilterHwy(const float* HWY_RESTRICT table, std::size_t count, const float* HWY_RESTRICT offsets,
                            const float* HWY_RESTRICT limits, std::size_t blocks) {
   const hn::ScalableTag<float> d;
+  const hn::RebindToUnsigned<decltype(d)> du;
   const std::size_t lanes = hn::Lanes(d);
   for (std::size_t b = 0; b < blocks; ++b) {
     const auto shift = hn::Set(d, offsets[b]);
-    // Four independent accumulators: the min chain is the only loop-carried one.
-    auto m0 = hn::Set(d, std::numeric_limits<float>::infinity());
-    auto m1 = m0, m2 = m0, m3 = m0;
+    auto lane = [&](std::size_t i) { return hn::LoadU(d, table + i) + shift; };
     std::size_t i = 0;
-    for (; i + 4 * lanes <= count; i += 4 * lanes) {
-      m0 = hn::Min(hn::Abs(hn::LoadU(d, table + i) + shift), m0);
-      m1 = hn::Min(hn::Abs(hn::LoadU(d, table + i + lanes) + shift), m1);
-      m2 = hn::Min(hn::Abs(hn::LoadU(d, table + i + 2 * lanes) + shift), m2);
-      m3 = hn::Min(hn::Abs(hn::LoadU(d, table + i + 3 * lanes) + shift), m3);
-    }
-    for (; i + lanes <= count; i += lanes) m0 = hn::Min(hn::Abs(hn::LoadU(d, table + i) + shift), m0);
-    const auto m = hn::Min(hn::Min(m0, m1), hn::Min(m2, m3));
-    if (!hn::AllFalse(d, hn::Lt(m, hn::Set(d, limits[b])))) return b;
-    for (; i < count; ++i) {  // a count that is not whole vectors (not for 32 | count)
-      const float v = table[i] + offsets[b];
-      if ((v < 0 ? -v : v) < limits[b]) return b;
+    if constexpr (kBitsFilter) {
+      // t + shift in [+0, limit): its bit pattern below the limit's, unsigned. Four
+      // independent accumulators: the min chain is the only loop-carried one.
+      auto m0 = hn::Set(du, ~std::uint32_t{0});
+      auto m1 = m0, m2 = m0, m3 = m0;
+      for (; i + 4 * lanes <= count; i += 4 * lanes) {
+        m0 = hn::Min(hn::BitCast(du, lane(i)), m0);
+        m1 = hn::Min(hn::BitCast(du, lane(i + lanes)), m1);
+        m2 = hn::Min(hn::BitCast(du, lane(i + 2 * lanes)), m2);
+        m3 = hn::Min(hn::BitCast(du, lane(i + 3 * lanes)), m3);
+      }
+      for (; i + lanes <= count; i += lanes) m0 = hn::Min(hn::BitCast(du, lane(i)), m0);
+      const auto bound = hn::BitCast(du, hn::Set(d, limits[b]));
+      if (!hn::AllFalse(du, hn::Lt(hn::Min(hn::Min(m0, m1), hn::Min(m2, m3)), bound))) return b;
+    } else {
+      // |t + offset| < limit.
+      auto m0 = hn::Set(d, std::numeric_limits<float>::infinity());
+      auto m1 = m0, m2 = m0, m3 = m0;
+      for (; i + 4 * lanes <= count; i += 4 * lanes) {
+        m0 = hn::Min(hn::Abs(lane(i)), m0);
+        m1 = hn::Min(hn::Abs(lane(i + lanes)), m1);
+        m2 = hn::Min(hn::Abs(lane(i + 2 * lanes)), m2);
+        m3 = hn::Min(hn::Abs(lane(i + 3 * lanes)), m3);
+      }
+      for (; i + lanes <= count; i += lanes) m0 = hn::Min(hn::Abs(lane(i)), m0);
+      if (!hn::AllFalse(d, hn::Lt(hn::Min(hn::Min(m0, m1), hn::Min(m2, m3)), hn::Set(d, limits[b])))) return b;
     }
   }
   return blocks;
 }
+
+// Whether BlockFilterHwy of this target tests bit patterns.
+bool FilterBitsHwy() { return kBitsFilter; }
 
 // The target this instance was compiled for (for the "isa" note).
 std::int64_t TargetHwy() { return HWY_TARGET; }
@@ -110,6 +131,7 @@ namespace kernels {
 HWY_EXPORT(BlockMinHwy);
 HWY_EXPORT(BlockFindHwy);
 HWY_EXPORT(BlockFilterHwy);
+HWY_EXPORT(FilterBitsHwy);
 HWY_EXPORT(TargetHwy);
 
 double simd_highway_block_min(const double* table, std::size_t count, double offset) {
@@ -125,11 +147,14 @@ std::size_t simd_highway_block_filter(const float* table, std::size_t count, con
   return HWY_DYNAMIC_DISPATCH(BlockFilterHwy)(table, count, offsets, limits, blocks);
 }
 
+bool simd_highway_filter_bits() { return HWY_DYNAMIC_DISPATCH(FilterBitsHwy)(); }
+
 const char* simd_highway_isa() { return hwy::TargetName(HWY_DYNAMIC_DISPATCH(TargetHwy)()); }
 
 RangeBest simd_highway_range(const CycleView& cycle, std::uint64_t first, std::uint64_t last) {
-  return simd_table::scan(cycle, first, last, &simd_highway_block_min, &simd_highway_block_find,
-                          &simd_highway_block_filter);
+  return simd_table::scan(
+      cycle, first, last, &simd_highway_block_min, &simd_highway_block_find, &simd_highway_block_filter,
+      simd_highway_filter_bits() ? simd_table::FilterForm::bits : simd_table::FilterForm::abs_value);
 }
 
 }  // namespace kernels

@@ -13,28 +13,35 @@
 // lines wins is decided by the exact step (src/search/exact_step.hpp), not here.
 //
 // The float filter. The double pass does three vector operations per 4 lines (AVX2)
-// and runs at the vector pipes' rate, so it is first run in float32, twice the lanes
-// per vector, as a filter: a block whose float minimum is at least best + margin
-// cannot hold a line better than the best (the bound below), and is skipped; the
-// rare block that passes is scanned again in double exactly as before. The kernel's
-// pick is therefore the double scan's, to the bit, with or without the filter.
+// and runs at the vector pipes' rate, so whole blocks first go through a filter in
+// float32, twice the lanes per vector: a block the filter rejects provably holds no
+// line better than the best and is skipped; the rare block that passes is scanned
+// again in double exactly as before. The kernel's pick is therefore the double
+// scan's, to the bit, with or without the filter.
 //
-// The window. A line of block hi beats the best error L only if fl(t + o) has
-// |fl(t + o)| < L, with t = table[j] and o = h - target; then t lies in the open
-// interval (-o - L, -o + L), widened by a few units in the last place of double for
-// the rounding of fl(t + o) and of the ends. Every t also lies in [-M, M], M = max
-// |table|, so the block is skipped outright when the two do not meet; otherwise the
-// float filter tests |t - c| < r with c and r the centre and half-width of their
-// intersection. Both are at most M in magnitude, so rounding t and c to float and
-// subtracting them errs by at most (2u + u^2)M + u r + three subnormal terms of 2^-150,
-// u = 2^-24 (the standard model of floating-point arithmetic: Higham, "Accuracy and
-// Stability of Numerical Algorithms", 2nd ed., section 2.2 and eq. 2.8): r + 5uM +
-// 2^-140, rounded up to a float, is a radius that loses no line. It does not grow
-// with |o|: a target far from every line (wcs-bench's `default`) costs no more. When
+// The window. A line of block hi beats the best error L only if |fl(t + o)| < L,
+// with t = table[j] and o = h - target; then t lies in the open interval (-o - L,
+// -o + L), widened by a few units in the last place of double for the rounding of
+// fl(t + o) and of the ends. Every t also lies in [-M, M], M = max |table|, so the
+// block is skipped outright when the two do not meet (a target beyond every line of
+// the block); otherwise the filter tests t against their intersection, of centre c
+// and half-width r, both at most M in magnitude. So the float rounding of t, of the
+// filter's shift and of its one add errs by at most 6uM plus three subnormal terms
+// of 2^-150, u = 2^-24 (the standard model of floating-point arithmetic: Higham,
+// "Accuracy and Stability of Numerical Algorithms", 2nd ed., section 2.2 and eq.
+// 2.8), whatever |o| is: widening the window by 8uM + 2^-140 loses no line. When
 // every t, o and L are multiples of 2^q small enough for all of this to be exact in
 // float (integer problems), the window is exact and open: a block that only ties the
-// best is skipped, as in the double pass. An offset or best outside float's range, or
-// a table with an infinite or NaN value, leaves the decision to the double pass.
+// best is skipped, as in the double pass. An offset or best outside float's range,
+// or a table with an infinite or NaN value, leaves the decision to the double pass.
+//
+// Two forms of the filter's test (FilterForm). `abs_value`: |t + offset| < limit
+// with offset = -c (add, abs, min: three operations a vector). `bits`: t + shift in
+// [+0, limit) with shift = r - c, which for a float u >= +0 is its bit pattern, as an
+// unsigned integer, below the limit's, and every negative float's pattern is above
+// every positive one's: add and an unsigned integer min, two operations a vector
+// (IEEE 754-2019, section 3.4: the encoding orders non-negative floats as integers).
+// SSE2 has no unsigned 32-bit min (SSE4.1's PMINUD), so it keeps `abs_value`.
 #pragma once
 #include <algorithm>
 #include <bit>
@@ -57,6 +64,8 @@ double simd_highway_block_min(const double* table, std::size_t count, double off
 std::size_t simd_highway_block_find(const double* table, std::size_t count, double offset, double value);
 std::size_t simd_highway_block_filter(const float* table, std::size_t count, const float* offsets, const float* limits,
                                       std::size_t blocks);
+/// Whether the dispatched Highway filter tests bit patterns (simd_table::FilterForm).
+bool simd_highway_filter_bits();
 
 }  // namespace wcs::kernels
 
@@ -76,8 +85,9 @@ using BlockMin = double (*)(const double* table, std::size_t count, double offse
 /// The first j < count with |table[j] + offset| == value, computed exactly as
 /// BlockMin computes it (count as above); count when there is none.
 using BlockFind = std::size_t (*)(const double* table, std::size_t count, double offset, double value);
-/// The first b < blocks with min over j < count of |table[j] + offsets[b]| < limits[b],
-/// all in float (count as above, NaN lanes dropped); blocks when there is none.
+/// The first b < blocks for which some j < count passes the test of the filter's form
+/// (FilterForm) on fl(table[j] + offsets[b]) and limits[b], all in float (count as
+/// above); blocks when there is none.
 using BlockFilter = std::size_t (*)(const float* table, std::size_t count, const float* offsets, const float* limits,
                                     std::size_t blocks);
 
@@ -106,8 +116,12 @@ inline int quantum_exponent(double x) {
 /// 2^e for -1022 <= e <= 1023, from the bits.
 inline double pow2(int e) { return std::bit_cast<double>(static_cast<std::uint64_t>(e + 1023) << 52); }
 
-/// What the float filter tests for one block: is some |table_f[j] + offset| < limit.
-/// limit 0 skips the block (no line can beat the best), +inf passes it.
+/// The float filter's test (file comment): |t + offset| < limit (`abs_value`) or
+/// t + offset in [+0, limit) by bit patterns (`bits`).
+enum class FilterForm { abs_value, bits };
+
+/// What the float filter tests for one block, in the form it was made for. limit 0
+/// skips the block (no line can beat the best); an `abs_value` limit of +inf passes it.
 struct Window {
   float offset = 0.0f;
   float limit = 0.0f;
@@ -162,18 +176,26 @@ struct Tables {
   }
 
   /// The window of a block at offset o when the best error is `best` (file comment).
-  Window window(double o, double best) const {
+  Window window(double o, double best, FilterForm form) const {
     constexpr float kInf = std::numeric_limits<float>::infinity();
-    if (!(best > 0.0)) return {};                                             // nothing is < 0
-    if (!(std::fabs(o) < 0x1p100) || !(best < 0x1p100)) return {0.0f, kInf};  // the double pass decides
+    if (!(best > 0.0)) return {};  // nothing is < 0
+    // The double pass decides: a window that every finite float passes.
+    if (!(std::fabs(o) < 0x1p100) || !(best < 0x1p100))
+      return form == FilterForm::bits ? Window{0x1p101f, kInf} : Window{0.0f, kInf};
     const double m = max_abs;
     const int q = std::min({quantum, quantum_exponent(o), quantum_exponent(best)});
-    if (q >= -148 && q <= 100 && m + pow2(q) < pow2(22 + q) && std::fabs(o) + best < pow2(50 + q)) {
-      // Exact: every quantity below is a multiple of 2^(q-1) with at most 24 bits.
+    if (q >= -148 && q <= 100 && m + pow2(q) < pow2(21 + q) && std::fabs(o) + best < pow2(50 + q)) {
+      // Exact: every quantity below is a multiple of 2^(q-1) below 2^(23+q) in
+      // magnitude (24 bits), the sum t + shift included.
       const double lo = -o - best, hi = -o + best;
       if (hi <= -m || lo >= m) return {};
-      const double a = std::max(lo, -m - pow2(q)), b = std::min(hi, m + pow2(q));  // keeps t = +-M inside
-      return {static_cast<float>(-0.5 * (a + b)), static_cast<float>(0.5 * (b - a))};
+      const double a = std::max(lo, -m - pow2(q));  // keeps t = +-M inside the open interval
+      const double b = std::min(hi, m + pow2(q));
+      const double c = 0.5 * (a + b), r = 0.5 * (b - a), s = pow2(q - 1);
+      // Open (-r, r) on the lattice of 2^(q-1): [-r + s, r - s], that is t - c + r - s
+      // in [0, 2r - 2s], that is below 2r - s.
+      if (form == FilterForm::abs_value) return {static_cast<float>(-c), static_cast<float>(r)};
+      return {static_cast<float>(r - c - s + 0.0), static_cast<float>(2 * r - s)};
     }
     const double wide = best + best * 0x1p-50;
     double lo = -o - wide, hi = -o + wide;
@@ -181,7 +203,9 @@ struct Tables {
     hi += std::fabs(hi) * 0x1p-50;
     if (hi <= -m || lo >= m) return {};
     const double a = std::max(lo, -m), b = std::min(hi, m);
-    return {static_cast<float>(-0.5 * (a + b)), float_at_least(0.5 * (b - a) + 0x5p-24 * m + 0x1p-140)};
+    const double c = 0.5 * (a + b), r = 0.5 * (b - a) + 0x8p-24 * m + 0x1p-140;  // widened by the float error
+    if (form == FilterForm::abs_value) return {static_cast<float>(-c), float_at_least(r)};
+    return {static_cast<float>(r - c), float_at_least(2 * r)};
   }
 };
 
@@ -214,7 +238,8 @@ inline void rescan(const Tables& t, std::size_t size, unsigned k, std::uint64_t 
 /// The whole blocks of high parts [hi_begin, hi_end): through the float filter, in
 /// batches of kFilterBatch, when there is one and the table allows it.
 inline void scan_blocks(const CycleView& c, const Tables& t, unsigned k, std::uint64_t hi_begin, std::uint64_t hi_end,
-                        BlockMin block_min, BlockFind block_find, BlockFilter block_filter, RangeBest& best) {
+                        BlockMin block_min, BlockFind block_find, BlockFilter block_filter, FilterForm form,
+                        RangeBest& best) {
   const std::size_t size = t.values.size();
   if (block_filter == nullptr || !t.filterable) {
     for (std::uint64_t hi = hi_begin; hi < hi_end; ++hi) {
@@ -231,7 +256,7 @@ inline void scan_blocks(const CycleView& c, const Tables& t, unsigned k, std::ui
     std::size_t nb = 0;
     for (; hi < hi_end && nb < kFilterBatch; ++hi) {
       const double h = high_sum(c, k, hi);
-      const Window w = t.window(h - c.target, best.error);
+      const Window w = t.window(h - c.target, best.error, form);
       if (w.limit == 0.0f) continue;
       his[nb] = hi;
       hs[nb] = h;
@@ -245,7 +270,7 @@ inline void scan_blocks(const CycleView& c, const Tables& t, unsigned k, std::ui
       const double before = best.error;
       rescan(t, size, k, his[b], hs[b], hs[b] - c.target, block_min, block_find, best);
       for (std::size_t r = b + 1; best.error != before && r < nb; ++r) {
-        const Window w = t.window(hs[r] - c.target, best.error);
+        const Window w = t.window(hs[r] - c.target, best.error, form);
         offset_f[r] = w.offset;
         limit_f[r] = w.limit;
       }
@@ -257,10 +282,11 @@ inline void scan_blocks(const CycleView& c, const Tables& t, unsigned k, std::ui
 /// A line of smallest error among [first, last) (1 <= first <= last <= 2^N) in the
 /// table's arithmetic: the value of line (hi << k | j) is h + table[j], its error
 /// |table[j] + (h - target)|. Only a strictly smaller error replaces the best. Without
-/// `block_filter` every whole block goes through the double pass; with it, the same
-/// pick, to the bit, by way of the float filter.
+/// `block_filter` every whole block goes through the double pass; with it (a filter
+/// of the given form), the same pick, to the bit, by way of the float filter.
 inline RangeBest scan(const CycleView& c, std::uint64_t first, std::uint64_t last, BlockMin block_min,
-                      BlockFind block_find, BlockFilter block_filter = nullptr) {
+                      BlockFind block_find, BlockFilter block_filter = nullptr,
+                      FilterForm form = FilterForm::abs_value) {
   RangeBest best{std::numeric_limits<double>::infinity(), 0.0, 0};
   if (first >= last) return {};
   const unsigned k = static_cast<unsigned>(std::min<std::size_t>(kLowBits, c.dl.size()));
@@ -291,7 +317,7 @@ inline RangeBest scan(const CycleView& c, std::uint64_t first, std::uint64_t las
     for (; hi <= hi_last; ++hi) part(hi);
   } else if (hi <= hi_last) {
     const std::uint64_t run_end = whole(hi_last) ? hi_last + 1 : hi_last;
-    if (hi < run_end) scan_blocks(c, t, k, hi, run_end, block_min, block_find, block_filter, best);
+    if (hi < run_end) scan_blocks(c, t, k, hi, run_end, block_min, block_find, block_filter, form, best);
     if (run_end == hi_last) part(hi_last);
   }
   return best.line ? best : RangeBest{};

@@ -26,7 +26,8 @@ std::size_t block_filter_on(const float* table, std::size_t count, const float* 
 
 template <class Arch>
 xsimd_detail::Instance instance_of() {
-  return {Arch::name(), &block_min_on<Arch>, &block_find_on<Arch>, &block_filter_on<Arch>};
+  return {Arch::name(), &block_min_on<Arch>, &block_find_on<Arch>, &block_filter_on<Arch>,
+          xsimd_detail::kBitsFilter<Arch>};
 }
 
 const xsimd_detail::Instance& chosen() {
@@ -66,7 +67,8 @@ const char* simd_xsimd_isa() { return chosen().name; }
 
 RangeBest simd_xsimd_range(const CycleView& cycle, std::uint64_t first, std::uint64_t last) {
   const xsimd_detail::Instance& c = chosen();
-  return simd_table::scan(cycle, first, last, c.block_min, c.block_find, c.block_filter);
+  return simd_table::scan(cycle, first, last, c.block_min, c.block_find, c.block_filter,
+                          c.bits_filter ? simd_table::FilterForm::bits : simd_table::FilterForm::abs_value);
 }
 
 }  // namespace wcs::kernels

@@ -5,6 +5,7 @@
 // code leaks into a file compiled for the baseline.
 #pragma once
 #include <cstddef>
+#include <type_traits>
 #include <vector>
 
 #include <xsimd/xsimd.hpp>
@@ -24,8 +25,15 @@ struct BlockFind {
   std::size_t operator()(Arch, const double* table, std::size_t count, double offset, double value) const;
 };
 
-/// The first b < blocks with min over j < count of |table[j] + offsets[b]| <
-/// limits[b] in float (count a multiple of 32); blocks when there is none.
+/// Whether an architecture's filter tests bit patterns (simd_table::FilterForm::bits:
+/// add and unsigned min) rather than |t + offset| (abs_value): SSE2 has no unsigned
+/// 32-bit min.
+template <class Arch>
+inline constexpr bool kBitsFilter = !std::is_same_v<Arch, xsimd::sse2>;
+
+/// The first b < blocks for which some j < count passes the filter's test (of the form
+/// kBitsFilter<Arch> says) on fl(table[j] + offsets[b]) and limits[b] in float
+/// (count a multiple of 32); blocks when there is none.
 struct BlockFilter {
   template <class Arch>
   std::size_t operator()(Arch, const float* table, std::size_t count, const float* offsets, const float* limits,
@@ -39,6 +47,7 @@ struct Instance {
   std::size_t (*block_find)(const double* table, std::size_t count, double offset, double value);
   std::size_t (*block_filter)(const float* table, std::size_t count, const float* offsets, const float* limits,
                               std::size_t blocks);
+  bool bits_filter;  ///< block_filter's form: kBitsFilter of its architecture
 };
 
 /// The compiled instances this CPU (and its OS) can run, best first; the kernel

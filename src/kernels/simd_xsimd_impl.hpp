@@ -5,6 +5,8 @@
 // operand when either is NaN (Intel SDM vol. 2, MINPD), so a NaN lane is dropped and
 // never replaces a smaller value already gathered.
 #pragma once
+#include <bit>
+#include <cstdint>
 #include <limits>
 
 #include "simd_xsimd.hpp"
@@ -51,21 +53,39 @@ template <class Arch>
 std::size_t BlockFilter::operator()(Arch, const float* table, std::size_t count, const float* offsets,
                                     const float* limits, std::size_t blocks) const {
   using Batch = xsimd::batch<float, Arch>;
+  using Bits = xsimd::batch<std::uint32_t, Arch>;
   constexpr std::size_t lanes = Batch::size;
   static_assert(32 % lanes == 0, "a count that is a multiple of 32 is whole vectors");
   for (std::size_t b = 0; b < blocks; ++b) {
     const Batch shift(offsets[b]);
-    // Four independent accumulators: the min chain is the only loop-carried one.
-    Batch m0(std::numeric_limits<float>::infinity()), m1 = m0, m2 = m0, m3 = m0;
-    std::size_t i = 0;
-    for (; i + 4 * lanes <= count; i += 4 * lanes) {
-      m0 = xsimd::min(xsimd::abs(Batch::load_unaligned(table + i) + shift), m0);
-      m1 = xsimd::min(xsimd::abs(Batch::load_unaligned(table + i + lanes) + shift), m1);
-      m2 = xsimd::min(xsimd::abs(Batch::load_unaligned(table + i + 2 * lanes) + shift), m2);
-      m3 = xsimd::min(xsimd::abs(Batch::load_unaligned(table + i + 3 * lanes) + shift), m3);
+    auto lane = [&](std::size_t i) { return Batch::load_unaligned(table + i) + shift; };
+    if constexpr (kBitsFilter<Arch>) {
+      // t + shift in [+0, limit): its bit pattern below the limit's, unsigned. Four
+      // independent accumulators: the min chain is the only loop-carried one.
+      Bits m0(~std::uint32_t{0}), m1 = m0, m2 = m0, m3 = m0;
+      std::size_t i = 0;
+      for (; i + 4 * lanes <= count; i += 4 * lanes) {
+        m0 = xsimd::min(xsimd::bitwise_cast<Bits>(lane(i)), m0);
+        m1 = xsimd::min(xsimd::bitwise_cast<Bits>(lane(i + lanes)), m1);
+        m2 = xsimd::min(xsimd::bitwise_cast<Bits>(lane(i + 2 * lanes)), m2);
+        m3 = xsimd::min(xsimd::bitwise_cast<Bits>(lane(i + 3 * lanes)), m3);
+      }
+      for (; i < count; i += lanes) m0 = xsimd::min(xsimd::bitwise_cast<Bits>(lane(i)), m0);
+      const Bits bound(std::bit_cast<std::uint32_t>(limits[b]));
+      if (xsimd::any(xsimd::min(xsimd::min(m0, m1), xsimd::min(m2, m3)) < bound)) return b;
+    } else {
+      // |t + offset| < limit.
+      Batch m0(std::numeric_limits<float>::infinity()), m1 = m0, m2 = m0, m3 = m0;
+      std::size_t i = 0;
+      for (; i + 4 * lanes <= count; i += 4 * lanes) {
+        m0 = xsimd::min(xsimd::abs(lane(i)), m0);
+        m1 = xsimd::min(xsimd::abs(lane(i + lanes)), m1);
+        m2 = xsimd::min(xsimd::abs(lane(i + 2 * lanes)), m2);
+        m3 = xsimd::min(xsimd::abs(lane(i + 3 * lanes)), m3);
+      }
+      for (; i < count; i += lanes) m0 = xsimd::min(xsimd::abs(lane(i)), m0);
+      if (xsimd::any(xsimd::min(xsimd::min(m0, m1), xsimd::min(m2, m3)) < Batch(limits[b]))) return b;
     }
-    for (; i < count; i += lanes) m0 = xsimd::min(xsimd::abs(Batch::load_unaligned(table + i) + shift), m0);
-    if (xsimd::any(xsimd::min(xsimd::min(m0, m1), xsimd::min(m2, m3)) < Batch(limits[b]))) return b;
   }
   return blocks;
 }

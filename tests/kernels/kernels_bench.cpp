@@ -78,7 +78,8 @@ std::vector<Variant> variants() {
   for (const auto& inst : wcs::kernels::xsimd_detail::runnable_instances()) {
     out.push_back({"simd-xsimd", inst.name, [] {},
                    [inst](const CycleView& c, std::uint64_t f, std::uint64_t l) {
-                     return st::scan(c, f, l, inst.block_min, inst.block_find, inst.block_filter);
+                     return st::scan(c, f, l, inst.block_min, inst.block_find, inst.block_filter,
+                                     inst.bits_filter ? st::FilterForm::bits : st::FilterForm::abs_value);
                    }});
     // The double pass alone (no float filter): what the filter saves.
     out.push_back({"simd-xsimd-f64", inst.name, [] {},

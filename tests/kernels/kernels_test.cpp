@@ -154,7 +154,8 @@ std::vector<double> filter_terms(std::mt19937_64& rng, std::size_t n, int kind) 
 
 /// Runs the table scan with and without the float filter on random cycles and ranges
 /// and requires the same pick, to the bit.
-void check_filter_changes_nothing(st::BlockMin block_min, st::BlockFind block_find, st::BlockFilter block_filter) {
+void check_filter_changes_nothing(st::BlockMin block_min, st::BlockFind block_find, st::BlockFilter block_filter,
+                                  st::FilterForm form) {
   std::mt19937_64 rng(2323);
   for (int round = 0; round < 96; ++round) {
     const std::size_t n = 12 + static_cast<std::size_t>(round % 8);
@@ -170,7 +171,7 @@ void check_filter_changes_nothing(st::BlockMin block_min, st::BlockFind block_fi
     for (auto [first, last] : {std::pair<std::uint64_t, std::uint64_t>{1, end}, {a, end}, {1, a}}) {
       INFO("round " << round << " N=" << n << " [" << first << ", " << last << ")");
       const RangeBest want = st::scan(view, first, last, block_min, block_find);
-      const RangeBest got = st::scan(view, first, last, block_min, block_find, block_filter);
+      const RangeBest got = st::scan(view, first, last, block_min, block_find, block_filter, form);
       REQUIRE(got.line == want.line);
       CHECK(std::bit_cast<std::uint64_t>(got.error) == std::bit_cast<std::uint64_t>(want.error));
       CHECK(std::bit_cast<std::uint64_t>(got.result) == std::bit_cast<std::uint64_t>(want.result));
@@ -183,58 +184,69 @@ void check_filter_changes_nothing(st::BlockMin block_min, st::BlockFind block_fi
 TEST_CASE("the float filter changes no pick of the table scan, on every xsimd instance and Highway target") {
   for (const auto& inst : wcs::kernels::xsimd_detail::runnable_instances()) {
     INFO("xsimd instance " << inst.name);
-    check_filter_changes_nothing(inst.block_min, inst.block_find, inst.block_filter);
+    check_filter_changes_nothing(inst.block_min, inst.block_find, inst.block_filter,
+                                 inst.bits_filter ? st::FilterForm::bits : st::FilterForm::abs_value);
   }
   for (const std::int64_t target : hwy::SupportedAndGeneratedTargets()) {
     hwy::SetSupportedTargetsForTest(target);
     INFO("Highway target " << hwy::TargetName(target));
-    check_filter_changes_nothing(&wcs::kernels::simd_highway_block_min, &wcs::kernels::simd_highway_block_find,
-                                 &wcs::kernels::simd_highway_block_filter);
+    check_filter_changes_nothing(
+        &wcs::kernels::simd_highway_block_min, &wcs::kernels::simd_highway_block_find,
+        &wcs::kernels::simd_highway_block_filter,
+        wcs::kernels::simd_highway_filter_bits() ? st::FilterForm::bits : st::FilterForm::abs_value);
   }
   hwy::SetSupportedTargetsForTest(0);
 }
 
+namespace {
+
+/// The filter's test on one table value, as the vector code does it, in either form.
+bool passes(const st::Window& w, double t, st::FilterForm form) {
+  const float u = static_cast<float>(t) + w.offset;
+  if (form == st::FilterForm::abs_value) return (u < 0 ? -u : u) < w.limit;
+  return std::bit_cast<std::uint32_t>(u) < std::bit_cast<std::uint32_t>(w.limit);
+}
+
+}  // namespace
+
 TEST_CASE("the window loses no line that beats the best, and an exact window keeps out a tie") {
-  std::mt19937_64 rng(99);
-  for (int kind = 0; kind < 8; ++kind) {
-    const std::vector<double> dl = filter_terms(rng, 11, kind);
+  for (const st::FilterForm form : {st::FilterForm::abs_value, st::FilterForm::bits}) {
+    INFO("form " << (form == st::FilterForm::bits ? "bits" : "abs_value"));
+    std::mt19937_64 rng(99);
+    for (int kind = 0; kind < 8; ++kind) {
+      const std::vector<double> dl = filter_terms(rng, 11, kind);
+      st::Tables t;
+      t.build(dl, 11);
+      std::uniform_int_distribution<std::size_t> pick(0, t.values.size() - 1);
+      for (int trial = 0; trial < 4000; ++trial) {
+        const double tv = t.values[pick(rng)];
+        // An offset that puts some line near zero error, give or take a little.
+        const double jitter = std::ldexp(std::uniform_real_distribution<double>(-1, 1)(rng), -(trial % 60));
+        const double o = -t.values[pick(rng)] + (trial % 3 == 0 ? 0.0 : jitter);
+        const double v = tv + o;
+        const double error = v < 0 ? -v : v;
+        // The best just above this line's error: the line beats it, the filter must pass it.
+        const double best = std::nextafter(error, std::numeric_limits<double>::infinity());
+        INFO("kind " << kind << " t " << tv << " o " << o << " best " << best);
+        REQUIRE(passes(t.window(o, best, form), tv, form));
+      }
+    }
+    // Integer terms and a .5 offset: exact, so a line that only ties the best is kept out.
+    const std::vector<double> ints = {3, -7, 12, 5, -1, 9, 4, -6, 2, 8, -11};
     st::Tables t;
-    t.build(dl, 11);
-    std::uniform_int_distribution<std::size_t> pick(0, t.values.size() - 1);
-    for (int trial = 0; trial < 4000; ++trial) {
-      const double tv = t.values[pick(rng)];
-      const double near = t.values[pick(rng)];
-      // An offset that puts line j near zero error, give or take a little.
-      const double o = -near + (trial % 3 == 0 ? 0.0
-                                               : std::ldexp(std::uniform_real_distribution<double>(-1, 1)(rng),
-                                                            -static_cast<int>(trial % 60)));
-      const double v = tv + o;
-      const double error = v < 0 ? -v : v;
-      // The best just above this line's error: the line beats it, the filter must pass it.
-      const double best = std::nextafter(error, std::numeric_limits<double>::infinity());
-      const st::Window w = t.window(o, best);
-      INFO("kind " << kind << " t " << tv << " o " << o << " best " << best);
-      const float f = static_cast<float>(tv) + w.offset;
-      REQUIRE((f < 0 ? -f : f) < w.limit);
+    t.build(ints, 11);
+    const st::Window tie = t.window(-10.5, 0.5, form);  // lines of value 10 and 11 tie at 0.5
+    for (const double tv : t.values) CHECK_FALSE(passes(tie, tv, form));
+    CHECK(passes(t.window(-10.25, 0.5, form), 10.0, form));  // 10 is 0.25 away: it must pass
+    CHECK(passes(t.window(-10.25, 0.5, form), -10.0, form) == false);
+    // A target beyond every line: the block is skipped outright.
+    CHECK(t.window(-1e6, 10.0, form).limit == 0.0f);
+    // Outside float's range, or no best yet: every table value passes (the double pass decides).
+    for (const double tv : t.values) {
+      CHECK(passes(t.window(1e200, 1.0, form), tv, form));
+      CHECK(passes(t.window(0.0, std::numeric_limits<double>::infinity(), form), tv, form));
     }
   }
-  // Integer terms and a .5 offset: exact, so a line that only ties the best is kept out.
-  const std::vector<double> ints = {3, -7, 12, 5, -1, 9, 4, -6, 2, 8, -11};
-  st::Tables t;
-  t.build(ints, 11);
-  const st::Window tie = t.window(-10.5, 0.5);  // lines of value 10 and 11 tie at 0.5
-  for (const double tv : t.values) {
-    const float f = static_cast<float>(tv) + tie.offset;
-    CHECK_FALSE((f < 0 ? -f : f) < tie.limit);
-  }
-  const st::Window better = t.window(-10.25, 0.5);  // 10 is 0.25 away: it must pass
-  const float f = 10.0f + better.offset;
-  CHECK((f < 0 ? -f : f) < better.limit);
-  // A target beyond every line: the block is skipped outright.
-  CHECK(t.window(-1e6, 10.0).limit == 0.0f);
-  // Outside float's range or no best yet: passed to the double pass.
-  CHECK(t.window(1e200, 1.0).limit == std::numeric_limits<float>::infinity());
-  CHECK(t.window(0.0, std::numeric_limits<double>::infinity()).limit == std::numeric_limits<float>::infinity());
 }
 
 TEST_CASE("the SIMD kernels with infinite and NaN terms find fused_range's smallest error") {
