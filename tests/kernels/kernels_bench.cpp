@@ -5,9 +5,14 @@
 //   kernels_bench [--n=N] [Google Benchmark flags]     timings (tools/bench-kernels.sh)
 //   kernels_bench --once=NAME [--n=N]                   one run of one benchmark, for
 //                                                       valgrind --tool=callgrind
-// A benchmark is named KERNEL/ISA/PROBLEM/N=n; its label says isa=ISA and its counter
-// seconds_per_line is the time per line. Ratios come from tools/kernels_table.py.
+// A benchmark is named KERNEL/ISA/PROBLEM/N=n; its label says isa=ISA, its counter
+// seconds_per_line is the CPU time per line of the cycle, and a table kernel's
+// filtered_share and double_blocks say how many lines its float filter scanned (the
+// others were skipped by the bound) and how many blocks it scanned again in double.
+// Ratios come from tools/kernels_table.py.
 #include <benchmark/benchmark.h>
+
+#include <algorithm>
 
 #include <hwy/targets.h>
 
@@ -26,6 +31,7 @@
 
 namespace {
 
+namespace st = wcs::kernels::simd_table;
 using wcs::kernels::CycleView;
 using wcs::kernels::RangeBest;
 
@@ -63,33 +69,67 @@ Cycle bench_cycle(const std::string& kind, std::size_t n) {
   return c;
 }
 
-/// One kernel on one instruction set: `prepare` selects it (Highway's target), `run`
-/// scans a range.
+/// The table scan's primitives of the variant being run, and what they did: the
+/// benchmark calls them through the counting wrappers below (one call per batch of
+/// blocks, so the count costs nothing measurable).
+struct Table {
+  st::BlockMin block_min = nullptr;
+  st::BlockFind block_find = nullptr;
+  st::BlockFilter block_filter = nullptr;
+  st::FilterForm form = st::FilterForm::abs_value;
+  std::uint64_t filtered_blocks = 0;  ///< blocks the float filter scanned
+  std::uint64_t double_blocks = 0;    ///< blocks the double pass scanned
+};
+Table current;
+
+double counting_min(const double* table, std::size_t count, double offset) {
+  ++current.double_blocks;
+  return current.block_min(table, count, offset);
+}
+
+std::size_t counting_filter(const float* table, std::size_t count, const float* offsets, const float* limits,
+                            std::size_t blocks) {
+  const std::size_t b = current.block_filter(table, count, offsets, limits, blocks);
+  current.filtered_blocks += b < blocks ? b + 1 : blocks;
+  return b;
+}
+
+/// One kernel on one instruction set: `prepare` selects it (the table primitives,
+/// Highway's target), `run` scans a range.
 struct Variant {
   std::string kernel, isa;
   std::function<void()> prepare;
   std::function<RangeBest(const CycleView&, std::uint64_t, std::uint64_t)> run;
 };
 
+RangeBest table_scan(const CycleView& c, std::uint64_t first, std::uint64_t last) {
+  return st::scan(c, first, last, &counting_min, current.block_find, current.block_filter ? &counting_filter : nullptr,
+                  current.form);
+}
+
 std::vector<Variant> variants() {
   std::vector<Variant> out;
-  out.push_back({"gray", "scalar", [] {}, &wcs::kernels::gray_range});
-  namespace st = wcs::kernels::simd_table;
+  out.push_back({"gray", "scalar", [] { current = {}; }, &wcs::kernels::gray_range});
   for (const auto& inst : wcs::kernels::xsimd_detail::runnable_instances()) {
-    out.push_back({"simd-xsimd", inst.name, [] {},
-                   [inst](const CycleView& c, std::uint64_t f, std::uint64_t l) {
-                     return st::scan(c, f, l, inst.block_min, inst.block_find, inst.block_filter,
-                                     inst.bits_filter ? st::FilterForm::bits : st::FilterForm::abs_value);
-                   }});
+    const st::FilterForm form = inst.bits_filter ? st::FilterForm::bits : st::FilterForm::abs_value;
+    out.push_back({"simd-xsimd", inst.name,
+                   [inst, form] {
+                     current = {inst.block_min, inst.block_find, inst.block_filter, form};
+                   },
+                   &table_scan});
     // The double pass alone (no float filter): what the filter saves.
-    out.push_back({"simd-xsimd-f64", inst.name, [] {},
-                   [inst](const CycleView& c, std::uint64_t f, std::uint64_t l) {
-                     return st::scan(c, f, l, inst.block_min, inst.block_find);
-                   }});
+    out.push_back({"simd-xsimd-f64", inst.name, [inst] { current = {inst.block_min, inst.block_find}; }, &table_scan});
   }
   for (const std::int64_t target : hwy::SupportedAndGeneratedTargets())
-    out.push_back({"simd-highway", hwy::TargetName(target), [target] { hwy::SetSupportedTargetsForTest(target); },
-                   &wcs::kernels::simd_highway_range});
+    out.push_back({"simd-highway", hwy::TargetName(target),
+                   [target] {
+                     hwy::SetSupportedTargetsForTest(target);
+                     current = {
+                         &wcs::kernels::simd_highway_block_min, &wcs::kernels::simd_highway_block_find,
+                         &wcs::kernels::simd_highway_block_filter,
+                         wcs::kernels::simd_highway_filter_bits() ? st::FilterForm::bits : st::FilterForm::abs_value};
+                   },
+                   &table_scan});
   return out;
 }
 
@@ -143,10 +183,19 @@ int main(int argc, char** argv) {
         v.prepare();
         const Cycle c = bench_cycle(p, n);
         const std::uint64_t lines = (std::uint64_t{1} << n) - 1;
+        current.filtered_blocks = current.double_blocks = 0;  // this run's counts only
         for (auto _ : state) benchmark::DoNotOptimize(v.run(c.view(), 1, lines + 1));
         state.SetLabel("isa=" + v.isa);
         state.counters["seconds_per_line"] = benchmark::Counter(
             static_cast<double>(lines), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+        // Table kernels: the share of the cycle's lines that went through the float
+        // filter (the rest were skipped by the bound), and double passes per cycle.
+        const auto cycles = static_cast<double>(state.iterations());
+        const double block = std::ldexp(1.0, static_cast<int>(std::min<std::size_t>(n, st::kLowBits)));
+        if (current.block_filter)
+          state.counters["filtered_share"] =
+              static_cast<double>(current.filtered_blocks) * block / (cycles * static_cast<double>(lines));
+        if (current.block_min) state.counters["double_blocks"] = static_cast<double>(current.double_blocks) / cycles;
       })->Unit(benchmark::kMillisecond);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
