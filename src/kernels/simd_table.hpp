@@ -144,9 +144,10 @@ struct Tables {
   std::vector<float> fstore;
   const double* d = nullptr;
   const float* f = nullptr;
-  double max_abs = 0.0;     ///< M = max |table|
-  int quantum = 0;          ///< every table value is a multiple of 2^quantum
-  bool filterable = false;  ///< every value is finite and well inside float's range
+  double max_abs = 0.0;         ///< M = max |table|
+  int quantum = 0;              ///< every table value is a multiple of 2^quantum
+  bool filterable = false;      ///< every value is finite and well inside float's range
+  bool exact_possible = false;  ///< some window may be exact (see window())
 
   void build(std::span<const double> dl, unsigned k) {
     build_table(dl, k, values);
@@ -169,7 +170,12 @@ struct Tables {
     }
     d = dp;
     f = fp;
+    exact_possible = filterable && (quantum == std::numeric_limits<int>::max() ||
+                                    (quantum >= -148 && quantum <= 100 && headroom(max_abs, quantum)));
   }
+
+  /// Whether M + 2^q < 2^(21+q): the exact window's 24 bits with room for t + shift.
+  static bool headroom(double m, int q) { return m + pow2(q) < pow2(21 + q); }
 
   bool matches(std::span<const double> dl, unsigned k) const {
     return d != nullptr && terms.size() == k && std::equal(terms.begin(), terms.end(), dl.begin());
@@ -183,8 +189,10 @@ struct Tables {
     if (!(std::fabs(o) < 0x1p100) || !(best < 0x1p100))
       return form == FilterForm::bits ? Window{0x1p101f, kInf} : Window{0.0f, kInf};
     const double m = max_abs;
-    const int q = std::min({quantum, quantum_exponent(o), quantum_exponent(best)});
-    if (q >= -148 && q <= 100 && m + pow2(q) < pow2(21 + q) && std::fabs(o) + best < pow2(50 + q)) {
+    // q <= quantum, and the headroom test only gets harder as q falls: a table that
+    // fails it at its own quantum (decimal terms) never has an exact window.
+    const int q = exact_possible ? std::min({quantum, quantum_exponent(o), quantum_exponent(best)}) : 0;
+    if (exact_possible && q >= -148 && headroom(m, q) && std::fabs(o) + best < pow2(50 + q)) {
       // Exact: every quantity below is a multiple of 2^(q-1) below 2^(23+q) in
       // magnitude (24 bits), the sum t + shift included.
       const double lo = -o - best, hi = -o + best;
@@ -217,11 +225,45 @@ inline const Tables& tables_for(std::span<const double> dl, unsigned k) {
   return t;
 }
 
-/// The partial sum of high part `hi` (the same order for every caller: base, then
-/// the high terms from the lowest bit up).
-inline double high_sum(const CycleView& c, unsigned k, std::uint64_t hi) {
-  double h = c.base;
-  for (std::uint64_t bits = hi; bits != 0; bits &= bits - 1) h += c.dl[k + std::countr_zero(bits)];
+/// Partial sums of the high parts: h(hi) = base, then the dl of hi's set bits from the
+/// lowest up (one order for every caller, so a block's values do not depend on the
+/// path). The lowest kPrefixBits high bits come from a table built in that same order
+/// (entry 0 is base; each entry adds its highest bit last), the rest are added one by
+/// one: about half the adds of a block's overhead at N = 24.
+struct HighSums {
+  static constexpr unsigned kPrefixBits = 8;
+  std::vector<double> key;  ///< base, then the prefix's terms
+  std::vector<double> prefix;
+  const double* upper = nullptr;  ///< dl[k + p ..]
+  unsigned p = 0;
+
+  void prepare(const CycleView& c, unsigned k) {
+    p = static_cast<unsigned>(std::min<std::size_t>(kPrefixBits, c.dl.size() - k));
+    upper = c.dl.data() + k + p;
+    // Compared bit for bit: -0.0 is not 0.0 here, and a NaN base matches itself.
+    auto same = [](double x, double y) { return std::bit_cast<std::uint64_t>(x) == std::bit_cast<std::uint64_t>(y); };
+    if (key.size() == p + 1 && same(key[0], c.base) && std::equal(key.begin() + 1, key.end(), c.dl.begin() + k, same))
+      return;
+    key.assign(1, c.base);
+    key.insert(key.end(), c.dl.begin() + k, c.dl.begin() + k + p);
+    prefix.assign(std::size_t{1} << p, c.base);
+    for (unsigned b = 0; b < p; ++b) {
+      const std::size_t half = std::size_t{1} << b;
+      for (std::size_t m = 0; m < half; ++m) prefix[half + m] = prefix[m] + key[1 + b];
+    }
+  }
+
+  double operator()(std::uint64_t hi) const {
+    double h = prefix[hi & ((std::uint64_t{1} << p) - 1)];
+    for (std::uint64_t bits = hi >> p; bits != 0; bits &= bits - 1) h += upper[std::countr_zero(bits)];
+    return h;
+  }
+};
+
+/// The thread's high sums for this cycle (rebuilt only when base or the terms change).
+inline const HighSums& high_sums_for(const CycleView& c, unsigned k) {
+  thread_local HighSums h;
+  h.prepare(c, k);
   return h;
 }
 
@@ -237,13 +279,13 @@ inline void rescan(const Tables& t, std::size_t size, unsigned k, std::uint64_t 
 
 /// The whole blocks of high parts [hi_begin, hi_end): through the float filter, in
 /// batches of kFilterBatch, when there is one and the table allows it.
-inline void scan_blocks(const CycleView& c, const Tables& t, unsigned k, std::uint64_t hi_begin, std::uint64_t hi_end,
-                        BlockMin block_min, BlockFind block_find, BlockFilter block_filter, FilterForm form,
-                        RangeBest& best) {
+inline void scan_blocks(const CycleView& c, const Tables& t, const HighSums& high_sum, unsigned k,
+                        std::uint64_t hi_begin, std::uint64_t hi_end, BlockMin block_min, BlockFind block_find,
+                        BlockFilter block_filter, FilterForm form, RangeBest& best) {
   const std::size_t size = t.values.size();
   if (block_filter == nullptr || !t.filterable) {
     for (std::uint64_t hi = hi_begin; hi < hi_end; ++hi) {
-      const double h = high_sum(c, k, hi);
+      const double h = high_sum(hi);
       rescan(t, size, k, hi, h, h - c.target, block_min, block_find, best);
     }
     return;
@@ -255,7 +297,7 @@ inline void scan_blocks(const CycleView& c, const Tables& t, unsigned k, std::ui
     // A batch of blocks that may hold a better line (in increasing hi).
     std::size_t nb = 0;
     for (; hi < hi_end && nb < kFilterBatch; ++hi) {
-      const double h = high_sum(c, k, hi);
+      const double h = high_sum(hi);
       const Window w = t.window(h - c.target, best.error, form);
       if (w.limit == 0.0f) continue;
       his[nb] = hi;
@@ -291,6 +333,7 @@ inline RangeBest scan(const CycleView& c, std::uint64_t first, std::uint64_t las
   if (first >= last) return {};
   const unsigned k = static_cast<unsigned>(std::min<std::size_t>(kLowBits, c.dl.size()));
   const Tables& t = tables_for(c.dl, k);
+  const HighSums& high_sum = high_sums_for(c, k);
   const std::uint64_t size = std::uint64_t{1} << k;
   const std::uint64_t mask = size - 1;
   const std::uint64_t hi_first = first >> k;
@@ -301,7 +344,7 @@ inline RangeBest scan(const CycleView& c, std::uint64_t first, std::uint64_t las
   auto whole = [&](std::uint64_t hi) { return vector && lo_begin(hi) == 0 && lo_end(hi) == size; };
   // A part of a block, line by line, in the double arithmetic of the vector pass.
   auto part = [&](std::uint64_t hi) {
-    const double h = high_sum(c, k, hi);
+    const double h = high_sum(hi);
     const double offset = h - c.target;
     for (std::uint64_t j = lo_begin(hi); j < lo_end(hi); ++j) {
       const double v = t.d[j] + offset;
@@ -317,7 +360,7 @@ inline RangeBest scan(const CycleView& c, std::uint64_t first, std::uint64_t las
     for (; hi <= hi_last; ++hi) part(hi);
   } else if (hi <= hi_last) {
     const std::uint64_t run_end = whole(hi_last) ? hi_last + 1 : hi_last;
-    if (hi < run_end) scan_blocks(c, t, k, hi, run_end, block_min, block_find, block_filter, form, best);
+    if (hi < run_end) scan_blocks(c, t, high_sum, k, hi, run_end, block_min, block_find, block_filter, form, best);
     if (run_end == hi_last) part(hi_last);
   }
   return best.line ? best : RangeBest{};

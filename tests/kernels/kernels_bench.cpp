@@ -2,9 +2,8 @@
 // (no exact step, no strategy): Google Benchmark of gray_range and of the table scan
 // on every instruction set this CPU runs (each xsimd instance, each Highway target),
 // over the whole cycle [1, 2^N) of the first cycle of wcs-bench's problems.
-//   kernels_bench [--n=N] [Google Benchmark flags]     timings (tools/bench-kernels.sh)
-//   kernels_bench --once=NAME [--n=N]                   one run of one benchmark, for
-//                                                       valgrind --tool=callgrind
+//   kernels_bench [--n=N] [Google Benchmark flags]     (tools/bench-kernels.sh runs it)
+// kernels_counts runs one of them once, for valgrind (tools/kernels_counts.py).
 // A benchmark is named KERNEL/ISA/PROBLEM/N=n; its label says isa=ISA, its counter
 // seconds_per_line is the CPU time per line of the cycle, and a table kernel's
 // filtered_share and double_blocks say how many lines its float filter scanned (the
@@ -25,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_cycles.hpp"
 #include "kernels.hpp"
 #include "simd_table.hpp"
 #include "simd_xsimd.hpp"
@@ -34,65 +34,10 @@ namespace {
 namespace st = wcs::kernels::simd_table;
 using wcs::kernels::CycleView;
 using wcs::kernels::RangeBest;
-
-/// The first cycle of wcs-bench's problem `kind` (src/bench/bench.cpp, seed 1, one
-/// cycle): W = 0 and p = 1, so base = 0 and d_i = a[i]; dl is in line-bit order.
-struct Cycle {
-  std::vector<double> dl;
-  double target = 0.0;
-  CycleView view() const { return {0.0, dl, target}; }
-};
-
-Cycle bench_cycle(const std::string& kind, std::size_t n) {
-  constexpr std::uint64_t kSeed = 1;  // wcs-bench's default --seed
-  std::mt19937_64 rng(kSeed * 1000003u + n);
-  std::vector<double> a;
-  Cycle c;
-  if (kind == "default") {
-    std::uniform_real_distribution<double> coef(0.5, 1.5);
-    double sum = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      a.push_back(coef(rng) * (i % 3 == 2 ? -1.0 : 1.0));
-      sum += std::fabs(a.back());
-    }
-    c.target = 1e6 * (sum + 1);
-  } else {
-    const bool integer = kind == "integer";
-    std::uniform_int_distribution<long long> units(integer ? 1 : 1000000, integer ? 99 : 100000000);
-    for (std::size_t i = 0; i < n; ++i) {
-      const double magnitude = integer ? static_cast<double>(units(rng)) : static_cast<double>(units(rng)) / 1e6;
-      a.push_back(rng() & 1 ? magnitude : -magnitude);
-    }
-    c.target = integer ? 300.5 : 300.3;
-  }
-  c.dl.assign(a.rbegin(), a.rend());
-  return c;
-}
-
-/// The table scan's primitives of the variant being run, and what they did: the
-/// benchmark calls them through the counting wrappers below (one call per batch of
-/// blocks, so the count costs nothing measurable).
-struct Table {
-  st::BlockMin block_min = nullptr;
-  st::BlockFind block_find = nullptr;
-  st::BlockFilter block_filter = nullptr;
-  st::FilterForm form = st::FilterForm::abs_value;
-  std::uint64_t filtered_blocks = 0;  ///< blocks the float filter scanned
-  std::uint64_t double_blocks = 0;    ///< blocks the double pass scanned
-};
-Table current;
-
-double counting_min(const double* table, std::size_t count, double offset) {
-  ++current.double_blocks;
-  return current.block_min(table, count, offset);
-}
-
-std::size_t counting_filter(const float* table, std::size_t count, const float* offsets, const float* limits,
-                            std::size_t blocks) {
-  const std::size_t b = current.block_filter(table, count, offsets, limits, blocks);
-  current.filtered_blocks += b < blocks ? b + 1 : blocks;
-  return b;
-}
+using wcs::kernels::bench::bench_cycle;
+using wcs::kernels::bench::current;
+using wcs::kernels::bench::Cycle;
+using wcs::kernels::bench::table_scan;
 
 /// One kernel on one instruction set: `prepare` selects it (the table primitives,
 /// Highway's target), `run` scans a range.
@@ -101,11 +46,6 @@ struct Variant {
   std::function<void()> prepare;
   std::function<RangeBest(const CycleView&, std::uint64_t, std::uint64_t)> run;
 };
-
-RangeBest table_scan(const CycleView& c, std::uint64_t first, std::uint64_t last) {
-  return st::scan(c, first, last, &counting_min, current.block_find, current.block_filter ? &counting_filter : nullptr,
-                  current.form);
-}
 
 std::vector<Variant> variants() {
   std::vector<Variant> out;
@@ -154,7 +94,6 @@ std::string take_flag(int& argc, char** argv, const char* name, const std::strin
 
 int main(int argc, char** argv) {
   const std::string n_text = take_flag(argc, argv, "n", "24");
-  const std::string once = take_flag(argc, argv, "once", "");
   char* end = nullptr;
   const long n_long = std::strtol(n_text.c_str(), &end, 10);
   if (*end != '\0' || n_long < 1 || n_long > 40) {
@@ -164,19 +103,6 @@ int main(int argc, char** argv) {
   const auto n = static_cast<std::size_t>(n_long);
   const std::vector<Variant> all = variants();
   const std::vector<std::string> problems = {"default", "decimal", "integer"};
-  if (!once.empty()) {
-    for (const auto& v : all)
-      for (const auto& p : problems)
-        if (bench_name(v, p, n) == once) {
-          v.prepare();
-          const Cycle c = bench_cycle(p, n);
-          const RangeBest b = v.run(c.view(), 1, std::uint64_t{1} << n);
-          std::printf("%s: line %llu error %.17g\n", once.c_str(), static_cast<unsigned long long>(b.line), b.error);
-          return 0;
-        }
-    std::fprintf(stderr, "kernels_bench: --once: '%s' is not a benchmark (see --benchmark_list_tests)\n", once.c_str());
-    return 2;
-  }
   for (const auto& v : all)
     for (const auto& p : problems)
       benchmark::RegisterBenchmark(bench_name(v, p, n).c_str(), [v, p, n](benchmark::State& state) {
