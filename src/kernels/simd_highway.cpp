@@ -68,8 +68,7 @@ constexpr bool kBitsFilter = HWY_TARGET != HWY_SSSE3;
 
 // The first b < blocks for which some j < count passes the filter's test (of the form
 // kBitsFilter says) on fl(table[j] + offsets[b]) and limits[b] in float (count a
-// multiple of 32); blocks when there is none. Min(new, accumulator): on x86 a NaN
-// lane is dropped (MINPS returns its second operand), as in Highway's scalar Min.
+// multiple of 32); blocks when there is none.
 std::size_t BlockFilterHwy(const float* HWY_RESTRICT table, std::size_t count, const float* HWY_RESTRICT offsets,
                            const float* HWY_RESTRICT limits, std::size_t blocks) {
   const hn::ScalableTag<float> d;
@@ -94,16 +93,18 @@ std::size_t BlockFilterHwy(const float* HWY_RESTRICT table, std::size_t count, c
       const auto bound = hn::BitCast(du, hn::Set(d, limits[b]));
       if (!hn::AllFalse(du, hn::Lt(hn::Min(hn::Min(m0, m1), hn::Min(m2, m3)), bound))) return b;
     } else {
-      // |t + offset| < limit.
+      // |t + offset| < limit. No lane is NaN here (a table or offset outside float's
+      // range goes to the double pass), so the min keeps the accumulator first, which
+      // spares two-operand SSE a register copy.
       auto m0 = hn::Set(d, std::numeric_limits<float>::infinity());
       auto m1 = m0, m2 = m0, m3 = m0;
       for (; i + 4 * lanes <= count; i += 4 * lanes) {
-        m0 = hn::Min(hn::Abs(lane(i)), m0);
-        m1 = hn::Min(hn::Abs(lane(i + lanes)), m1);
-        m2 = hn::Min(hn::Abs(lane(i + 2 * lanes)), m2);
-        m3 = hn::Min(hn::Abs(lane(i + 3 * lanes)), m3);
+        m0 = hn::Min(m0, hn::Abs(lane(i)));
+        m1 = hn::Min(m1, hn::Abs(lane(i + lanes)));
+        m2 = hn::Min(m2, hn::Abs(lane(i + 2 * lanes)));
+        m3 = hn::Min(m3, hn::Abs(lane(i + 3 * lanes)));
       }
-      for (; i + lanes <= count; i += lanes) m0 = hn::Min(hn::Abs(lane(i)), m0);
+      for (; i + lanes <= count; i += lanes) m0 = hn::Min(m0, hn::Abs(lane(i)));
       if (!hn::AllFalse(d, hn::Lt(hn::Min(hn::Min(m0, m1), hn::Min(m2, m3)), hn::Set(d, limits[b])))) return b;
     }
   }

@@ -1,9 +1,9 @@
 // Definition of the `simd-xsimd` vector primitives; included only by the
 // per-architecture files, each compiled with its own -m flags.
 //
-// Every min is written min(new, accumulator): x86's MINPD/MINPS return their second
-// operand when either is NaN (Intel SDM vol. 2, MINPD), so a NaN lane is dropped and
-// never replaces a smaller value already gathered.
+// The double pass's mins are written min(new, accumulator): x86's MINPD returns its
+// second operand when either is NaN (Intel SDM vol. 2, MINPD), so a NaN lane is dropped
+// and never replaces a smaller value already gathered.
 #pragma once
 #include <bit>
 #include <cstdint>
@@ -74,16 +74,19 @@ std::size_t BlockFilter::operator()(Arch, const float* table, std::size_t count,
       const Bits bound(std::bit_cast<std::uint32_t>(limits[b]));
       if (xsimd::any(xsimd::min(xsimd::min(m0, m1), xsimd::min(m2, m3)) < bound)) return b;
     } else {
-      // |t + offset| < limit.
+      // |t + offset| < limit. No lane is NaN here (a table or offset outside float's
+      // range goes to the double pass), so the min may keep the accumulator first and
+      // the abs be an AND with a mask: two-operand SSE then needs no register copies.
+      const Batch magnitude = xsimd::bitwise_cast<Batch>(Bits(0x7fffffffu));
       Batch m0(std::numeric_limits<float>::infinity()), m1 = m0, m2 = m0, m3 = m0;
       std::size_t i = 0;
       for (; i + 4 * lanes <= count; i += 4 * lanes) {
-        m0 = xsimd::min(xsimd::abs(lane(i)), m0);
-        m1 = xsimd::min(xsimd::abs(lane(i + lanes)), m1);
-        m2 = xsimd::min(xsimd::abs(lane(i + 2 * lanes)), m2);
-        m3 = xsimd::min(xsimd::abs(lane(i + 3 * lanes)), m3);
+        m0 = xsimd::min(m0, lane(i) & magnitude);
+        m1 = xsimd::min(m1, lane(i + lanes) & magnitude);
+        m2 = xsimd::min(m2, lane(i + 2 * lanes) & magnitude);
+        m3 = xsimd::min(m3, lane(i + 3 * lanes) & magnitude);
       }
-      for (; i < count; i += lanes) m0 = xsimd::min(xsimd::abs(lane(i)), m0);
+      for (; i < count; i += lanes) m0 = xsimd::min(m0, lane(i) & magnitude);
       if (xsimd::any(xsimd::min(xsimd::min(m0, m1), xsimd::min(m2, m3)) < Batch(limits[b]))) return b;
     }
   }
