@@ -84,12 +84,12 @@ std::size_t BlockFilterHwy(const float* HWY_RESTRICT table, std::size_t count, c
       auto m0 = hn::Set(du, ~std::uint32_t{0});
       auto m1 = m0, m2 = m0, m3 = m0;
       for (; i + 4 * lanes <= count; i += 4 * lanes) {
-        m0 = hn::Min(hn::BitCast(du, lane(i)), m0);
-        m1 = hn::Min(hn::BitCast(du, lane(i + lanes)), m1);
-        m2 = hn::Min(hn::BitCast(du, lane(i + 2 * lanes)), m2);
-        m3 = hn::Min(hn::BitCast(du, lane(i + 3 * lanes)), m3);
+        m0 = hn::Min(m0, hn::BitCast(du, lane(i)));
+        m1 = hn::Min(m1, hn::BitCast(du, lane(i + lanes)));
+        m2 = hn::Min(m2, hn::BitCast(du, lane(i + 2 * lanes)));
+        m3 = hn::Min(m3, hn::BitCast(du, lane(i + 3 * lanes)));
       }
-      for (; i + lanes <= count; i += lanes) m0 = hn::Min(hn::BitCast(du, lane(i)), m0);
+      for (; i + lanes <= count; i += lanes) m0 = hn::Min(m0, hn::BitCast(du, lane(i)));
       const auto bound = hn::BitCast(du, hn::Set(d, limits[b]));
       if (!hn::AllFalse(du, hn::Lt(hn::Min(hn::Min(m0, m1), hn::Min(m2, m3)), bound))) return b;
     } else {

@@ -65,12 +65,12 @@ std::size_t BlockFilter::operator()(Arch, const float* table, std::size_t count,
       Bits m0(~std::uint32_t{0}), m1 = m0, m2 = m0, m3 = m0;
       std::size_t i = 0;
       for (; i + 4 * lanes <= count; i += 4 * lanes) {
-        m0 = xsimd::min(xsimd::bitwise_cast<Bits>(lane(i)), m0);
-        m1 = xsimd::min(xsimd::bitwise_cast<Bits>(lane(i + lanes)), m1);
-        m2 = xsimd::min(xsimd::bitwise_cast<Bits>(lane(i + 2 * lanes)), m2);
-        m3 = xsimd::min(xsimd::bitwise_cast<Bits>(lane(i + 3 * lanes)), m3);
+        m0 = xsimd::min(m0, xsimd::bitwise_cast<Bits>(lane(i)));
+        m1 = xsimd::min(m1, xsimd::bitwise_cast<Bits>(lane(i + lanes)));
+        m2 = xsimd::min(m2, xsimd::bitwise_cast<Bits>(lane(i + 2 * lanes)));
+        m3 = xsimd::min(m3, xsimd::bitwise_cast<Bits>(lane(i + 3 * lanes)));
       }
-      for (; i < count; i += lanes) m0 = xsimd::min(xsimd::bitwise_cast<Bits>(lane(i)), m0);
+      for (; i < count; i += lanes) m0 = xsimd::min(m0, xsimd::bitwise_cast<Bits>(lane(i)));
       const Bits bound(std::bit_cast<std::uint32_t>(limits[b]));
       if (xsimd::any(xsimd::min(xsimd::min(m0, m1), xsimd::min(m2, m3)) < bound)) return b;
     } else {
