@@ -211,8 +211,8 @@ def per_line(path):
     name = os.path.basename(path)
     lines = [f"## Per line, the kernel functions alone (`{name}`)", "",
              f"Machine: {ctx.get('wcs.cpu', ctx.get('host_name', '?'))}, {ctx.get('num_cpus')} CPUs at "
-             f"{ctx.get('mhz_per_cpu')} MHz, {ctx.get('library_build_type', '?')} Google Benchmark library; "
-             f"run {ctx.get('date')}.", "",
+             f"{ctx.get('mhz_per_cpu')} MHz, {ctx.get('wcs.compiler', '?')}, {ctx.get('library_build_type', '?')} "
+             f"Google Benchmark library; run {ctx.get('date')}.", "",
              "`tests/kernels/kernels_bench`: one kernel function over the whole first cycle, no exact step,",
              "one thread; median CPU time of the repetitions. `scanned` is the share of the lines the",
              "float filter went through (the bound skipped the other blocks whole); `per scanned line`",

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <functional>
 #include <random>
 #include <string>
@@ -73,6 +74,15 @@ std::vector<Variant> variants() {
   return out;
 }
 
+/// The processor's model name, as /proc/cpuinfo gives it (for the table's header).
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  return "unknown";
+}
+
 std::string bench_name(const Variant& v, const std::string& problem, std::size_t n) {
   return v.kernel + "/" + v.isa + "/" + problem + "/N=" + std::to_string(n);
 }
@@ -123,6 +133,8 @@ int main(int argc, char** argv) {
               static_cast<double>(current.filtered_blocks) * block / (cycles * static_cast<double>(lines));
         if (current.block_min) state.counters["double_blocks"] = static_cast<double>(current.double_blocks) / cycles;
       })->Unit(benchmark::kMillisecond);
+  benchmark::AddCustomContext("wcs.compiler", std::string("g++ ") + __VERSION__);
+  benchmark::AddCustomContext("wcs.cpu", cpu_model());
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
   benchmark::RunSpecifiedBenchmarks();

@@ -271,3 +271,39 @@ TEST_CASE("the SIMD kernels with infinite and NaN terms find fused_range's small
     }
   }
 }
+
+TEST_CASE("the table kernels on ranges at and around the edges of their 2^11-line blocks") {
+  // Integer terms: every summation order is exact, so each kernel's error must be
+  // fused_range's and its result the line's own value, on every instance and target.
+  std::mt19937_64 rng(4711);
+  const std::vector<double> dl = wcs::test::random_dl(rng, 14, true, true);
+  const CycleView view{2.0, dl, 31.5};
+  const std::uint64_t b = 2048, end = std::uint64_t{1} << 14;
+  const std::pair<std::uint64_t, std::uint64_t> ranges[] = {
+      {1, end},           {b, 2 * b},     {b, b + 1},   {b - 1, b + 1},       {b, 3 * b},         {1, b},
+      {2 * b - 1, 2 * b}, {b - 1, b},     {3 * b, end}, {3 * b + 1, end - 1}, {b + 5, 2 * b - 5}, {b - 3, 4 * b + 3},
+      {end - b, end},     {end - 1, end}, {5000, 5000}};
+  auto check = [&](const std::string& what, auto&& run) {
+    for (const auto& [first, last] : ranges) {
+      INFO(what << " range [" << first << ", " << last << ")");
+      const RangeBest want = wcs::kernels::fused_range(view, first, last);
+      const RangeBest got = run(view, first, last);
+      REQUIRE((got.line == 0) == (first == last));
+      if (first == last) continue;
+      CHECK(got.line >= first);
+      CHECK(got.line < last);
+      CHECK(got.error == want.error);
+      CHECK(got.result == wcs::test::fused_value(view, got.line));
+    }
+  };
+  for (const auto& inst : wcs::kernels::xsimd_detail::runnable_instances())
+    check(std::string("xsimd ") + inst.name, [&](const CycleView& c, std::uint64_t f, std::uint64_t l) {
+      return st::scan(c, f, l, inst.block_min, inst.block_find, inst.block_filter,
+                      inst.bits_filter ? st::FilterForm::bits : st::FilterForm::abs_value);
+    });
+  for (const std::int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    check(std::string("Highway ") + hwy::TargetName(target), &wcs::kernels::simd_highway_range);
+  }
+  hwy::SetSupportedTargetsForTest(0);
+}
