@@ -30,6 +30,7 @@
 #include <CbcEventHandler.hpp>
 #include <CbcModel.hpp>
 #include <CbcSolver.hpp>
+#include <CoinError.hpp>
 #include <OsiClpSolverInterface.hpp>
 
 #include <algorithm>
@@ -229,7 +230,12 @@ class MilpSearch final : public wcs::CycleSearch {
       CbcSolverUsefulData data;
       CbcMain0(model, data);
       data.noPrinting_ = true;
-      CbcMain1(static_cast<int>(argv.size()), argv.data(), model, nullptr, data);
+      try {
+        CbcMain1(static_cast<int>(argv.size()), argv.data(), model, nullptr, data);
+      } catch (const CoinError& e) {  // COIN-OR's own exception type, not a std::exception
+        throw std::runtime_error(fmt::format("milp: cycle {}: CBC failed: {}::{}: {}", in.cycle, e.className(),
+                                             e.methodName(), e.message()));
+      }
       if (stop_ && stop_->load(std::memory_order_relaxed)) throw wcs::Stopped();
       const double* x = model.bestSolution();
       if (!x && model.secondaryStatus() == 4)
