@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <numeric>
-#include <regex>
 
 #include "store/files.hpp"
 #include "store/pack.hpp"
@@ -31,16 +30,18 @@ Json parse_or_throw(const std::string& text, const std::string& where) {
   }
 }
 
-// A run record's file name: 16 lower-case hex digits and ".json".
-bool record_file_name(const std::string& name) {
-  static const std::regex re("[0-9a-f]{16}\\.json");
-  return std::regex_match(name, re);
+// Whether `name` starts with a run id: 16 lower-case hex digits.
+bool starts_with_id(const std::string& name) {
+  return name.size() >= 16 && name.find_first_not_of("0123456789abcdef") >= 16;
 }
 
-bool truth_table_name(const std::string& name) {
-  static const std::regex re("[0-9a-f]{16}-.+");
-  return std::regex_match(name, re);
+// A run record's file name: a run id and ".json".
+bool record_file_name(const std::string& name) {
+  return name.size() == 21 && starts_with_id(name) && name.substr(16) == ".json";
 }
+
+// A truth table an experiment wrote: a run id, '-', the name the file gave.
+bool truth_table_name(const std::string& name) { return name.size() > 17 && starts_with_id(name) && name[16] == '-'; }
 
 // The records of runs/ as (file, text), in file-name order, and what was not a file.
 struct RunFiles {
