@@ -121,3 +121,33 @@ def test_compare_py_matches_runs_made_with_other_timing_settings(folders):
             # sub-microsecond solves.
             assert all(re.fullmatch(r"\d+", x) and int(x) > 0 for x in fields[3:]), line
     assert seen == keys
+
+
+PLOT_PY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "plot.py")
+
+
+def _plots(folder):
+    return {p.name: p.read_bytes() for p in (folder / "plots").iterdir()}
+
+
+def test_plots_are_swapped_in_whole_and_keep_what_they_did_not_draw(folders):
+    import resource
+    import signal
+    folder = folders[0]
+    subprocess.run([sys.executable, PLOT_PY, str(folder)], check=True, stdout=subprocess.DEVNULL)
+    (folder / "plots" / "mine.txt").write_text("notes of mine")
+    before = _plots(folder)
+    assert "time_vs_n.png" in before and ".wcs-manifest" in before
+    assert "mine.txt" not in before[".wcs-manifest"].decode()
+
+    def small_files():  # a disk that fills: no file may grow past 4 KiB
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    failed = subprocess.run([sys.executable, PLOT_PY, str(folder)], preexec_fn=small_files, capture_output=True, text=True)
+    assert failed.returncode == 1
+    assert "the earlier plots are left as they were" in failed.stderr
+    assert _plots(folder) == before  # the old set, whole
+    assert not list(folder.glob(".wcs-new.*"))  # and nothing half made beside it
+    subprocess.run([sys.executable, PLOT_PY, str(folder)], check=True, stdout=subprocess.DEVNULL)
+    assert (folder / "plots" / "mine.txt").read_text() == "notes of mine"
