@@ -249,4 +249,17 @@ TEST_CASE("a truth table that cannot be written is an error, and nothing is left
     CHECK(listing(dir.path()) == before);
     CHECK_FALSE(std::filesystem::exists(path + ".partial"));
   }
+  SECTION("links planted where the partial file once went lead nowhere: the table is written, nothing else") {
+    std::ofstream(dir / "outside.txt") << "untouched";
+    const auto path = (dir / "table.csv").string();
+    for (const char* planted : {".partial", ".partial.0", ".tmp"})
+      std::filesystem::create_symlink(dir / "outside.txt", path + planted);
+    solve({1, 2}, 3, 0, 2, {{"truth_table", path}});
+    std::ifstream outside(dir / "outside.txt");
+    std::string text;
+    std::getline(outside, text);
+    CHECK(text == "untouched");
+    CHECK(std::filesystem::is_regular_file(std::filesystem::symlink_status(path)));
+    CHECK(std::filesystem::is_symlink(path + ".partial"));  // left as it was
+  }
 }

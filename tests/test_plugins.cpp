@@ -215,12 +215,25 @@ TEST_CASE("a stored trace is bounded; a trace sink gets every cycle and nothing 
   CHECK(bounded.trace_dropped == 9900);
   CHECK(bounded.trace.back().cycle == 100);  // the first cycles are kept
   std::vector<long long> seen;
-  o.trace_sink = [&seen](const wcs::TraceEntry& e) { seen.push_back(e.cycle); };
+  o.trace_sink = [&seen](const wcs::TraceEntry& e) {
+    seen.push_back(e.cycle);
+    return true;
+  };
   const wcs::SolveResult streamed = wcs::run_cycles(p, search, o);
   CHECK(streamed.trace.empty());
   CHECK(streamed.trace_dropped == 0);
   REQUIRE(seen.size() == 10000);
   CHECK(seen.back() == 10000);
+  // A sink that is full says so, and the solve counts what it could not keep.
+  seen.clear();
+  o.trace_sink = [&seen](const wcs::TraceEntry& e) {
+    if (seen.size() == 10) return false;
+    seen.push_back(e.cycle);
+    return true;
+  };
+  const wcs::SolveResult cut = wcs::run_cycles(p, search, o);
+  CHECK(seen.size() == 10);
+  CHECK(cut.trace_dropped == 9990);
   // The default bound holds tens of thousands of cycles of a small problem.
   CHECK(wcs::SolveOptions{}.trace_bytes == std::size_t{64} << 20);
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of tests/fuzz with clang in build-fuzz/ (AddressSanitizer
 # and UndefinedBehaviorSanitizer, every object instrumented for coverage) and runs them.
-#   tools/fuzz.sh [SECONDS] [plan|solve_args|identical ...]   fuzz each target SECONDS (default 600), one after the other
+#   tools/fuzz.sh [SECONDS] [plan|solve_args|record|identical ...]   fuzz each target SECONDS (default 600), one after the other
 #   tools/fuzz.sh --test            the meson test suite `fuzz` (60 s each, two at a time; tools/test.sh)
 # Each run keeps its growing corpus in build-fuzz/tests/fuzz/work-<target>/corpus and
 # a finding in .../artifacts/; copy a finding into tests/fuzz/corpus/<target>/ (the
@@ -20,7 +20,7 @@ strategies=(reference lazy fused gray simd-xsimd simd-highway parallel mitm dp s
 CXX=$cxx CC=$cc tools/setup.sh build-fuzz -- -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
   -Dbuildtype=debugoptimized -Dcpp_args=-fsanitize=fuzzer-no-link "-Donly_strategies=$(IFS=,; echo "${strategies[*]}")"
 # Quiet when it builds; ninja prints compile errors on standard output, so show them.
-if ! build_log=$(meson compile -C build-fuzz fuzz_plan fuzz_solve_args fuzz_identical "${strategies[@]/#/wcs-strategy-}" 2>&1); then
+if ! build_log=$(meson compile -C build-fuzz fuzz_plan fuzz_solve_args fuzz_record fuzz_identical "${strategies[@]/#/wcs-strategy-}" 2>&1); then
   echo "$build_log" | grep -E -A5 'error|FAILED' | head -n 40 >&2
   echo "fuzz: the fuzz build failed (build-fuzz/)" >&2
   exit 1
@@ -32,7 +32,7 @@ fi
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(plan solve_args identical)
+[ ${#targets[@]} -gt 0 ] || targets=(plan solve_args record identical)
 status=0
 for t in "${targets[@]}"; do
   WCS_FUZZ_SECONDS=$seconds tests/fuzz/run_fuzzer.sh "build-fuzz/tests/fuzz/fuzz_$t" "$t" "tests/fuzz/corpus/$t" \

@@ -17,14 +17,21 @@ Every panel holds at most eight series: one column of panels per strategy family
 (split when a family has more), the baseline drawn in black in each. Colours are
 the Okabe-Ito palette (safe for colour-blind readers) with a distinct marker per
 series; a panel never has a single x value (such problems appear in the tables and
-the speed-up bars instead). Uses matplotlib from Debian (python3-matplotlib) with
+the speed-up bars instead). A trajectory that a cap cut short is drawn as far as it
+goes and its series says how many were cut. The plots are drawn beside the old ones
+and swapped in when all are done: a failure (a full disk) leaves the old set whole. Uses matplotlib from Debian (python3-matplotlib) with
 the Agg backend and numpy; the same tables give the same pictures.
 """
 import csv
+import ctypes
+import glob
 import json
 import math
 import os
+import shutil
+import socket
 import sys
+import tempfile
 from collections import OrderedDict
 
 import matplotlib
@@ -334,8 +341,10 @@ def trajectory_panels(rows):
     runs = OrderedDict()
     for r in rows:
         key = (r["problem"], r["max_iter"], r["tolerance"], int(r["n"]))
+        # A trajectory a cap cut short (complete 0) is drawn, and its label says so.
+        source = r["source"] if r.get("complete", "1") != "0" else r["source"] + " cut"
         run = runs.setdefault(key, OrderedDict()).setdefault(r["strategy"], OrderedDict()).setdefault(
-            r["run_key"], (r["source"], []))
+            r["run_key"], (source, []))
         run[1].append((num(r["cycle"]), num(r["evaluations"]), num(r["best_error"])))
     largest = OrderedDict()
     for key, strategies in runs.items():
@@ -390,6 +399,8 @@ def plot_trajectories(rows, layout, by, title, path, written):
                 st = layout.style(j, s)
                 series = [pts for _src, pts in strategies[s].values()]
                 final_only = all(src == "final" for src, _pts in strategies[s].values())
+                cut = sum(src.endswith(" cut") for src, _pts in strategies[s].values())
+                cut_note = " (%d trajector%s cut)" % (cut, "y" if cut == 1 else "ies") if cut else ""
                 dashes = "--" if s == layout.baseline else "-"
                 if all(len(pts) == 1 for pts in series):  # one point per run: markers
                     ax.plot([pts[0][index] for pts in series], [pts[0][2] for pts in series], linestyle="none",
@@ -398,7 +409,7 @@ def plot_trajectories(rows, layout, by, title, path, written):
                     continue
                 med, lo, hi = median_band(series, grid, index)
                 ax.plot(grid, med, color=st["color"], linewidth=1.2, linestyle=dashes,
-                        label=label_of(s, layout.baseline), marker=st["marker"], markersize=2.5,
+                        label=label_of(s, layout.baseline) + cut_note, marker=st["marker"], markersize=2.5,
                         markevery=max(1, len(grid) // 8))
                 ax.fill_between(grid, lo, hi, color=st["color"], alpha=0.08, linewidth=0)
             tol_value = float(tol)
@@ -430,8 +441,10 @@ def main(argv):
     if not os.path.isfile(os.path.join(tables, "speed.csv")):
         print("plot.py: %s: no tables/speed.csv (run `wcs report %s` first)" % (results, results), file=sys.stderr)
         return 2
-    out = os.path.join(results, "plots")
-    os.makedirs(out, exist_ok=True)
+    final = os.path.join(results, "plots")
+    # The new set is drawn beside the old one and swapped in when complete (swap_in).
+    out = tempfile.mkdtemp(prefix=".wcs-new.plots.tmp.%s.%d." % (socket.gethostname().replace(".", "_"), os.getpid()),
+                           dir=results)
     name = os.path.basename(os.path.normpath(results))
     try:  # the experiment's own name, not the folder's (which may be a shard or .partial)
         with open(os.path.join(results, "experiment.json")) as f:
@@ -466,13 +479,54 @@ def main(argv):
     plot_trajectories(traj, tlayout, "evaluations",
                       name + ": best error so far against evaluations (median, band: range over seeds)",
                       p("error_vs_evaluations.png"), written)
-    for f in sorted(os.listdir(out)):  # plots an earlier report made and this one did not
-        if f.endswith(".png") and os.path.join(out, f) not in written:
-            os.remove(os.path.join(out, f))
+    swap_in(out, final, [os.path.basename(w) for w in written])
     for path in written:
-        print("wrote", path)
+        print("wrote", os.path.join(final, os.path.basename(path)))
     return 0
 
 
+MANIFEST = ".wcs-manifest"  # the files the harness wrote in a folder (as wcs report keeps tables/)
+
+
+def swap_in(new, final, names):
+    """Makes the folder `new` (the plots just drawn) the folder `final` in one step:
+    files of the old folder that its manifest does not name (someone else's) go
+    along, the manifest names the new plots, and the two folders trade places
+    (renameat2 RENAME_EXCHANGE where the C library has it), so that a reader or a
+    crash sees the old set or the new one, never a mix."""
+    ours = set()
+    try:
+        with open(os.path.join(final, MANIFEST)) as f:
+            ours = {line.strip() for line in f if line.strip()}
+    except OSError:
+        pass
+    if os.path.isdir(final):
+        for f in os.listdir(final):
+            if f != MANIFEST and f not in ours and not os.path.exists(os.path.join(new, f)):
+                shutil.copy2(os.path.join(final, f), os.path.join(new, f), follow_symlinks=False)
+    with open(os.path.join(new, MANIFEST), "w") as f:
+        f.write("".join(n + "\n" for n in names))
+    os.chmod(new, 0o755)
+    if not os.path.isdir(final):
+        os.rename(new, final)
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2 and renameat2(at_fdcwd, new.encode(), at_fdcwd, final.encode(), rename_exchange) == 0:
+        shutil.rmtree(new)  # it holds the old set now
+        return
+    old = new.replace(".wcs-new.", ".wcs-old.", 1)
+    os.rename(final, old)
+    os.rename(new, final)
+    shutil.rmtree(old)
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    try:
+        sys.exit(main(sys.argv))
+    except OSError as e:  # a full disk, a folder that cannot be written: the old plots stay
+        for leftover in glob.glob(os.path.join(sys.argv[1], ".wcs-new.plots.tmp.*")):
+            shutil.rmtree(leftover, ignore_errors=True)
+        print("plot.py: error: %s; the earlier plots are left as they were" % e, file=sys.stderr)
+        sys.exit(1)

@@ -4,9 +4,9 @@
 # whole set; name experiments to run only those.
 #   tools/regenerate-results.sh [--allow-dirty] [EXPERIMENT...]     e.g. quick seed-suite
 #
-# Every record names the commit it was made from and whether the tree had
-# uncommitted changes (wcs_git_dirty), so this refuses a tree with changes to
-# tracked files unless --allow-dirty is given. Each experiment is written to
+# Every record names the commit the program was built from, marked "-dirty" when the
+# tree had uncommitted changes, so this refuses a tree with changes to tracked files
+# unless --allow-dirty is given. Each experiment is written to
 # results/NAME.partial (untracked) and all of them are moved into place only at the
 # end, so no record of this run sees a tree changed by an earlier experiment.
 set -euo pipefail
@@ -37,6 +37,9 @@ for name in "${names[@]}"; do
   build/wcs run "experiments/$name.yaml" --out "results/$name.partial"
   build/wcs report "results/$name.partial"
   /usr/bin/python3 tools/plot.py "results/$name.partial"
+  # One file of records instead of thousands (report, merge, compare and the Python
+  # loader read it as they read runs/).
+  build/wcs pack "results/$name.partial"
   echo "regenerate: $name in $(( $(date +%s) - start )) s" >&2
 done
 for name in "${names[@]}"; do

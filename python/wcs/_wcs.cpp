@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cli/strategy_list.hpp"
+#include "record/record.hpp"
 #include "wcs/error.hpp"
 #include "wcs/formula.hpp"
 #include "wcs/format.hpp"
@@ -81,54 +82,37 @@ std::string option_text(const std::string& key, const py::handle& value) {
                         " is not an option value (use a bool, int, float or str)");
 }
 
-py::dict string_map(const std::map<std::string, std::string>& m) {
-  py::dict d;
-  for (const auto& [k, v] : m) d[py::str(k)] = py::str(v);
-  return d;
+
+/// A JSON value as the Python object json.loads would give (numbers that are text,
+/// "inf" and "nan", stay text as in `wcs solve --json`).
+py::object to_python(const wcs::record::Json& j) {
+  using Json = wcs::record::Json;
+  switch (j.type()) {
+    case Json::value_t::null: return py::none();
+    case Json::value_t::boolean: return py::bool_(j.get<bool>());
+    case Json::value_t::number_integer: return py::int_(j.get<std::int64_t>());
+    case Json::value_t::number_unsigned: return py::int_(j.get<std::uint64_t>());
+    case Json::value_t::number_float: return py::float_(j.get<double>());
+    case Json::value_t::string: return py::str(j.get<std::string>());
+    case Json::value_t::array: {
+      py::list out;
+      for (const auto& x : j) out.append(to_python(x));
+      return out;
+    }
+    default: {
+      py::dict out;
+      for (const auto& [k, v] : j.items()) out[py::str(k)] = to_python(v);
+      return out;
+    }
+  }
 }
 
-/// The result of wcs.solve: every field of `wcs solve --json`, weights as numpy.
+/// The result of wcs.solve: the fields of `wcs solve --json`, from the record's table
+/// (record/record.hpp), as attributes; weights as a numpy array. A field the table
+/// declares but this result does not have (the trace of an untraced solve, the reason
+/// of an ok one) reads as None.
 struct Result {
-  std::string strategy;
-  std::size_t n = 0;
-  double target = 0, tolerance = 0;
-  long long max_iter = 0;
-  py::dict options;
-  py::array_t<double> weights;
-  double result = 0, error = 0;
-  bool converged = false;
-  long long cycles = 0;
-  std::uint64_t evaluations = 0;
-  std::size_t nonzero_weights = 0;
-  py::dict notes;
-  double seconds = 0;
-  std::uint64_t trace_dropped = 0;  ///< cycles traced beyond the trace's memory bound, not kept
-  py::object trace = py::none();
-
-  /// The fields in the order of `wcs solve --json` (weights as a list).
-  py::dict as_dict() const {
-    py::dict d;
-    d["strategy"] = strategy;
-    d["n"] = n;
-    d["target"] = target;
-    d["tolerance"] = tolerance;
-    d["max_iter"] = max_iter;
-    d["options"] = options;
-    d["weights"] = weights.attr("tolist")();
-    d["result"] = result;
-    d["error"] = error;
-    d["converged"] = converged;
-    d["cycles"] = cycles;
-    d["evaluations"] = evaluations;
-    d["nonzero_weights"] = nonzero_weights;
-    d["notes"] = notes;
-    d["seconds"] = seconds;
-    if (!trace.is_none()) {
-      d["trace_dropped"] = trace_dropped;
-      d["trace"] = trace;
-    }
-    return d;
-  }
+  py::dict fields;  ///< in the order of `wcs solve --json`; weights as numpy
 };
 
 py::list trace_list(const std::vector<wcs::TraceEntry>& trace) {
@@ -150,26 +134,13 @@ py::list trace_list(const std::vector<wcs::TraceEntry>& trace) {
 Result make_result(const std::string& strategy, const wcs::Problem& problem,
                    const std::map<std::string, std::string>& options, const wcs::SolveResult& r, double seconds,
                    bool trace) {
+  const wcs::record::RunRecord record = wcs::record::solve_record(problem, strategy, options, r);
+  wcs::record::Json extras{{"seconds", seconds}};
+  if (trace) extras["trace_dropped"] = r.trace_dropped;
   Result out;
-  out.strategy = strategy;
-  out.n = problem.n();
-  out.target = problem.target;
-  out.tolerance = problem.tolerance;
-  out.max_iter = problem.max_iter;
-  out.options = string_map(options);
-  out.weights = py::array_t<double>(static_cast<py::ssize_t>(r.weights.size()), r.weights.data());
-  out.result = r.result;
-  out.error = r.error;
-  out.converged = r.converged;
-  out.cycles = r.cycles;
-  out.evaluations = r.evaluations;
-  out.nonzero_weights = r.nonzero_weights();
-  out.notes = string_map(r.notes);
-  out.seconds = seconds;
-  if (trace) {
-    out.trace_dropped = r.trace_dropped;
-    out.trace = trace_list(r.trace);
-  }
+  out.fields = to_python(wcs::record::solve_json(record, extras));
+  out.fields["weights"] = py::array_t<double>(static_cast<py::ssize_t>(r.weights.size()), r.weights.data());
+  if (trace) out.fields["trace"] = trace_list(r.trace);
   return out;
 }
 
@@ -312,30 +283,41 @@ PYBIND11_MODULE(_wcs, m) {
   // Bad input raises this ValueError with the command line's one-line message.
   py::register_exception<wcs::InputError>(m, "InputError", PyExc_ValueError);
 
-  py::class_<Result>(m, "Result", "What wcs.solve returns: every field of `wcs solve --json`; weights as a numpy array.")
-      .def_readonly("strategy", &Result::strategy)
-      .def_readonly("n", &Result::n)
-      .def_readonly("target", &Result::target)
-      .def_readonly("tolerance", &Result::tolerance)
-      .def_readonly("max_iter", &Result::max_iter)
-      .def_readonly("options", &Result::options, "the strategy's options, defaults filled in, as text")
-      .def_readonly("weights", &Result::weights)
-      .def_readonly("result", &Result::result, "sum of a[i] * W[i]")
-      .def_readonly("error", &Result::error, "|result - target|")
-      .def_readonly("converged", &Result::converged)
-      .def_readonly("cycles", &Result::cycles)
-      .def_readonly("evaluations", &Result::evaluations, "line values computed in all")
-      .def_readonly("nonzero_weights", &Result::nonzero_weights)
-      .def_readonly("notes", &Result::notes, "strategy-specific facts (what auto chose, the SIMD target, ...)")
-      .def_readonly("seconds", &Result::seconds, "time of the solve itself")
-      .def_readonly("trace_dropped", &Result::trace_dropped,
-                    "cycles traced beyond the trace's memory bound (64 MiB), not kept in `trace`")
-      .def_readonly("trace", &Result::trace, "per cycle: cycle, line, combination, result, wpn, weights_before, evaluations (lines so far); None unless trace=True")
-      .def("as_dict", &Result::as_dict, "The fields as a dict in the order of `wcs solve --json` (weights as a list).")
+  // Result's attributes are the fields of `wcs solve --json`, from the record's table.
+  std::string doc = "What wcs.solve returns: the fields of `wcs solve --json` as attributes (weights as a numpy array).\n\n";
+  py::list names;
+  for (const auto& f : wcs::record::record_fields()) {
+    if (!f.solve) continue;
+    names.append(py::str(std::string(f.name())));
+    doc += std::string(f.name()) + ": " + std::string(f.doc) + (f.unit.empty() ? "" : " (" + std::string(f.unit) + ")") + "\n";
+  }
+  py::class_<Result>(m, "Result", doc.c_str())
+      .def("__getattr__",
+           [names](const Result& r, const std::string& name) -> py::object {
+             if (r.fields.contains(name)) return py::object(r.fields[py::str(name)]);
+             for (const auto& n : names)
+               if (n.cast<std::string>() == name) return py::none();
+             throw py::attribute_error("wcs.Result has no field '" + name + "'");
+           })
+      .def("__dir__", [names](const Result&) { return names; })
+      .def_property_readonly_static("fields", [names](const py::object&) { return names; },
+                                    "The names of the fields, in the order of `wcs solve --json`.")
+      .def(
+          "as_dict",
+          [](const Result& r) {
+            py::dict d;
+            for (const auto& [k, v] : r.fields) d[k] = py::isinstance<py::array>(v) ? v.attr("tolist")() : v;
+            return d;
+          },
+          "The fields as a dict in the order of `wcs solve --json` (weights as a list).")
       .def("__repr__", [](const Result& r) {
-        return "wcs.Result(strategy=" + r.strategy + ", n=" + std::to_string(r.n) + ", result=" +
-               wcs::format_number(r.result) + ", error=" + wcs::format_number(r.error) +
-               ", converged=" + (r.converged ? "True" : "False") + ", cycles=" + std::to_string(r.cycles) + ")";
+        auto text = [&](const char* k) -> std::string {
+          if (!r.fields.contains(k)) return "None";
+          return py::str(py::object(r.fields[k])).cast<std::string>();
+        };
+        return "wcs.Result(strategy=" + text("strategy") + ", n=" + text("n") + ", status=" + text("status") +
+               ", result=" + text("result") + ", error=" + text("error") + ", converged=" + text("converged") +
+               ", cycles=" + text("cycles") + ")";
       });
 
   m.def("solve", &solve, py::arg("coefficients"), py::arg("target"), py::arg("strategy") = "auto",

@@ -16,5 +16,7 @@ Command add_run(CLI::App& app, const GlobalFlags& flags);
 Command add_report(CLI::App& app, const GlobalFlags& flags);
 Command add_merge(CLI::App& app, const GlobalFlags& flags);
 Command add_compare(CLI::App& app, const GlobalFlags& flags);
+Command add_pack(CLI::App& app, const GlobalFlags& flags);
+Command add_schema(CLI::App& app, const GlobalFlags& flags);
 
 }  // namespace wcs::cli

@@ -14,7 +14,7 @@ namespace {
 struct CompareFlags {
   std::string a, b;
   double fail_on_slowdown = NAN;
-  bool csv = false;
+  bool csv = false, strict = false;
 };
 }  // namespace
 
@@ -28,10 +28,24 @@ Command add_compare(CLI::App& app, const GlobalFlags&) {
                   "PCT: exit 1 when a cell of B is significantly slower than A by more than PCT percent (for CI)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--csv", f->csv, "print CSV instead of Markdown");
+  cmd->add_flag("--strict", f->strict, "for CI: exit 1 when either folder has unreadable, failed or missing runs");
   return [f]() -> int {
     const auto report = wcs::report::compare_folders(f->a, f->b);
     for (const auto& w : report.warnings) std::cerr << "wcs compare: warning: " << w << "\n";
     std::cout << (f->csv ? wcs::report::compare_csv(report) : wcs::report::compare_markdown(report, f->a, f->b));
+    std::cerr << fmt::format("wcs compare: matched {} of A's {} timed runs and {} of B's {}\n", report.a.matched,
+                             report.a.timed, report.b.matched, report.b.timed);
+    // A comparison of nothing is no comparison: it never passes.
+    if (report.cells.empty()) {
+      std::cerr << "wcs compare: error: nothing matched: no run was timed in both folders (other experiments, or "
+                   "different run keys)\n";
+      return 1;
+    }
+    const auto bad = [](const wcs::report::Side& s) { return s.unreadable + s.failed + s.missing; };
+    if (f->strict && bad(report.a) + bad(report.b)) {
+      std::cerr << "wcs compare: --strict: a folder has unreadable, failed or missing runs\n";
+      return 1;
+    }
     if (std::isnan(f->fail_on_slowdown)) return 0;
     const auto slow = wcs::report::slowdowns(report, f->fail_on_slowdown);
     if (slow.empty()) return 0;

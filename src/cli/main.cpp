@@ -1,13 +1,52 @@
 // The `wcs` program: solve, list, and the experiment harness: run, report, merge, compare.
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
+
+#include <unistd.h>
 
 #include "commands.hpp"
 #include "version.hpp"
 #include "wcs/error.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+// Every write is checked to the last byte: output that could not be written (a full
+// disk, a closed or failing standard output) is an error with a message; a closed
+// pipe (`| head`) ends the program quietly, by SIGPIPE, as Unix tools do.
+int checked_exit(int status) {
+  errno = 0;
+  const bool flushed = std::fflush(stdout) == 0;
+  int err = errno;
+  std::cout.flush();
+  if (flushed && !std::ferror(stdout) && std::cout.good()) return status;
+  if (err == 0) {
+    // The output failed in an earlier flush, whose errno is gone: ask the descriptor
+    // once more (the output is lost already; a pipe whose reader left gets SIGPIPE).
+    err = ::write(STDOUT_FILENO, "\n", 1) < 0 ? errno : EIO;
+  }
+  if (err == EPIPE) {
+    std::signal(SIGPIPE, SIG_DFL);
+    std::raise(SIGPIPE);
+    return 128 + SIGPIPE;
+  }
+  std::cerr << "wcs: error: cannot write standard output: " << std::strerror(err) << "\n";
+  return status == 0 ? 1 : status;
+}
+
+int run_program(int argc, char** argv);
+
+}  // namespace
+
+int main(int argc, char** argv) { return checked_exit(run_program(argc, argv)); }
+
+namespace {
+
+int run_program(int argc, char** argv) {
   using namespace wcs::cli;
   CLI::App app{"wcs: a research harness for WeightCombinationSearch strategies"};
   app.require_subcommand(1);
@@ -24,6 +63,8 @@ int main(int argc, char** argv) {
   add("report", add_report(app, flags));
   add("merge", add_merge(app, flags));
   add("compare", add_compare(app, flags));
+  add("pack", add_pack(app, flags));
+  add("schema", add_schema(app, flags));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -48,3 +89,5 @@ int main(int argc, char** argv) {
   }
   return 2;
 }
+
+}  // namespace

@@ -20,7 +20,7 @@ namespace wcs::cli {
 namespace {
 struct RunFlags {
   std::string file, out, shard = "0/1";
-  bool resume = false, dry_run = false, fresh = false, quiet = false;
+  bool resume = false, retry_failed = false, dry_run = false, fresh = false, quiet = false;
 };
 
 // SIGINT or SIGTERM: the runner stops at the next run boundary. The handler resets
@@ -80,9 +80,12 @@ Command add_run(CLI::App& app, const GlobalFlags& flags) {
   cmd->add_option("--out", f->out, "results folder (default results/<experiment name>)");
   cmd->add_option("--shard", f->shard, "I/N: run only the runs with index % N == I (e.g. a job-array task id)")
       ->capture_default_str();
-  cmd->add_flag("--resume", f->resume, "skip runs already recorded in the results folder");
+  cmd->add_flag("--resume", f->resume,
+                "skip runs already recorded in the results folder (failed ones too, unless --retry-failed)");
+  cmd->add_flag("--retry-failed", f->retry_failed, "with --resume: run the failed and faulty runs again");
   cmd->add_flag("--fresh", f->fresh,
-                "remove the results folder's records (of any experiment) first; not with shards sharing one folder");
+                "remove what the harness wrote in the results folder first (its experiment.json says what that is; "
+                "a folder without one is refused)");
   cmd->add_flag("--dry-run", f->dry_run, "print the expanded plan and exit");
   cmd->add_flag("--quiet", f->quiet,
                 "no progress on standard error (by default: a line every 5% of the runs or 30 s, redrawn in place on a terminal)");
@@ -118,6 +121,8 @@ Command add_run(CLI::App& app, const GlobalFlags& flags) {
     o.shard = shard;
     o.shards = shards;
     o.resume = f->resume;
+    o.retry_failed = f->retry_failed;
+    o.command = "wcs run " + f->file;
     o.fresh = f->fresh;
     o.progress = !f->quiet;
     o.terminal = ::isatty(STDERR_FILENO) != 0;
@@ -125,7 +130,13 @@ Command add_run(CLI::App& app, const GlobalFlags& flags) {
     ex::add_build_context(std::filesystem::path(f->file).parent_path(), simd_target());
     catch_stop_signals();
     const auto s = ex::run_plan(plan, registry, o);
-    if (s.removed) fmt::print("{}: --fresh removed {} result files\n", out.string(), s.removed);
+    if (f->fresh) fmt::print("{}: --fresh removed {} result file{}\n", out.string(), s.removed, s.removed == 1 ? "" : "s");
+    if (!s.left.empty())
+      fmt::print("{}: --fresh left {} file{} the harness did not write: {}{}\n", out.string(), s.left.size(),
+                 s.left.size() == 1 ? "" : "s", s.left.front(), s.left.size() > 1 ? ", ..." : "");
+    if (s.unpacked)
+      fmt::print("{}: moved the {} records of its pack back to runs/ to go on (`wcs pack` packs them again)\n",
+                 out.string(), s.unpacked);
     if (s.stale)
       fmt::print("{}: removed {} stale record{} (runs the experiment file no longer has, or has changed)\n", out.string(),
                  s.stale, s.stale == 1 ? "" : "s");
@@ -148,8 +159,9 @@ Command add_run(CLI::App& app, const GlobalFlags& flags) {
       return 128 + s.stopped_by;
     }
     if (s.failed) {
-      std::cerr << fmt::format("wcs: {} run{} failed (status failed in their records; `wcs report` lists them)\n", s.failed,
-                               s.failed == 1 ? "" : "s");
+      std::cerr << fmt::format("wcs: {} run{} failed or gave a faulty result (their records say which; `wcs report` lists "
+                               "them; `--resume --retry-failed` runs them again)\n",
+                               s.failed, s.failed == 1 ? "" : "s");
       return 1;
     }
     return 0;

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "record/record.hpp"
 #include "solve_args.hpp"
 #include "wcs/error.hpp"
 #include "wcs/format.hpp"
@@ -28,25 +29,6 @@ Json trace_entry_json(const TraceEntry& t) {
   e["weights_before"] = t.weights_before;
   e["evaluations"] = t.evaluations;
   return e;
-}
-
-// The result fields of `--json` (exact doubles), named as in a run record's result.
-Json result_json(const SolveResult& r) {
-  Json j;
-  j["weights"] = r.weights;
-  j["result"] = r.result;
-  j["error"] = r.error;
-  j["converged"] = r.converged;
-  j["cycles"] = r.cycles;
-  j["evaluations"] = r.evaluations;
-  j["nonzero_weights"] = r.nonzero_weights();
-  j["notes"] = r.notes;
-  // Non-finite values (a diverging run) would be written as null: keep their text.
-  if (!std::isfinite(r.result) || !std::isfinite(r.error)) {
-    j["result"] = format_number(r.result);
-    j["error"] = format_number(r.error);
-  }
-  return j;
 }
 
 std::string trace_header(std::size_t n) {
@@ -100,23 +82,17 @@ Command add_solve(CLI::App& app, const GlobalFlags& flags) {
         if (!header) std::fputs(trace_header(problem.n()).c_str(), stdout);
         header = true;
         std::fputs(trace_row(t, problem.n()).c_str(), stdout);
+        return true;
       };
     const auto start = std::chrono::steady_clock::now();
     const SolveResult r = solver.solve(problem, so);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (req.json) {
-      const Json record = result_json(r);
-      Json j;
-      j["strategy"] = req.strategy;
-      j["n"] = problem.n();
-      j["target"] = problem.target;
-      j["tolerance"] = problem.tolerance;
-      j["max_iter"] = problem.max_iter;
-      j["options"] = solver.options().canonical();
-      for (const auto& [k, v] : record.items()) j[k] = v;
-      j["seconds"] = seconds;
-      if (req.trace) j["trace_dropped"] = r.trace_dropped;
-      std::string text = j.dump();
+      // The fields of the record's table that `wcs solve --json` has (record.hpp).
+      const wcs::record::RunRecord record = wcs::record::solve_record(problem, req.strategy, solver.options().canonical(), r);
+      Json extras{{"seconds", seconds}};
+      if (req.trace) extras["trace_dropped"] = r.trace_dropped;
+      std::string text = wcs::record::solve_json(record, extras).dump();
       if (req.trace) {  // entry by entry: the trace never exists twice in memory
         text.pop_back();
         text += ",\"trace\":[";
@@ -133,6 +109,13 @@ Command add_solve(CLI::App& app, const GlobalFlags& flags) {
       if (header) std::fputc('\n', stdout);
       print_human(solver, problem, r, seconds);
       if (r.trace_dropped) fmt::print("trace        {} cycles not kept\n", r.trace_dropped);
+    }
+    // A result that fails its checks is the strategy's failure, whatever was printed.
+    const auto fault = wcs::record::check_result(wcs::record::solve_record(problem, req.strategy, {}, r));
+    if (fault) {
+      std::fflush(stdout);
+      std::cerr << "wcs: failure: the result is " << fault->first << ": " << fault->second << "\n";
+      return 1;
     }
     return 0;
   };

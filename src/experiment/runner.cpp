@@ -7,12 +7,16 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <optional>
 #include <sstream>
 
-#include "experiment/record.hpp"
+#include "experiment/run_record.hpp"
+#include "store/files.hpp"
+#include "store/folder.hpp"
+#include "store/lock.hpp"
 #include "wcs/format.hpp"
 
 #ifndef WCS_COMPILER
@@ -151,6 +155,70 @@ void name_entries(Json& benchmarks, const std::string& key) {
   }
 }
 
+
+// Google Benchmark's run of `body` with the run's timing settings; its JSON report.
+// Nanoseconds: compare.py prints whole numbers of the unit and matches entries only
+// of the same unit, so one fixed unit fine enough for the fastest run. The CPU time
+// is the whole process's (every thread), so that a repetition whose real time is far
+// above it shows the process was stopped or starved (starved_repetitions).
+std::string time_solves(const Run& run, const std::function<void(benchmark::State&)>& body) {
+  benchmark::ClearRegisteredBenchmarks();
+  auto* b = benchmark::RegisterBenchmark(run.key.c_str(), body);
+  b->Unit(benchmark::kNanosecond)->UseRealTime()->MeasureProcessCPUTime()->Repetitions(run.timing.repetitions);
+  if (run.timing.iterations > 0) b->Iterations(run.timing.iterations);
+  else b->MinTime(run.timing.min_time);
+  std::ostringstream out, err;
+  benchmark::JSONReporter reporter;
+  reporter.SetOutputStream(&out);
+  reporter.SetErrorStream(&err);
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::ClearRegisteredBenchmarks();
+  return out.str();
+}
+
+// The last solve's measures as Google Benchmark counters and label (finite numbers
+// only, for the JSON to read back).
+void set_counters(benchmark::State& state, const SolveResult& last) {
+  auto counter = [&](const char* name, double v) {
+    if (std::isfinite(v)) state.counters[name] = v;
+  };
+  counter("error", last.error);
+  counter("converged", last.converged ? 1.0 : 0.0);
+  counter("cycles", static_cast<double>(last.cycles));
+  counter("evaluations", static_cast<double>(last.evaluations));
+  counter("nonzero_weights", static_cast<double>(last.nonzero_weights()));
+  std::string label;
+  for (const auto& [k, v] : last.notes) label += fmt::format("{}{}={}", label.empty() ? "" : " ", k, v);
+  if (!label.empty()) state.SetLabel(label);
+}
+
+// One more solve with the per-cycle trace on, its trajectory into the record through
+// the trajectory sink; returns its wall time. A traced solve may say more in its notes
+// (auto's rule, attempts and features): `last` keeps those the timed solves left out.
+double trace_run(Solver& solver, const Instance& inst, const SolveOptions& so, RunRecord& record, SolveResult& last) {
+  TrajectorySink trajectory(inst.problem_data.target);
+  SolveOptions traced = so;
+  traced.trace = true;
+  traced.trace_sink = trajectory.sink();
+  const auto t0 = Clock::now();
+  const SolveResult r = solver.solve(inst.problem_data, traced);
+  const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
+  trajectory.finish(record, r, wall);
+  last.notes.insert(r.notes.begin(), r.notes.end());
+  return wall;
+}
+
+// Repetitions whose real time is above kStarvedRatio times the process's CPU time.
+std::uint64_t starved_repetitions(const Json& benchmarks) {
+  std::uint64_t starved = 0;
+  for (const auto& b : benchmarks) {
+    if (b.value("run_type", std::string("iteration")) == "aggregate") continue;
+    const double real = b.value("real_time", 0.0), cpu = b.value("cpu_time", 0.0);
+    starved += real > kStarvedRatio * cpu;
+  }
+  return starved;
+}
+
 }  // namespace
 
 void add_build_context(const fs::path& checkout, const std::string& simd_target) {
@@ -171,19 +239,103 @@ void add_build_context(const fs::path& checkout, const std::string& simd_target)
   for (const auto& [key, value] : c) benchmark::AddCustomContext(key, value);
 }
 
+namespace {
+
+// Everything a run needs from the loop around it.
+struct RunContext {
+  const Plan& plan;
+  const Registry& registry;
+  const RunnerOptions& o;
+};
+
+// One timed run: Google Benchmark's repetitions of the solve, then the traced solve
+// when asked. Fills the record (status, result, Google Benchmark's part) and returns
+// the seconds spent inside the strategy.
+double benchmark_run(const RunContext& ctx, const Run& run, RunRecord& record) {
+  const Instance& inst = ctx.plan.instances[run.instance];
+  std::string failure;
+  SolveResult last;
+  double inside = 0.0;
+  try {
+    // Making and destroying the strategy (allocating and freeing its buffers) is the
+    // strategy's time, not the harness's: it counts as `inside`.
+    const auto made = Clock::now();
+    std::optional<Solver> solver(ctx.registry.create(run.strategy, solver_params(run, ctx.o.out)));
+    inside += std::chrono::duration<double>(Clock::now() - made).count();
+    SolveOptions so;
+    so.seed = inst.seed;
+    const std::string json = time_solves(run, [&](benchmark::State& state) {
+      const auto t0 = Clock::now();
+      for (auto _ : state) {
+        try {
+          last = solver->solve(inst.problem_data, so);
+        } catch (const std::exception& e) {
+          failure = e.what();
+          state.SkipWithError(failure.c_str());
+          break;
+        }
+        benchmark::DoNotOptimize(last);
+      }
+      inside += std::chrono::duration<double>(Clock::now() - t0).count();
+      if (failure.empty()) set_counters(state, last);
+    });
+    if (failure.empty() && run.trace) inside += trace_run(*solver, inst, so, record, last);
+    const auto destroyed = Clock::now();
+    solver.reset();
+    inside += std::chrono::duration<double>(Clock::now() - destroyed).count();
+    if (failure.empty()) {
+      Json gb = Json::parse(json_numbers(json));
+      record.context = std::move(gb["context"]);
+      record.benchmarks = std::move(gb["benchmarks"]);
+      name_entries(record.benchmarks, run.key);
+    }
+  } catch (const Stopped&) {
+    throw;
+  } catch (const std::exception& e) {
+    failure = e.what();
+  }
+  add_experiment_context(record.context, ctx.plan, ctx.o);
+  if (failure.empty()) {
+    set_result(record, last);
+    record.starved = starved_repetitions(record.benchmarks);
+  } else {
+    record.status = record::status::failed;
+    record.reason = failure;
+    record.traced = false;
+  }
+  return inside;
+}
+
+// Whether `--resume` keeps the folder's record of `run`.
+bool recorded(const std::map<std::string, std::pair<std::string, std::string>>& existing, const Run& run, bool retry_failed) {
+  auto it = existing.find(run.id);
+  if (it == existing.end() || it->second.second != run.key) return false;
+  const std::string& status = it->second.first;
+  if (status == record::status::ok || status == record::status::skipped) return true;
+  return !retry_failed;  // a failed or faulty run is made again only when asked
+}
+
+}  // namespace
+
 RunnerSummary run_plan(const Plan& plan, const Registry& registry, const RunnerOptions& o) {
   const auto start = Clock::now();
   RunnerSummary sum;
   const auto runs = shard_runs(plan, o.shard, o.shards);
   sum.in_shard = runs.size();
-  const FolderCheck folder = prepare_results_folder(o.out, plan, o.fresh);
+  const store::FolderLock lock(o.out, o.command.empty() ? "wcs run " + plan.file : o.command);
+  store::Owner owner{plan.name, fs::path(plan.file).filename().string(), plan.file_hash, {}};
+  for (const auto& r : plan.runs) owner.ids.insert(r.id);
+  const store::Prepared folder = store::prepare_folder(o.out, owner, o.fresh);
   sum.stale = folder.stale;
   sum.temporaries = folder.temporaries;
   sum.removed = folder.removed;
-  write_atomic(o.out / "experiment.json", experiment_json(plan).dump(2) + "\n");
+  sum.left = folder.left;
+  sum.unpacked = folder.unpacked;
+  store::write_atomic(o.out / "experiment.json", experiment_json(plan).dump(2) + "\n");
+  const auto existing = o.resume ? store::recorded_runs(o.out) : std::map<std::string, std::pair<std::string, std::string>>{};
 
+  const RunContext ctx{plan, registry, o};
   std::size_t done = 0;
-  double strategy_seconds = 0.0;
   Progress progress(o, runs.size());
   if (o.terminal && !runs.empty()) progress.update(0, 0, 0, runs.front()->key);
   for (const Run* run : runs) {
@@ -193,109 +345,26 @@ RunnerSummary run_plan(const Plan& plan, const Registry& registry, const RunnerO
     }
     if (done > 0) progress.update(done, sum.resumed, sum.failed, run->key);
     ++done;
-    if (o.resume && has_record(o.out, plan, *run)) {
+    if (o.resume && recorded(existing, *run, o.retry_failed)) {
       ++sum.resumed;
       continue;
     }
     RunRecord record = plan_record(plan, *run);
     if (!run->skip_reason.empty()) {
       add_experiment_context(record.context, plan, o);
-      record.status = "skipped";
+      record.status = record::status::skipped;
       record.reason = run->skip_reason;
-      write_atomic(record_path(o.out, run->id), record.json().dump(2) + "\n");
       ++sum.skipped;
-      continue;
-    }
-    const Instance& inst = plan.instances[run->instance];
-    std::string failure;
-    SolveResult last;
-    double inside = 0.0;
-    try {
-      // Making and destroying the strategy (allocating and freeing its buffers) is
-      // the strategy's time, not the harness's: it counts as `inside`.
-      const auto made = Clock::now();
-      std::optional<Solver> solver(registry.create(run->strategy, solver_params(*run, o.out)));
-      inside += std::chrono::duration<double>(Clock::now() - made).count();
-      SolveOptions so;
-      so.seed = inst.seed;
-      benchmark::ClearRegisteredBenchmarks();
-      auto* b = benchmark::RegisterBenchmark(run->key.c_str(), [&](benchmark::State& state) {
-        const auto t0 = Clock::now();
-        for (auto _ : state) {
-          try {
-            last = solver->solve(inst.problem_data, so);
-          } catch (const std::exception& e) {
-            failure = e.what();
-            state.SkipWithError(failure.c_str());
-            break;
-          }
-          benchmark::DoNotOptimize(last);
-        }
-        inside += std::chrono::duration<double>(Clock::now() - t0).count();
-        if (!failure.empty()) return;
-        // Counters must be finite numbers for the JSON to be read back.
-        auto counter = [&](const char* name, double v) { if (std::isfinite(v)) state.counters[name] = v; };
-        counter("error", last.error);
-        counter("converged", last.converged ? 1.0 : 0.0);
-        counter("cycles", static_cast<double>(last.cycles));
-        counter("evaluations", static_cast<double>(last.evaluations));
-        counter("nonzero_weights", static_cast<double>(last.nonzero_weights()));
-        std::string label;
-        for (const auto& [k, v] : last.notes) label += fmt::format("{}{}={}", label.empty() ? "" : " ", k, v);
-        if (!label.empty()) state.SetLabel(label);
-      });
-      // Nanoseconds: compare.py prints whole numbers of the unit and matches entries only
-      // of the same unit, so one fixed unit fine enough for the fastest run.
-      b->Unit(benchmark::kNanosecond)->UseRealTime()->Repetitions(run->timing.repetitions);
-      if (run->timing.iterations > 0) b->Iterations(run->timing.iterations);
-      else b->MinTime(run->timing.min_time);
-      std::ostringstream out, err;
-      benchmark::JSONReporter reporter;
-      reporter.SetOutputStream(&out);
-      reporter.SetErrorStream(&err);
-      benchmark::RunSpecifiedBenchmarks(&reporter);
-      benchmark::ClearRegisteredBenchmarks();
-      if (failure.empty() && run->trace) {
-        SolveOptions traced = so;
-        traced.trace = true;
-        const auto t0 = Clock::now();
-        const SolveResult r = solver->solve(inst.problem_data, traced);
-        const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
-        inside += wall;
-        set_trajectory(record, r, wall);
-        // A traced solve may say more in its notes (auto's rule, attempts and
-        // features): the record keeps those the timed solves left out.
-        last.notes.insert(r.notes.begin(), r.notes.end());
-      }
-      const auto destroyed = Clock::now();
-      solver.reset();
-      inside += std::chrono::duration<double>(Clock::now() - destroyed).count();
-      if (failure.empty()) {
-        Json gb = Json::parse(json_numbers(out.str()));
-        record.context = std::move(gb["context"]);
-        record.benchmarks = std::move(gb["benchmarks"]);
-        name_entries(record.benchmarks, run->key);
-      }
-    } catch (const std::exception& e) {
-      failure = e.what();
-    }
-    strategy_seconds += inside;
-    add_experiment_context(record.context, plan, o);
-    ++sum.ran;
-    if (failure.empty()) {
-      set_result(record, last);
     } else {
-      record.status = "failed";
-      record.reason = failure;
-      record.trajectory.reset();
-      ++sum.failed;
+      sum.strategy_seconds += benchmark_run(ctx, *run, record);
+      ++sum.ran;
+      if (!record.ok()) ++sum.failed;
     }
-    write_atomic(record_path(o.out, run->id), record.json().dump(2) + "\n");
+    store::write_atomic(store::record_path(o.out, run->id), record::to_file_json(record).dump(2) + "\n");
   }
   progress.update(done, sum.resumed, sum.failed, "");
   progress.finish(sum.failed);
   sum.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  sum.strategy_seconds = strategy_seconds;
   return sum;
 }
 

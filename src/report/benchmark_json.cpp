@@ -19,7 +19,7 @@ void normalise_entry(Json& b, const std::string& key) {
   const std::string unit = b.value("time_unit", std::string("ns"));
   if (unit != "ns" && !(aggregate && b.value("aggregate_unit", std::string("time")) != "time")) {
     for (const char* f : {"real_time", "cpu_time"})
-      if (b.contains(f) && b[f].is_number()) b[f] = wcs::experiment::to_seconds(b[f].get<double>(), unit) * 1e9;
+      if (b.contains(f) && b[f].is_number()) b[f] = b[f].get<double>() * (unit == "us" ? 1e3 : unit == "ms" ? 1e6 : 1e9);
     b["time_unit"] = "ns";
   }
 }
@@ -30,7 +30,7 @@ std::string combined_benchmark_json(const std::vector<RunRecord>& records) {
   Json out;
   out["context"] = Json::object();
   out["benchmarks"] = Json::array();
-  for (const RunRecord& r : by_index(records)) {
+  for (const RunRecord& r : records) {
     if (!r.ok()) continue;
     if (out["context"].empty()) out["context"] = r.context;
     for (auto b : r.benchmarks) {

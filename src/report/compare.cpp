@@ -7,9 +7,10 @@
 #include <map>
 #include <set>
 
-#include "experiment/record.hpp"
 #include "report/runs.hpp"
 #include "report/stats.hpp"
+#include "report/table.hpp"
+#include "store/folder.hpp"
 #include "wcs/error.hpp"
 #include "wcs/format.hpp"
 
@@ -19,24 +20,45 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<RunRecord> load(const fs::path& dir, const char* which) {
-  std::error_code ec;
-  if (!fs::is_directory(dir / "runs", ec))
-    throw InputError(fmt::format("{}: '{}' has no runs/ folder of run records", which, dir.string()));
-  auto records = wcs::experiment::read_records(dir);
-  if (records.empty()) throw InputError(fmt::format("{}: '{}' has no run records", which, dir.string()));
-  return by_index(std::move(records));
+// One side's readable records, its counts and its problems.
+std::vector<RunRecord> load(const fs::path& dir, const char* which, Side& side) {
+  store::Records records;
+  try {
+    records = store::read_folder(dir);
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("{}: {}", which, e.what()));
+  }
+  if (records.runs.empty() && records.unreadable.empty())
+    throw InputError(fmt::format("{}: '{}' has no run records", which, dir.string()));
+  side.failed = records.failed();
+  side.unreadable = records.unreadable.size() + records.ignored.size();
+  side.missing = records.missing();
+  for (const auto& u : records.unreadable) side.problems.push_back(fmt::format("{}: {}: {}", u.file, u.field, u.what));
+  side.problems.insert(side.problems.end(), records.ignored.begin(), records.ignored.end());
+  for (const auto& r : records.runs) side.timed += r.ok() && !r.rep_seconds.empty();
+  return std::move(records.runs);
 }
 
-// The distinct values of a context field over the records that ran.
+void side_warnings(const Side& s, const char* which, std::vector<std::string>& out) {
+  if (s.unreadable) {
+    std::string listed;
+    for (std::size_t i = 0; i < s.problems.size() && i < 5; ++i) listed += (i ? "; " : "") + s.problems[i];
+    out.push_back(fmt::format("{} has {} record{} that could not be read, left out: {}{}", which, s.unreadable,
+                              s.unreadable == 1 ? "" : "s", listed, s.problems.size() > 5 ? "; ..." : ""));
+  }
+  if (s.failed) out.push_back(fmt::format("{} has {} failed or faulty run{}, left out", which, s.failed, s.failed == 1 ? "" : "s"));
+  if (s.missing) out.push_back(fmt::format("{} lacks {} planned run{}", which, s.missing, s.missing == 1 ? "" : "s"));
+}
+
+// The distinct values of context fields over the records that ran.
 std::set<std::string> values_of(const std::vector<RunRecord>& runs, const std::vector<const char*>& keys) {
   std::set<std::string> out;
   for (const auto& r : runs) {
-    if (!r.ok() || r.machine.empty()) continue;
+    if (!r.ok() || r.machine.host_name.empty()) continue;
     std::string v;
     for (const char* k : keys) {
-      auto it = r.machine.find(k);
-      v += (v.empty() ? "" : ", ") + std::string(k) + " " + (it == r.machine.end() ? "?" : it->second);
+      const std::string value = record::cell_text(*record::find_field(std::string("context.") + k), r);
+      v += (v.empty() ? "" : ", ") + std::string(k) + " " + (value.empty() ? "?" : value);
     }
     out.insert(v);
   }
@@ -52,8 +74,8 @@ std::string joined(const std::set<std::string>& s) {
 }  // namespace
 
 CompareReport compare_folders(const fs::path& a_dir, const fs::path& b_dir) {
-  const auto a = load(a_dir, "A"), b = load(b_dir, "B");
   CompareReport out;
+  const auto a = load(a_dir, "A", out.a), b = load(b_dir, "B", out.b);
   const std::vector<std::pair<const char*, std::vector<const char*>>> aspects{
       {"machines", {"host_name", "num_cpus", "mhz_per_cpu"}},
       {"instruction sets", {"simd_target"}},
@@ -73,7 +95,7 @@ CompareReport compare_folders(const fs::path& a_dir, const fs::path& b_dir) {
   for (const auto& r : a)
     if (r.ok() && !r.rep_seconds.empty()) {
       const std::string key = cell_key(r);
-      if (!a_cells.count(key)) order.push_back(key);
+      if (!a_cells.contains(key)) order.push_back(key);
       a_cells[key].push_back(&r);
     }
   for (const auto& key : order) {
@@ -81,9 +103,11 @@ CompareReport compare_folders(const fs::path& a_dir, const fs::path& b_dir) {
     if (it == b_cells.end()) continue;
     Groups ga, gb;
     std::vector<double> xa, xb;
+    std::size_t starved = 0;
     for (const RunRecord* ra : a_cells[key]) {
       auto jt = it->second.find(ra->instance);
       if (jt == it->second.end()) continue;
+      starved += (ra->starved != 0) + (jt->second->starved != 0);
       ga.push_back(ra->rep_seconds);
       gb.push_back(jt->second->rep_seconds);
       xa.insert(xa.end(), ra->rep_seconds.begin(), ra->rep_seconds.end());
@@ -106,8 +130,19 @@ CompareReport compare_folders(const fs::path& a_dir, const fs::path& b_dir) {
     c.hi = e.hi;
     c.p = mann_whitney_u(xb, xa).p;
     c.verdict = !(c.p < 0.05) || c.ratio == 1 ? "no difference" : c.ratio < 1 ? "faster" : "slower";
+    c.starved = starved;
+    out.a.matched += c.instances;
+    out.b.matched += c.instances;
     out.cells.push_back(std::move(c));
   }
+  side_warnings(out.a, "A", out.warnings);
+  side_warnings(out.b, "B", out.warnings);
+  std::size_t starved = 0;
+  for (const auto& c : out.cells) starved += c.starved != 0;
+  if (starved)
+    out.warnings.push_back(fmt::format("{} cell{} hold runs whose repetitions were starved (real time far above CPU "
+                                       "time): their verdicts are marked and not trusted",
+                                       starved, starved == 1 ? "" : "s"));
   return out;
 }
 
@@ -130,14 +165,16 @@ std::string compare_markdown(const CompareReport& report, const std::string& a, 
   std::size_t faster = 0, slower = 0;
   double log_sum = 0;
   for (const auto& c : report.cells) {
-    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} [{}, {}] | {} | {} |\n", c.problem, c.n, c.max_iter, c.strategy,
-                       c.instances, time_in(c.a_seconds, ua), time_in(c.b_seconds, ub), sig3(c.ratio), sig3(c.lo), sig3(c.hi),
-                       sig3(c.p), c.verdict);
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} [{}, {}] | {} | {}{} |\n", c.problem, c.n, c.max_iter,
+                       c.strategy, c.instances, time_in(c.a_seconds, ua), time_in(c.b_seconds, ub), sig3(c.ratio),
+                       sig3(c.lo), sig3(c.hi), sig3(c.p), c.verdict, c.starved ? " (starved: not trusted)" : "");
     faster += c.verdict == "faster";
     slower += c.verdict == "slower";
     log_sum += std::log(c.ratio);
   }
-  if (report.cells.empty()) out += "\n(no cell was timed in both)\n";
+  out += fmt::format("\nMatched: {} of A's {} timed runs and {} of B's {} (the same run key in both).\n", report.a.matched,
+                     report.a.timed, report.b.matched, report.b.timed);
+  if (report.cells.empty()) out += "\nNothing matched: no cell was timed in both folders.\n";
   else
     out += fmt::format("\n{} cells: {} faster, {} slower, {} no difference; geometric mean of B / A: {}.\n", report.cells.size(),
                        faster, slower, report.cells.size() - faster - slower,
@@ -146,24 +183,21 @@ std::string compare_markdown(const CompareReport& report, const std::string& a, 
 }
 
 std::string compare_csv(const CompareReport& report) {
-  std::string out = "problem,n,max_iter,tolerance,strategy,seeds,a_time_s,b_time_s,ratio,ratio_ci_low,ratio_ci_high,p_value,verdict\n";
-  auto field = [](const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char ch : s) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-    return q + "\"";
-  };
+  Table t;
+  t.csv_columns = {"problem", "n", "max_iter", "tolerance", "strategy", "seeds", "a_time_s", "b_time_s", "ratio",
+                   "ratio_ci_low", "ratio_ci_high", "p_value", "verdict", "starved"};
   for (const auto& c : report.cells)
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", field(c.problem), c.n, c.max_iter, format_number(c.tolerance),
-                       field(c.strategy), c.instances, format_number(c.a_seconds), format_number(c.b_seconds),
-                       format_number(c.ratio), format_number(c.lo), format_number(c.hi), format_number(c.p), c.verdict);
-  return out;
+    t.csv_rows.push_back({c.problem, std::to_string(c.n), std::to_string(c.max_iter), format_number(c.tolerance), c.strategy,
+                          std::to_string(c.instances), format_number(c.a_seconds), format_number(c.b_seconds),
+                          format_number(c.ratio), format_number(c.lo), format_number(c.hi), format_number(c.p), c.verdict,
+                          std::to_string(c.starved)});
+  return csv(t);
 }
 
 std::vector<const Comparison*> slowdowns(const CompareReport& report, double percent) {
   std::vector<const Comparison*> out;
   for (const auto& c : report.cells)
-    if (c.verdict == "slower" && c.ratio > 1 + percent / 100) out.push_back(&c);
+    if (c.verdict == "slower" && c.ratio > 1 + percent / 100 && c.starved == 0) out.push_back(&c);
   return out;
 }
 

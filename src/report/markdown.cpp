@@ -1,7 +1,7 @@
 // The Markdown writer: report.md, GitHub tables under "##" and "###" headings.
 #include <fmt/format.h>
 
-#include "report/report.hpp"
+#include "report/table.hpp"
 
 namespace wcs::report {
 

@@ -18,39 +18,11 @@ std::string panel_title(const Row& r) {
 
 }  // namespace
 
-Model group(std::vector<RunRecord> records, const nlohmann::ordered_json& experiment) {
-  Model m;
-  m.runs = by_index(std::move(records));
-  if (experiment.is_object()) m.baseline_key = experiment.value("baseline", std::string());
-  for (const auto& r : m.runs) {
-    if (!m.family.count(r.label)) {
-      m.labels.push_back(r.label);
-      m.family[r.label] = r.family;
-    }
-    const std::string row = row_key(r), cell = cell_key(row, r.label);
-    Row& rw = m.rows[row];
-    if (rw.first == SIZE_MAX) {
-      m.row_order.push_back(row);
-      rw = Row{row, r.problem, "", r.n, r.index, r.max_iter, r.tolerance};
-    }
-    Cell& c = m.cells[cell];
-    if (c.first == SIZE_MAX) {
-      c.key = cell;
-      c.row = row;
-      c.problem = r.problem;
-      c.label = r.label;
-      c.family = r.family;
-      c.n = r.n;
-      c.max_iter = r.max_iter;
-      c.tolerance = r.tolerance;
-      c.first = r.index;
-    }
-    if (r.ok()) c.ok.push_back(&r);
-    else if (r.status == "skipped") c.skipped.push_back(&r);
-    else c.failed.push_back(&r);
-  }
-  // Times, then speed-ups against the row's baseline: reference where it ran, else
-  // the experiment's `baseline:`.
+namespace {
+
+// Times of every cell, then speed-ups against the row's baseline: reference where it
+// ran, else the experiment's `baseline:`.
+void estimate(Model& m) {
   for (auto& [key, c] : m.cells) {
     Groups g;
     for (const RunRecord* r : c.ok)
@@ -87,8 +59,11 @@ Model group(std::vector<RunRecord> records, const nlohmann::ordered_json& experi
     c.baseline = rw.baseline;
     c.speedup = ratio_ci(num, den, seed_of("speedup\x1f" + key));
   }
-  // Panels: one per (problem, max_iter, tolerance) in plan order; problems with a
-  // single N share one panel; at most kMaxPivotColumns columns each.
+}
+
+// Panels: one per (problem, max_iter, tolerance) in plan order; problems with a single
+// N share one panel; at most kMaxPivotColumns columns each.
+void make_panels(Model& m) {
   std::vector<std::pair<std::string, std::vector<std::string>>> groups;
   for (const auto& row : m.row_order) {
     const Row& r = m.rows.at(row);
@@ -122,6 +97,48 @@ Model group(std::vector<RunRecord> records, const nlohmann::ordered_json& experi
     add_panel(std::move(p));
   }
   if (!singles.rows.empty()) add_panel(std::move(singles));
+}
+
+}  // namespace
+
+Model group(store::Records records) {
+  Model m;
+  m.missing = records.missing();
+  m.planned = records.planned;
+  m.runs = std::move(records.runs);
+  m.files = std::move(records.files);
+  m.unreadable = std::move(records.unreadable);
+  m.ignored = std::move(records.ignored);
+  if (records.experiment.is_object()) m.baseline_key = records.experiment.value("baseline", std::string());
+  for (const auto& r : m.runs) {
+    if (!m.family.contains(r.label)) {
+      m.labels.push_back(r.label);
+      m.family[r.label] = r.family;
+    }
+    const std::string row = row_key(r), cell = cell_key(row, r.label);
+    Row& rw = m.rows[row];
+    if (rw.first == SIZE_MAX) {
+      m.row_order.push_back(row);
+      rw = Row{row, r.problem, "", r.n, r.index, r.max_iter, r.tolerance};
+    }
+    Cell& c = m.cells[cell];
+    if (c.first == SIZE_MAX) {
+      c.key = cell;
+      c.row = row;
+      c.problem = r.problem;
+      c.label = r.label;
+      c.family = r.family;
+      c.n = r.n;
+      c.max_iter = r.max_iter;
+      c.tolerance = r.tolerance;
+      c.first = r.index;
+    }
+    if (r.ok()) c.ok.push_back(&r);
+    else if (r.status == record::status::skipped) c.skipped.push_back(&r);
+    else c.failed.push_back(&r);  // failed, non-finite, inconsistent
+  }
+  estimate(m);
+  make_panels(m);
   return m;
 }
 

@@ -15,6 +15,7 @@
 
 #include "report/runs.hpp"
 #include "report/stats.hpp"
+#include "store/folder.hpp"
 
 namespace wcs::report {
 
@@ -45,7 +46,11 @@ struct Panel {
 };
 
 struct Model {
-  std::vector<RunRecord> runs;
+  std::vector<RunRecord> runs;       // plan order
+  std::vector<std::string> files;    // where each run was read, same order
+  std::vector<store::Unreadable> unreadable;
+  std::vector<std::string> ignored;  // entries of runs/ that are not regular files
+  std::size_t planned = 0, missing = 0;
   std::vector<std::string> labels;  // plan order
   std::map<std::string, std::string> family;
   std::map<std::string, Cell> cells;
@@ -61,8 +66,8 @@ struct Model {
 };
 
 
-/// The records grouped into cells, rows and panels, in plan order; `experiment` (the
-/// content of experiment.json, may be null) gives the `baseline:`.
-Model group(std::vector<RunRecord> records, const nlohmann::ordered_json& experiment);
+/// The records of a folder grouped into cells, rows and panels, in plan order; its
+/// experiment.json (may be null) gives the `baseline:`.
+Model group(store::Records records);
 
 }  // namespace wcs::report

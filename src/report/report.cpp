@@ -1,17 +1,17 @@
-// `wcs report`: the records of a results folder grouped (model.hpp), made into tables
-// (tables.hpp), and written by the Markdown, CSV and Google Benchmark JSON writers.
 #include "report/report.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <stdexcept>
+#include <utility>
 
-#include "experiment/record.hpp"
 #include "report/model.hpp"
 #include "report/runs.hpp"
 #include "report/stats.hpp"
 #include "report/tables.hpp"
+#include "store/files.hpp"
+#include "store/folder.hpp"
+#include "wcs/error.hpp"
 
 namespace wcs::report {
 
@@ -23,14 +23,13 @@ namespace {
 std::string context_summary(const std::vector<RunRecord>& runs) {
   std::vector<std::string> seen;
   for (const auto& r : runs) {
-    if (!r.ok() || r.machine.empty()) continue;
-    auto c = [&](const char* k) {
-      auto it = r.machine.find(k);
-      return it == r.machine.end() ? std::string("?") : it->second;
-    };
-    std::string s = fmt::format("{} ({} CPUs at {} MHz), {} build with {}, SIMD target {}, commit {}{}", c("host_name"),
-                                c("num_cpus"), c("mhz_per_cpu"), c("build_type"), c("compiler"), c("simd_target"),
-                                c("git_commit").substr(0, 12), c("git_dirty") == "true" ? " (with local changes)" : "");
+    if (!r.ok() || r.machine.host_name.empty()) continue;
+    auto c = [](const std::string& v) { return v.empty() ? std::string("?") : v; };
+    const auto& mc = r.machine;
+    std::string s =
+        fmt::format("{} ({} CPUs at {} MHz), {} build with {}, SIMD target {}, commit {}{}", c(mc.host_name),
+                    c(mc.num_cpus), c(mc.mhz_per_cpu), c(mc.build_type), c(mc.compiler), c(mc.simd_target),
+                    c(mc.git_commit).substr(0, 12), mc.git_dirty == "true" ? " (with local changes)" : "");
     if (std::find(seen.begin(), seen.end(), s) == seen.end()) seen.push_back(s);
   }
   if (seen.empty()) return "";
@@ -40,42 +39,50 @@ std::string context_summary(const std::vector<RunRecord>& runs) {
   return out;
 }
 
-}  // namespace
-
-std::vector<Table> make_tables(const std::vector<RunRecord>& records, const Json& experiment) {
-  const Model m = group(records, experiment);
-  std::vector<Table> tables;
-  for (auto part : {time_tables(m), speedup_tables(m), convergence_tables(m), error_tables(m), fixed_target_tables(m)})
-    for (auto& t : part) tables.push_back(std::move(t));
-  tables.push_back(speed_table(m));
-  tables.push_back(accuracy_table(m));
-  tables.push_back(cycles_table(m));
-  if (auto skipped = skipped_table(m)) tables.push_back(std::move(*skipped));
-  if (auto est = estimates_table(m, experiment)) tables.push_back(std::move(*est));
-  tables.push_back(runs_table(m));
-  tables.push_back(trajectories_table(m));
-  return tables;
+// What the folder lacks or holds that is bad: one line each, for the report's top
+// and for standard error.
+std::vector<std::string> warnings_of(const Model& m, ReportSummary& s) {
+  std::vector<std::string> out;
+  s.records = m.runs.size();
+  s.unreadable = m.unreadable.size();
+  s.ignored = m.ignored.size();
+  s.missing = m.missing;
+  for (const auto& r : m.runs) {
+    s.failed += !r.finished();
+    s.starved += r.starved != 0;
+  }
+  if (s.missing)
+    out.push_back(
+        fmt::format("{} of the {} planned runs have no record (an interrupted run or merge: `wcs run --resume` "
+                    "finishes them)",
+                    s.missing, m.planned));
+  if (s.failed)
+    out.push_back(fmt::format("{} run{} failed or gave a faulty result (listed under \"Skipped and failed runs\")",
+                              s.failed, s.failed == 1 ? "" : "s"));
+  if (s.unreadable + s.ignored)
+    out.push_back(fmt::format("{} record{} could not be read (listed under \"Records that could not be read\")",
+                              s.unreadable + s.ignored, s.unreadable + s.ignored == 1 ? "" : "s"));
+  if (s.starved)
+    out.push_back(
+        fmt::format("{} run{} had starved repetitions: their times are not comparable (listed under \"Runs "
+                    "whose timing was starved\")",
+                    s.starved, s.starved == 1 ? "" : "s"));
+  return out;
 }
 
-std::vector<fs::path> write_report(const fs::path& dir) {
-  const auto records = wcs::experiment::read_records(dir);
-  if (records.empty()) throw std::runtime_error((dir / "runs").string() + ": no run records");
-  const Json experiment = wcs::experiment::read_experiment(dir);  // checked: InputError names the file and field
-  const auto tables = make_tables(records, experiment);
-  std::string heading = experiment.is_object() ? experiment.value("name", std::string("results")) : std::string("results");
-  heading = "Experiment " + heading;
+std::string intro_of(const Model& m, const Json& experiment, const std::vector<std::string>& warnings) {
   std::string intro;
   if (experiment.is_object() && !experiment.value("description", std::string()).empty())
     intro = fmt::format("\n{}\n", experiment["description"].get<std::string>());
-  const auto runs = by_index(records);
   std::size_t ok = 0, traced = 0;
-  for (const auto& r : runs) {
+  for (const auto& r : m.runs) {
     ok += r.ok();
-    traced += r.trajectory.has_value();
+    traced += r.traced;
   }
-  intro += fmt::format("\n{} run records ({} ran{}), generated by `wcs report` from `runs/`.\n", records.size(), ok,
-                       traced ? fmt::format(", {} with trajectories", traced) : "");
-  intro += context_summary(runs);
+  intro += fmt::format("\n{} run records ({} ran{}), generated by `wcs report` from the folder's records.\n",
+                       m.runs.size(), ok, traced ? fmt::format(", {} with trajectories", traced) : "");
+  for (const auto& w : warnings) intro += "\n**Warning: " + w + ".**\n";
+  intro += context_summary(m.runs);
   intro += fmt::format(
       "\nHow to read: times are medians with 95% percentile bootstrap intervals ({} resamples of seeds, then of "
       "repetitions within each seed, seeded from the cell so the tables repeat byte for byte); rates carry 95% Wilson "
@@ -83,20 +90,33 @@ std::vector<fs::path> write_report(const fs::path& dir) {
       "[runs.csv](runs.csv) (one row per run) and [trajectories.csv](trajectories.csv) (one row per cycle of a traced "
       "run); the plots are in `../plots/` (`tools/plot.py`).\n",
       kResamples);
-  std::vector<fs::path> written;
-  const fs::path out = dir / "tables";
-  std::string md = markdown(tables, heading);
-  md.insert(md.find('\n') + 1, intro);
-  wcs::experiment::write_atomic(out / "report.md", md);
-  written.push_back(out / "report.md");
-  for (const auto& t : tables) {
-    if (t.csv_columns.empty()) continue;
-    wcs::experiment::write_atomic(out / (t.name + ".csv"), csv(t));
-    written.push_back(out / (t.name + ".csv"));
-  }
-  wcs::experiment::write_atomic(out / "benchmarks.json", combined_benchmark_json(records));
-  written.push_back(out / "benchmarks.json");
-  return written;
+  return intro;
+}
+
+}  // namespace
+
+ReportSummary write_report(const fs::path& dir) {
+  store::Records records = store::read_folder(dir);
+  if (records.runs.empty() && records.unreadable.empty() && records.ignored.empty())
+    throw InputError((dir / "runs").string() + ": no run records");
+  const Json experiment = records.experiment;
+  const Model m = group(std::move(records));
+  ReportSummary summary;
+  summary.warnings = warnings_of(m, summary);
+  for (const auto& u : m.unreadable) summary.problems.push_back(fmt::format("{}: {}: {}", u.file, u.field, u.what));
+  summary.problems.insert(summary.problems.end(), m.ignored.begin(), m.ignored.end());
+  const auto tables = make_tables(m, experiment);
+  const std::string name =
+      experiment.is_object() ? experiment.value("name", std::string("results")) : std::string("results");
+  std::string md = markdown(tables, "Experiment " + name);
+  md.insert(md.find('\n') + 1, intro_of(m, experiment, summary.warnings));
+  std::vector<std::pair<std::string, std::string>> files;
+  files.emplace_back("report.md", std::move(md));
+  for (const auto& t : tables)
+    if (!t.csv_columns.empty()) files.emplace_back(t.name + ".csv", csv(t));
+  files.emplace_back("benchmarks.json", combined_benchmark_json(m.runs));
+  summary.written = store::replace_folder(dir / "tables", files);
+  return summary;
 }
 
 }  // namespace wcs::report

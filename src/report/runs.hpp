@@ -1,18 +1,15 @@
-// The report's view of run records (experiment::RunRecord): plan order, the keys of
-// the cells and rows tables aggregate, and a run's median time.
+// The report's view of run records (record::RunRecord): the keys of the cells and
+// rows tables aggregate, and the statistics of a run's repetition times.
 #pragma once
 #include <string>
 #include <vector>
 
-#include "experiment/record.hpp"
+#include "record/record.hpp"
 
 namespace wcs::report {
 
-using experiment::RunRecord;
-using experiment::Trajectory;
-
-/// The records in run-index order (plan order, whatever the file names).
-std::vector<RunRecord> by_index(std::vector<RunRecord> records);
+using record::RunRecord;
+using record::Trajectory;
 
 /// Median of the repetitions' times (NaN when there are none).
 double median_seconds(const RunRecord& run);
@@ -24,5 +21,14 @@ std::string row_key(const RunRecord& run);
 /// from the run's row key.
 std::string cell_key(const std::string& row, const std::string& label);
 inline std::string cell_key(const RunRecord& run) { return cell_key(row_key(run), run.label); }
+
+/// A statistic of one run's repetition times (seconds), as runs.csv has it: its
+/// column and how it is computed (NaN when there are too few times). Google
+/// Benchmark keeps its aggregates the same way, as a table.
+struct RunStatistic {
+  const char* column;
+  double (*of)(const std::vector<double>& seconds);
+};
+const std::vector<RunStatistic>& run_statistics();
 
 }  // namespace wcs::report

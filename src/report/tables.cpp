@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "record/outcome.hpp"
 #include "report/stats.hpp"
 #include "wcs/format.hpp"
 
@@ -23,14 +24,6 @@ double mean(const std::vector<double>& v) {
   double s = 0;
   for (double x : v) s += x;
   return v.empty() ? NAN : s / static_cast<double>(v.size());
-}
-
-double stddev(const std::vector<double>& v) {
-  if (v.size() < 2) return NAN;
-  const double m = mean(v);
-  double s = 0;
-  for (double x : v) s += (x - m) * (x - m);
-  return std::sqrt(s / static_cast<double>(v.size() - 1));
 }
 
 // Column names of CSV files: lower case, anything but letters and digits as '_'.
@@ -115,7 +108,8 @@ std::vector<Table> time_tables(const Model& m) {
       units.push_back(unit_for(medians));
       headers.push_back(p.headers[col] + " (" + unit_name(units.back()) + ")");
     }
-    const auto [seeds, reps] = usual_counts(m, p);
+    const auto counts = usual_counts(m, p);
+    const std::size_t seeds = counts.first, reps = counts.second;
     const std::string note = fmt::format(
         "Median time per solve [95% bootstrap interval] over {} (Google Benchmark's time of each repetition); "
         "the unit is chosen per column. A cell with other counts shows them as (seeds x repetitions).",
@@ -205,7 +199,7 @@ Runtimes runtimes_of(const std::vector<const RunRecord*>& runs) {
   Runtimes rt;
   for (const RunRecord* r : runs) {
     const bool reached = r->ok() && r->converged;
-    rt.evaluations.push_back(reached ? r->evaluations : INFINITY);
+    rt.evaluations.push_back(reached ? static_cast<double>(r->evaluations) : INFINITY);
     rt.seconds.push_back(reached && !r->rep_seconds.empty() ? median_seconds(*r) : INFINITY);
   }
   return rt;
@@ -237,17 +231,32 @@ std::string budget_text(double seconds) {
 
 }  // namespace
 
-std::vector<Table> fixed_target_tables(const Model& m) {
-  std::vector<Table> out;
-  // Runs of each label that ran (ok or failed), pooled over problems, N and seeds.
-  std::map<std::string, std::vector<const RunRecord*>> ran;
-  for (const auto& r : m.runs)
-    if (r.status != "skipped") ran[r.label].push_back(&r);
+namespace {
+
+const char* const kFixedTarget = "Fixed target: reaching the tolerance";
+
+// Runs of each label that ran (ok or failed), pooled over problems, N and seeds.
+using Ran = std::map<std::string, std::vector<const RunRecord*>>;
+
+// What the reached table gathers for the tables after it.
+struct Reached {
+  Table summary, ecdf_csv, profile_csv;
+  std::vector<double> all_evals, all_seconds;  // every run's runtime to the target
+};
+
+// Reached and the performance profile (with the ECDF and profile CSV files).
+Reached reached_tables(const Model& m, Ran& ran) {
+  Reached got;
+  Table& summary = got.summary;
+  Table& ecdf_csv = got.ecdf_csv;
+  Table& profile_csv = got.profile_csv;
+  std::vector<double>& all_evals = got.all_evals;
+  std::vector<double>& all_seconds = got.all_seconds;
   // Performance profile on time to target over every instance anything ran on.
   std::vector<std::string> instances;
   std::map<std::string, std::size_t> instance_pos;
   for (const auto& r : m.runs)
-    if (r.status != "skipped" && !instance_pos.count(r.instance)) {
+    if (r.status != "skipped" && !instance_pos.contains(r.instance)) {
       instance_pos[r.instance] = instances.size();
       instances.push_back(r.instance);
     }
@@ -257,9 +266,7 @@ std::vector<Table> fixed_target_tables(const Model& m) {
       if (r->ok() && r->converged && !r->rep_seconds.empty()) cost[instance_pos.at(r->instance)][s] = median_seconds(*r);
   const auto ratios = performance_ratios(cost);
 
-  const std::string section = "Fixed target: reaching the tolerance";
-  Table summary;
-  summary.section = section;
+  summary.section = kFixedTarget;
   summary.title = "Reached, and the performance profile";
   summary.note = fmt::format(
       "Over all problems, N and seeds each strategy ran on (runs skipped by max_n left out). Reached: runs that met the "
@@ -272,16 +279,13 @@ std::vector<Table> fixed_target_tables(const Model& m) {
                          "profile_1", "profile_2", "profile_10", "profile_100", "profile_solved"};
   summary.text_columns = 2;
   summary.name = "fixed_target";
-  Table ecdf_csv;
   ecdf_csv.name = "ecdf";
   ecdf_csv.markdown = false;
   ecdf_csv.csv_columns = {"strategy", "family", "measure", "budget", "fraction", "runs"};
-  Table profile_csv;
   profile_csv.name = "profile";
   profile_csv.markdown = false;
   profile_csv.csv_columns = {"strategy", "family", "tau", "fraction", "instances"};
 
-  std::vector<double> all_evals, all_seconds;
   for (std::size_t s = 0; s < m.labels.size(); ++s) {
     const std::string& label = m.labels[s];
     const auto& runs = ran[label];
@@ -315,10 +319,13 @@ std::vector<Table> fixed_target_tables(const Model& m) {
                                       std::to_string(rs.size())});
     }
   }
-  out.push_back(summary);
+  return got;
+}
 
-  // The ECDF at budget decades, in evaluations and in time.
-  for (const auto& [what, values] : {std::pair{"evaluations", &all_evals}, std::pair{"time", &all_seconds}}) {
+// The ECDF at budget decades, in evaluations and in time.
+void budget_tables(const Model& m, Ran& ran, const Reached& got, std::vector<Table>& out) {
+  const std::string section = kFixedTarget;
+  for (const auto& [what, values] : {std::pair{"evaluations", &got.all_evals}, std::pair{"time", &got.all_seconds}}) {
     const auto budgets = decades(*values);
     if (budgets.empty()) continue;
     Table t;
@@ -342,7 +349,11 @@ std::vector<Table> fixed_target_tables(const Model& m) {
     out.push_back(std::move(t));
   }
 
-  // ERT per cell: pivot tables in Markdown, every cell in CSV.
+}
+
+// ERT per cell: pivot tables in Markdown, every cell in CSV.
+void ert_tables(const Model& m, std::vector<Table>& out) {
+  const std::string section = kFixedTarget;
   Table ert_csv;
   ert_csv.name = "ert";
   ert_csv.markdown = false;
@@ -357,7 +368,7 @@ std::vector<Table> fixed_target_tables(const Model& m) {
       std::vector<double> evals, secs;
       std::vector<bool> reached, reached_t;
       for (const RunRecord* r : c->ok) {
-        evals.push_back(r->evaluations);
+        evals.push_back(static_cast<double>(r->evaluations));
         reached.push_back(r->converged);
         if (!r->rep_seconds.empty()) {
           secs.push_back(median_seconds(*r));
@@ -380,7 +391,7 @@ std::vector<Table> fixed_target_tables(const Model& m) {
       std::vector<double> evals;
       std::vector<bool> reached;
       for (const RunRecord* r : c.ok) {
-        evals.push_back(r->evaluations);
+        evals.push_back(static_cast<double>(r->evaluations));
         reached.push_back(r->converged);
       }
       return sig3(ert(evals, reached));
@@ -388,8 +399,20 @@ std::vector<Table> fixed_target_tables(const Model& m) {
     out.back().title = "ERT in evaluations: " + p.title;
     out.back().link = "ert.csv";
   }
-  out.push_back(ecdf_csv);
-  out.push_back(profile_csv);
+}
+
+}  // namespace
+
+std::vector<Table> fixed_target_tables(const Model& m) {
+  Ran ran;
+  for (const auto& r : m.runs)
+    if (r.status != "skipped") ran[r.label].push_back(&r);
+  Reached got = reached_tables(m, ran);
+  std::vector<Table> out{got.summary};
+  budget_tables(m, ran, got, out);
+  ert_tables(m, out);
+  out.push_back(std::move(got.ecdf_csv));
+  out.push_back(std::move(got.profile_csv));
   return out;
 }
 
@@ -450,8 +473,9 @@ Table accuracy_table(const Model& m) {
   accuracy.name = "accuracy";
   accuracy.title = "Accuracy against the exact answer";
   accuracy.note =
-      "Error = |sum a[i] W[i] - target|. Agreement: the same result as the exact answer on the same problem (`reference`, "
-      "else the baseline or another identical strategy), within relative 1e-9; gap = mean of (error - exact error).";
+      "Error = |sum a[i] W[i] - target|. Agreement: the same answer as the exact one on the same problem (`reference`, "
+      "else the baseline or another identical strategy): the same weights, or results within relative 1e-9 (a finite "
+      "result never agrees with an infinite one); gap = mean of (error - exact error).";
   accuracy.columns = {"problem", "N", "max_iter", "tolerance", "strategy", "runs", "converged", "median error", "worst error",
                       "agrees with", "agreement", "mean gap"};
   accuracy.csv_columns = {"problem", "n", "max_iter", "tolerance", "strategy", "family", "runs", "converged",
@@ -473,8 +497,8 @@ Table accuracy_table(const Model& m) {
         const RunRecord& x = *it->second;
         ++compared;
         exact_names.insert(x.label);
-        agree += std::abs(r->result - x.result) <= 1e-9 * std::max(1.0, std::abs(x.result));
-        gaps.push_back(r->error - x.error);
+        agree += record::agrees(*r, x);
+        gaps.push_back(record::error_gap(r->error, x.error));
       }
     }
     const Estimate w = wilson(converged, c.ok.size());
@@ -502,18 +526,23 @@ Table cycles_table(const Model& m) {
   Table convergence;
   convergence.name = "convergence";
   convergence.title = "Cycles, evaluations and weights";
-  convergence.note = "Means over seeds; `chose` counts the strategy `auto` picked (its note `chose`).";
+  convergence.note =
+      "Means over seeds; `chose` counts the strategy `auto` picked (its note `chose`); trajectories: traced runs, and "
+      "how many of them were cut (a cap left cycles out: their convergence plots stop early).";
   convergence.columns = {"problem", "N", "max_iter", "strategy", "runs", "mean cycles", "mean evaluations",
-                         "mean non-zero weights", "chose"};
+                         "mean non-zero weights", "chose", "trajectories"};
   convergence.csv_columns = {"problem", "n", "max_iter", "tolerance", "strategy", "family", "runs", "mean_cycles",
-                             "mean_evaluations", "mean_nonzero_weights", "chose"};
+                             "mean_evaluations", "mean_nonzero_weights", "chose", "traced", "traced_cut"};
   convergence.text_columns = 4;
   for_each_cell(m, [&](const Cell& c) {
     if (c.ok.empty()) return;
     const std::string n = std::to_string(c.n), mi = std::to_string(c.max_iter), tol = csv_number(c.tolerance);
     std::vector<double> cycles, evals, nonzero;
     std::map<std::string, int> chose;
+    std::size_t traced = 0, cut = 0;
     for (const RunRecord* r : c.ok) {
+      traced += r->traced;
+      cut += r->traced && !r->trajectory.complete;
       cycles.push_back(static_cast<double>(r->cycles));
       evals.push_back(static_cast<double>(r->evaluations));
       nonzero.push_back(static_cast<double>(r->nonzero_weights));
@@ -524,10 +553,13 @@ Table cycles_table(const Model& m) {
     std::string chose_text;
     for (const auto& [k, count] : picks) chose_text += fmt::format("{}{} x{}", chose_text.empty() ? "" : ", ", k, count);
     const std::string runs = std::to_string(c.ok.size());
+    const std::string trajectories =
+        traced == 0 ? "-" : cut == 0 ? std::to_string(traced) : fmt::format("{} ({} cut)", traced, cut);
     convergence.rows.push_back({c.problem, n, mi, c.label, runs, sig3(mean(cycles)), sig3(mean(evals)), sig3(mean(nonzero)),
-                                chose_text.empty() ? "-" : chose_text});
+                                chose_text.empty() ? "-" : chose_text, trajectories});
     convergence.csv_rows.push_back({c.problem, n, mi, tol, c.label, c.family, runs, csv_number(mean(cycles)),
-                                    csv_number(mean(evals)), csv_number(mean(nonzero)), chose_text});
+                                    csv_number(mean(evals)), csv_number(mean(nonzero)), chose_text, std::to_string(traced),
+                                    std::to_string(cut)});
   });
   return convergence;
 }
@@ -536,24 +568,30 @@ std::optional<Table> skipped_table(const Model& m) {
   Table skipped;
   skipped.name = "skipped";
   skipped.title = "Skipped and failed runs";
-  skipped.note = "Planned runs that did not run (max_n) or whose strategy failed, with the reason.";
+  skipped.note =
+      "Planned runs that did not run (max_n), whose strategy failed, or whose result failed its checks (non-finite, "
+      "inconsistent), with the reason of the first; none of them counts in the tables above.";
   skipped.columns = {"problem", "N", "max_iter", "strategy", "runs", "status", "reason"};
   skipped.csv_columns = {"problem", "n", "max_iter", "tolerance", "strategy", "runs", "status", "reason"};
   skipped.text_columns = 7;
   for_each_cell(m, [&](const Cell& c) {
     const std::string n = std::to_string(c.n), mi = std::to_string(c.max_iter), tol = csv_number(c.tolerance);
+    std::map<std::string, std::vector<const RunRecord*>> by_status;
     for (const auto* list : {&c.skipped, &c.failed})
-      if (!list->empty()) {
-        const RunRecord& r = *list->front();
-        skipped.rows.push_back({c.problem, n, mi, c.label, std::to_string(list->size()), r.status, r.reason});
-        skipped.csv_rows.push_back({c.problem, n, mi, tol, c.label, std::to_string(list->size()), r.status, r.reason});
-      }
+      for (const RunRecord* r : *list) by_status[r->status].push_back(r);
+    for (const auto& [status, list] : by_status) {
+      const RunRecord& r = *list.front();
+      skipped.rows.push_back({c.problem, n, mi, c.label, std::to_string(list.size()), status, r.reason});
+      skipped.csv_rows.push_back({c.problem, n, mi, tol, c.label, std::to_string(list.size()), status, r.reason});
+    }
   });
   if (skipped.rows.empty()) return std::nullopt;
   return skipped;
 }
 
-// Tidy data: one row per record, every identifying field and every measure.
+// Tidy data: one row per record: the record's fields that have a runs.csv column
+// (record::record_fields; a map of options one column per option), then the
+// statistics of its repetition times (run_statistics) and each repetition's time.
 Table runs_table(const Model& m) {
   Table t;
   t.name = "runs";
@@ -565,50 +603,35 @@ Table runs_table(const Model& m) {
       if (!v.empty()) options.insert(k);  // an option empty in every run says nothing
     reps = std::max(reps, r.rep_seconds.size());
   }
-  t.csv_columns = {"experiment", "run_key", "record", "run_index", "status", "reason", "problem", "instance", "generator",
-                   "n", "seed", "max_iter", "tolerance", "target", "strategy", "strategy_name", "family"};
-  for (const auto& o : options) t.csv_columns.push_back("opt_" + snake(o));
-  for (const char* c : {"repetitions", "iterations", "time_s", "time_mean_s", "time_min_s", "time_max_s", "time_stddev_s"})
-    t.csv_columns.push_back(c);
-  for (std::size_t i = 1; i <= reps; ++i) t.csv_columns.push_back(fmt::format("time_rep{}_s", i));
-  for (const char* c : {"result", "error", "converged", "cycles", "evaluations", "nonzero_weights", "notes", "traced",
-                        "host_name", "simd_target", "build_type", "compiler", "git_commit"})
-    t.csv_columns.push_back(c);
-  for (const auto& r : m.runs) {
-    auto ctx = [&](const char* k) {
-      auto it = r.machine.find(k);
-      return it == r.machine.end() ? std::string() : it->second;
-    };
-    std::vector<std::string> row{r.experiment, r.key, "runs/" + r.id + ".json", std::to_string(r.index), r.status, r.reason,
-                                 r.problem, r.instance, r.generator, std::to_string(r.n), std::to_string(r.seed),
-                                 std::to_string(r.max_iter), csv_number(r.tolerance), csv_number(r.target), r.label,
-                                 r.strategy, r.family};
-    for (const auto& o : options) {
-      auto it = r.options.find(o);
-      row.push_back(it == r.options.end() ? "" : it->second);
+  t.csv_columns = {"record"};
+  for (const auto& f : record::record_fields()) {
+    if (f.csv.empty()) continue;
+    if (f.csv == "opt_") {
+      for (const auto& o : options) t.csv_columns.push_back("opt_" + snake(o));
+    } else {
+      t.csv_columns.emplace_back(f.csv);
     }
-    const auto& t_ = r.rep_seconds;
-    const bool timed = !t_.empty();
-    row.push_back(std::to_string(r.repetitions));
+  }
+  t.csv_columns.emplace_back("iterations");
+  for (const auto& s : run_statistics()) t.csv_columns.emplace_back(s.column);
+  for (std::size_t i = 1; i <= reps; ++i) t.csv_columns.push_back(fmt::format("time_rep{}_s", i));
+  for (std::size_t k = 0; k < m.runs.size(); ++k) {
+    const RunRecord& r = m.runs[k];
+    std::vector<std::string> row{m.files[k]};
+    for (const auto& f : record::record_fields()) {
+      if (f.csv.empty()) continue;
+      if (f.csv != "opt_") {
+        row.push_back(record::cell_text(f, r));
+        continue;
+      }
+      for (const auto& o : options) {
+        auto it = r.options.find(o);
+        row.push_back(it == r.options.end() ? "" : it->second);
+      }
+    }
     row.push_back(r.rep_iterations.empty() ? "" : csv_number(r.rep_iterations.front()));
-    row.push_back(timed ? csv_number(median_seconds(r)) : "");
-    row.push_back(timed ? csv_number(mean(t_)) : "");
-    row.push_back(timed ? csv_number(*std::min_element(t_.begin(), t_.end())) : "");
-    row.push_back(timed ? csv_number(*std::max_element(t_.begin(), t_.end())) : "");
-    row.push_back(csv_number(stddev(t_)));
-    for (std::size_t i = 0; i < reps; ++i) row.push_back(i < t_.size() ? csv_number(t_[i]) : "");
-    std::string notes;
-    for (const auto& [k, v] : r.notes) notes += (notes.empty() ? "" : "; ") + k + "=" + v;
-    const bool ok = r.ok();
-    row.push_back(ok ? csv_number(r.result) : "");
-    row.push_back(ok ? csv_number(r.error) : "");
-    row.push_back(ok ? (r.converged ? "1" : "0") : "");
-    row.push_back(ok ? csv_number(r.cycles) : "");
-    row.push_back(ok ? csv_number(r.evaluations) : "");
-    row.push_back(ok ? csv_number(r.nonzero_weights) : "");
-    row.push_back(notes);
-    row.push_back(r.trajectory ? "1" : "0");
-    for (const char* k : {"host_name", "simd_target", "build_type", "compiler", "git_commit"}) row.push_back(ctx(k));
+    for (const auto& s : run_statistics()) row.push_back(csv_number(s.of(r.rep_seconds)));
+    for (std::size_t i = 0; i < reps; ++i) row.push_back(i < r.rep_seconds.size() ? csv_number(r.rep_seconds[i]) : "");
     t.csv_rows.push_back(std::move(row));
   }
   return t;
@@ -620,16 +643,16 @@ Table trajectories_table(const Model& m) {
   t.name = "trajectories";
   t.markdown = false;
   t.csv_columns = {"experiment", "run_key", "problem", "n", "seed", "max_iter", "tolerance", "strategy", "family", "run",
-                   "source", "cycle", "evaluations", "seconds", "error", "best_error"};
+                   "source", "complete", "cycle", "evaluations", "seconds", "error", "best_error"};
   std::map<std::string, std::size_t> run_number;  // (problem, N, strategy) -> runs so far
   for (const auto& r : m.runs) {
-    if (!r.trajectory) continue;
+    if (!r.traced) continue;
     const std::size_t run = ++run_number[r.problem + "\x1f" + std::to_string(r.n) + "\x1f" + r.label];
-    const Trajectory& tr = *r.trajectory;
+    const Trajectory& tr = r.trajectory;
     for (std::size_t i = 0; i < tr.cycle.size(); ++i)
       t.csv_rows.push_back({r.experiment, r.key, r.problem, std::to_string(r.n), std::to_string(r.seed),
                             std::to_string(r.max_iter), csv_number(r.tolerance), r.label, r.family, std::to_string(run),
-                            tr.source, csv_number(tr.cycle[i]), csv_number(tr.evaluations[i]), csv_number(tr.seconds[i]),
+                            tr.source, tr.complete ? "1" : "0", csv_number(tr.cycle[i]), csv_number(tr.evaluations[i]), csv_number(tr.seconds[i]),
                             csv_number(tr.error[i]), csv_number(tr.best_error[i])});
   }
   return t;
@@ -681,7 +704,8 @@ std::optional<Table> estimates_table(const Model& m, const Json& experiment) {
   for (const auto& problem : problems)
     for (const auto& [key, values] : cells) {
       if (key.first != problem) continue;
-      std::vector<std::string> row{problem, std::to_string(key.second)}, crow = row;
+      std::vector<std::string> row{problem, std::to_string(key.second)};
+      std::vector<std::string> crow = row;
       for (std::size_t i = 0; i < keys.size(); ++i) {
         auto it = values.find(keys[i]);
         row.push_back(it == values.end() ? "-" : time_in(it->second, units[i]));
@@ -693,5 +717,61 @@ std::optional<Table> estimates_table(const Model& m, const Json& experiment) {
   return est;
 }
 
+
+std::optional<Table> unread_table(const Model& m) {
+  Table t;
+  t.name = "unreadable";
+  t.title = "Records that could not be read";
+  t.note = fmt::format(
+      "Files of the folder that are not good run records (or not regular files), with the field and what is wrong; "
+      "the tables above leave them out. {} planned run{} {} no record.",
+      m.missing, m.missing == 1 ? "" : "s", m.missing == 1 ? "has" : "have");
+  t.columns = {"file", "field", "what is wrong"};
+  t.csv_columns = {"file", "field", "problem"};
+  t.text_columns = 3;
+  for (const auto& u : m.unreadable) {
+    t.rows.push_back({u.file, u.field, u.what});
+    t.csv_rows.push_back({u.file, u.field, u.what});
+  }
+  for (const auto& i : m.ignored) {
+    t.rows.push_back({i, "", "not a regular file"});
+    t.csv_rows.push_back({i, "", "not a regular file"});
+  }
+  if (t.rows.empty()) return std::nullopt;
+  return t;
+}
+
+std::optional<Table> starved_table(const Model& m) {
+  Table t;
+  t.name = "starved";
+  t.title = "Runs whose timing was starved";
+  t.note = "Repetitions whose real time was more than 1.5 times the process's CPU time: the process was stopped or "
+           "shared its core, and their times (in every table above) are not comparable. Run them again on a quiet "
+           "machine (remove their records and `wcs run --resume`).";
+  t.columns = {"run", "strategy", "starved repetitions", "of"};
+  t.csv_columns = {"run_key", "strategy", "starved", "repetitions"};
+  t.text_columns = 2;
+  for (const auto& r : m.runs)
+    if (r.starved) {
+      t.rows.push_back({r.key, r.label, std::to_string(r.starved), std::to_string(r.rep_seconds.size())});
+      t.csv_rows.push_back({r.key, r.label, std::to_string(r.starved), std::to_string(r.rep_seconds.size())});
+    }
+  if (t.rows.empty()) return std::nullopt;
+  return t;
+}
+
+std::vector<Table> make_tables(const Model& m, const Json& experiment) {
+  std::vector<Table> tables;
+  for (auto part : {time_tables(m), speedup_tables(m), convergence_tables(m), error_tables(m), fixed_target_tables(m)})
+    for (auto& t : part) tables.push_back(std::move(t));
+  tables.push_back(speed_table(m));
+  tables.push_back(accuracy_table(m));
+  tables.push_back(cycles_table(m));
+  for (auto optional : {skipped_table(m), unread_table(m), starved_table(m), estimates_table(m, experiment)})
+    if (optional) tables.push_back(std::move(*optional));
+  tables.push_back(runs_table(m));
+  tables.push_back(trajectories_table(m));
+  return tables;
+}
 
 }  // namespace wcs::report

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "report/model.hpp"
-#include "report/report.hpp"
+#include "report/table.hpp"
 
 namespace wcs::report {
 
@@ -27,8 +27,17 @@ Table cycles_table(const Model& m);       ///< convergence.csv: cycles, evaluati
 std::optional<Table> skipped_table(const Model& m);  ///< skipped and failed runs, when there are any
 /// The published estimates beside measured times, when experiment.json has them.
 std::optional<Table> estimates_table(const Model& m, const nlohmann::ordered_json& experiment);
+/// Records that could not be read and entries of runs/ that are not files, when any.
+std::optional<Table> unread_table(const Model& m);
+/// Runs with starved repetitions (times not comparable), when any.
+std::optional<Table> starved_table(const Model& m);
 // Tidy data.
 Table runs_table(const Model& m);          ///< one row per record
 Table trajectories_table(const Model& m);  ///< one row per cycle of a traced run
+
+/// Every table of the report, in its order; `experiment` is experiment.json (may be
+/// null). Deterministic: the same records give the same tables, byte for byte (every
+/// bootstrap is seeded from its cell).
+std::vector<Table> make_tables(const Model& m, const nlohmann::ordered_json& experiment);
 
 }  // namespace wcs::report

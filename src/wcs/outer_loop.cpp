@@ -21,7 +21,7 @@ double next_wpn(double wpn, bool all_below_target, double lo, double hi) {
 
 void add_trace(SolveResult& out, const SolveOptions& options, TraceEntry&& entry) {
   if (options.trace_sink) {
-    options.trace_sink(entry);
+    if (!options.trace_sink(entry)) ++out.trace_dropped;
     return;
   }
   // What one stored entry holds: the entry, W before the cycle and the winner's bits.

@@ -34,7 +34,7 @@ struct SolveResult {
   long long cycles = 0;       ///< cycles (or steps) run
   std::uint64_t evaluations = 0;  ///< line values computed in all
   std::vector<TraceEntry> trace;  ///< per cycle, when asked (the first ones, see SolveOptions::trace_bytes)
-  std::uint64_t trace_dropped = 0;  ///< cycles traced beyond SolveOptions::trace_bytes, not stored
+  std::uint64_t trace_dropped = 0;  ///< cycles traced but not kept (beyond SolveOptions::trace_bytes, or a full sink)
   /// Strategy-specific facts worth recording: "chose" for auto, "isa" for SIMD, ...
   std::map<std::string, std::string> notes;
 

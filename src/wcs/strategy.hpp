@@ -22,8 +22,10 @@ struct SolveOptions {
   bool trace = false;        ///< record the per-cycle trace in the result
   std::uint64_t seed = 0;    ///< every random choice of a strategy derives from it
   /// With `trace`: each entry goes to this function as it is made instead of into the
-  /// result (a streamed trace of any length in constant memory).
-  std::function<void(const TraceEntry&)> trace_sink = nullptr;
+  /// result (a streamed trace of any length in constant memory). It returns false when
+  /// it did not keep the entry (it is full): the solve counts the entry in
+  /// SolveResult::trace_dropped, so whoever reads the trace knows it is cut.
+  std::function<bool(const TraceEntry&)> trace_sink = nullptr;
   /// With `trace` and no sink: the most bytes the stored trace may hold. Entries
   /// beyond it are counted in SolveResult::trace_dropped, not stored, so a trace of
   /// 10^8 cycles cannot exhaust the machine.
@@ -41,8 +43,9 @@ inline void poll_stop(const SolveOptions& options) {
 }
 
 /// Adds one trace entry as `options` say: to the sink, else to `out.trace` while it
-/// stays within options.trace_bytes, else counted in out.trace_dropped. Strategies
-/// with their own loop call it instead of pushing to out.trace.
+/// stays within options.trace_bytes; an entry not kept either way is counted in
+/// out.trace_dropped. Strategies with their own loop call it: it is the one way a
+/// trace entry leaves a solve.
 void add_trace(SolveResult& out, const SolveOptions& options, TraceEntry&& entry);
 
 /// Read-only view of one cycle.

@@ -2,24 +2,51 @@
 
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <random>
 #include <stdexcept>
 
 #include "wcs/format.hpp"
 
 namespace wcs {
 
+namespace {
+
+// `path`.partial.<16 random hex digits>, created exclusively and without following a
+// link: a file or link planted under a predictable name can neither be overwritten
+// nor lead the table elsewhere.
+std::FILE* create_partial(const std::string& path, std::string& partial) {
+  std::random_device rd;
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    partial = fmt::format("{}.partial.{:08x}{:08x}", path, rd(), rd());
+    const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == EEXIST) continue;
+    if (fd < 0) break;
+    if (std::FILE* f = ::fdopen(fd, "w")) return f;
+    ::close(fd);
+    std::remove(partial.c_str());
+    break;
+  }
+  throw std::runtime_error(fmt::format("truth_table: cannot write '{}': {}", partial, std::strerror(errno)));
+}
+
+}  // namespace
+
 TruthTableWriter::TruthTableWriter(std::string path) : path_(std::move(path)) {
-  file_ = std::fopen((path_ + ".partial").c_str(), "w");
-  if (!file_) throw std::runtime_error("truth_table: cannot write '" + path_ + ".partial'");
+  file_ = create_partial(path_, partial_);
   std::fputs("cycle,line,combination,weights_before,wpn,result,delta_abs,delta_cond,is_winner\n", file_);
 }
 
 TruthTableWriter::~TruthTableWriter() {
   if (file_) {
     std::fclose(file_);
-    std::remove((path_ + ".partial").c_str());
+    std::remove(partial_.c_str());
   }
 }
 
@@ -62,9 +89,8 @@ void TruthTableWriter::finish() {
   const bool failed = std::ferror(file_) != 0;
   const bool closed = std::fclose(file_) == 0;
   file_ = nullptr;
-  const std::string partial = path_ + ".partial";
-  if (failed || !closed || std::rename(partial.c_str(), path_.c_str()) != 0) {
-    std::remove(partial.c_str());
+  if (failed || !closed || std::rename(partial_.c_str(), path_.c_str()) != 0) {
+    std::remove(partial_.c_str());
     throw std::runtime_error("truth_table: writing '" + path_ + "' failed");
   }
 }

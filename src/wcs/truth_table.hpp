@@ -9,8 +9,9 @@
 
 namespace wcs {
 
-/// Streams truth-table rows to `path`: written to `path.partial` and renamed by
-/// finish(), so an interrupted run never leaves a half table under the real name.
+/// Streams truth-table rows to `path`: written to `path.partial.<random>` (created
+/// exclusively, never through a link) and renamed by finish(), so an interrupted run
+/// never leaves a half table under the real name.
 /// Columns: cycle,line,combination,weights_before,wpn,result,delta_abs,delta_cond,is_winner.
 /// Throws std::runtime_error when the file cannot be written.
 class TruthTableWriter {
@@ -31,7 +32,7 @@ class TruthTableWriter {
 
  private:
   void write_tail(double result, double target, bool is_winner);
-  std::string path_;
+  std::string path_, partial_;
   std::FILE* file_ = nullptr;
   std::string cycle_prefix_;  // "cycle,"
   std::string cycle_state_;   // ",weights_before,wpn,"

@@ -98,7 +98,10 @@ class Hierarchical final : public wcs::Strategy {
       ClosestState closest(sub.target);
       wcs::SolveOptions traced;
       traced.trace = true;
-      traced.trace_sink = [&closest](const wcs::TraceEntry& e) { closest.add(e); };
+      traced.trace_sink = [&closest](const wcs::TraceEntry& e) {
+        closest.add(e);
+        return true;
+      };
       const wcs::SolveResult part = wcs::run_cycles(sub, group_search, traced);
       const std::vector<double>& part_weights = closest.state(part);
       std::copy(part_weights.begin(), part_weights.end(), out.weights.begin() + static_cast<std::ptrdiff_t>(first));

@@ -14,93 +14,15 @@
 #include <map>
 #include <set>
 
-#include "experiment/record.hpp"
+#include "record/record.hpp"
+#include "sandbox.hpp"
+#include "store/files.hpp"
+#include "store/folder.hpp"
 
 namespace fs = std::filesystem;
-using wcs::experiment::Json;
-using wcs::experiment::read_text;
-
-namespace {
-
-const char* kExperiment = R"(name: harness
-description: end-to-end test of the harness
-defaults:
-  repetitions: 2
-  min_time: 0.0001
-  seeds: [1, 2, 3]
-problems:
-  - name: worked
-    coefficients: [15, 47, -12]
-    target: 28
-    tolerance: 2
-    max_iter: 50
-  - name: small
-    generator: uniform_int
-    low: 1
-    high: 60
-    sign: mixed
-    n: [4, 6]
-    target: {rule: fraction_of_sum, fraction: 0.4}
-    tolerance: 0.5
-strategies:
-  - name: reference
-  - name: reference
-    params: {truth_table: ""}
-    max_n: 4
-)";
-// 3 worked runs x 2 configs + 2 sizes x 3 seeds x 2 configs = 18 runs, 3 skipped.
-
-// A fresh folder per test case holding the experiment file.
-struct Sandbox {
-  fs::path dir;
-  Sandbox() {
-    static int count = 0;
-    dir = fs::temp_directory_path() / ("wcs-harness-test-" + std::to_string(::getpid()) + "-" + std::to_string(++count));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    std::ofstream(dir / "exp.yaml") << kExperiment;
-  }
-  ~Sandbox() { fs::remove_all(dir); }
-  // Runs `wcs ARGS` in the folder; standard output and error to out.txt / err.txt.
-  int wcs(const std::string& args) const {
-    const char* exe = std::getenv("WCS_EXE");
-    REQUIRE(exe != nullptr);
-    const std::string cmd = "cd '" + dir.string() + "' && '" + exe + "' " + args + " > out.txt 2> err.txt";
-    const int status = std::system(cmd.c_str());
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-  std::string out() const { return read_text(dir / "out.txt"); }
-  std::string err() const { return read_text(dir / "err.txt"); }
-};
-
-// id -> record as written, of a results folder (read_records checks them first).
-std::map<std::string, Json> records(const fs::path& dir) {
-  std::map<std::string, Json> out;
-  for (const auto& r : wcs::experiment::read_records(dir))
-    out[r.id] = Json::parse(read_text(wcs::experiment::record_path(dir, r.id)));
-  return out;
-}
-
-// Every record of DIR read as a typed RunRecord writes the same bytes again; returns
-// the typed records by id.
-std::map<std::string, wcs::experiment::RunRecord> round_trip(const fs::path& dir) {
-  std::map<std::string, wcs::experiment::RunRecord> out;
-  for (const auto& e : fs::directory_iterator(dir / "runs")) {
-    const std::string text = read_text(e.path());
-    auto r = wcs::experiment::RunRecord::read(Json::parse(text), e.path());
-    CHECK(r.json().dump(2) + "\n" == text);
-    out.emplace(r.id, std::move(r));
-  }
-  return out;
-}
-
-std::map<std::string, std::string> file_texts(const fs::path& dir) {
-  std::map<std::string, std::string> out;
-  for (const auto& e : fs::directory_iterator(dir)) out[e.path().filename().string()] = read_text(e.path());
-  return out;
-}
-
-}  // namespace
+using wcs::record::Json;
+using wcs::store::read_text;
+using namespace wcs::test;
 
 TEST_CASE("dry run prints the plan and writes nothing", "[harness]") {
   Sandbox s;
@@ -174,7 +96,7 @@ TEST_CASE("a run writes one record per run; resume skips what is recorded", "[ha
     CHECK(r.key == w["key"]);
     CHECK(r.status == w["status"]);
     CHECK(r.n == w["problem"]["n"].get<std::size_t>());
-    CHECK(r.machine.at("simd_target") == recs.at(id)["context"]["wcs_simd_target"]);
+    CHECK(r.machine.simd_target == recs.at(id)["context"]["wcs_simd_target"]);
     if (r.ok()) {
       CHECK(r.rep_seconds.size() == 2);  // repetitions: 2, aggregates left out
       CHECK(r.evaluations == w["result"]["evaluations"].get<std::uint64_t>());
@@ -302,13 +224,13 @@ TEST_CASE("trace: true keeps each run's trajectory; trajectories.csv holds them 
   }
   CHECK(traced == 6);
   for (const auto& [id, r] : round_trip(s.dir / "res"))  // trajectories typed and written back to the byte
-    if (r.trajectory) CHECK(r.trajectory->cycle == std::vector<double>{1, 2, 3});
+    if (r.traced) CHECK(r.trajectory.cycle == std::vector<double>{1, 2, 3});
   REQUIRE(s.wcs("report res") == 0);
   const std::string csv = read_text(s.dir / "res/tables/trajectories.csv");
-  CHECK(csv.rfind("experiment,run_key,problem,n,seed,max_iter,tolerance,strategy,family,run,source,cycle,evaluations,"
-                  "seconds,error,best_error\n", 0) == 0);
+  CHECK(csv.rfind("experiment,run_key,problem,n,seed,max_iter,tolerance,strategy,family,run,source,complete,cycle,"
+                  "evaluations,seconds,error,best_error\n", 0) == 0);
   CHECK(std::count(csv.begin(), csv.end(), '\n') == 1 + 6 * 3);
-  CHECK(csv.find("\nharness,worked/n=3/seed=2/max_iter=50/tol=2/reference,worked,3,2,50,2,reference,identical,2,trace,3,21,")
+  CHECK(csv.find("\nharness,worked/n=3/seed=2/max_iter=50/tol=2/reference,worked,3,2,50,2,reference,identical,2,trace,1,3,21,")
         != std::string::npos);
   // A value that is not true or false: exit 2 naming the key, nothing run.
   std::string bad = text;
@@ -474,42 +396,9 @@ TEST_CASE("compare: ratio, U test and verdict per cell; --fail-on-slowdown for C
   CHECK(s.out().rfind("problem,n,max_iter,tolerance,strategy,seeds,a_time_s,b_time_s,ratio,", 0) == 0);
   // Bad input: exit 2, one line naming the folder.
   CHECK(s.wcs("compare a nosuch") == 2);
-  CHECK(s.err() == "wcs: error: B: 'nosuch' has no runs/ folder of run records\n");
+  CHECK(s.err() == "wcs: error: B: nosuch/runs: no such folder of run records (nor a pack runs.jsonl.gz)\n");
   CHECK(s.wcs("compare a slow --fail-on-slowdown -3") == 2);
 }
-
-namespace {
-
-// Every file under `dir` (relative path -> bytes).
-std::map<std::string, std::string> tree(const fs::path& dir) {
-  std::map<std::string, std::string> out;
-  for (const auto& e : fs::recursive_directory_iterator(dir))
-    if (e.is_regular_file()) out[fs::relative(e.path(), dir).string()] = read_text(e.path());
-  return out;
-}
-
-std::size_t count_of(const std::string& text, const std::string& part) {
-  std::size_t n = 0;
-  for (auto p = text.find(part); p != std::string::npos; p = text.find(part, p + 1)) ++n;
-  return n;
-}
-
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
-  const auto at = text.find(from);
-  REQUIRE(at != std::string::npos);
-  return text.replace(at, from.size(), to);
-}
-
-// The pid of a process that has ended (its number is free).
-pid_t ended_pid() {
-  const pid_t pid = ::fork();
-  if (pid == 0) ::_exit(0);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return pid;
-}
-
-}  // namespace
 
 TEST_CASE("an edited experiment under --resume runs its changed runs again and drops the stale ones", "[harness][identity]") {
   Sandbox s;
@@ -569,12 +458,17 @@ TEST_CASE("a folder of another experiment is refused; --fresh starts it over", "
           "--out, or --fresh to remove its results first\n");
     CHECK(tree(s.dir / "res") == before);  // nothing written or lost
   }
-  // A record of another experiment without experiment.json is found too.
+  // A record of another experiment without experiment.json is found too; and --fresh
+  // refuses a folder whose experiment.json does not prove what the harness wrote.
+  const std::string description = read_text(s.dir / "res" / "experiment.json");
   fs::remove(s.dir / "res" / "experiment.json");
   CHECK(s.wcs("run other.yaml --out res") == 2);
   CHECK(s.err().find("holds the results of experiment 'harness'") != std::string::npos);
+  CHECK(s.wcs("run other.yaml --out res --fresh") == 2);
+  CHECK(s.err().find("--fresh: not a results folder of wcs (no experiment.json); nothing was removed") != std::string::npos);
+  std::ofstream(s.dir / "res" / "experiment.json") << description;
   REQUIRE(s.wcs("run other.yaml --out res --fresh") == 0);
-  CHECK(s.out().find("--fresh removed 18 result files") != std::string::npos);
+  CHECK(s.out().find("--fresh removed 19 result files") != std::string::npos);  // 18 records and experiment.json
   for (const auto& [id, r] : records(s.dir / "res")) CHECK(r["wcs"]["experiment"] == "other");
   CHECK(records(s.dir / "res").size() == 18);
 
@@ -622,7 +516,7 @@ TEST_CASE("merge: identical duplicates are fine, different results are a conflic
 
   // Different results of one run: an error naming both files, nothing written.
   rec = Json::parse(read_text(s.dir / "whole" / "runs" / (id + ".json")));
-  rec["wcs"]["result"]["error"] = 12345.5;
+  rec["wcs"]["result"]["notes"]["other"] = "result";
   std::ofstream(s.dir / "p0" / "runs" / (id + ".json")) << rec.dump(2) << "\n";
   for (const char* order : {"p0 whole", "whole p0"}) {
     INFO(order);
@@ -701,10 +595,11 @@ TEST_CASE("hostile files: limits, non-UTF-8 text, duplicate keys exit 2 at once,
     }
 }
 
-TEST_CASE("broken records: report and merge exit 2 naming the file and the field", "[harness][errors]") {
+TEST_CASE("broken records: report, merge and compare build from the good ones and name the bad", "[harness][errors]") {
   Sandbox s;
   REQUIRE(s.wcs("run exp.yaml --out res --shard 0/3") == 0);
-  const std::string id = records(s.dir / "res").begin()->first;
+  const auto recs = records(s.dir / "res");
+  const std::string id = recs.begin()->first;
   const fs::path file = s.dir / "res" / "runs" / (id + ".json");
   const std::string good = read_text(file);
   struct Case {
@@ -713,27 +608,53 @@ TEST_CASE("broken records: report and merge exit 2 naming the file and the field
   const std::vector<Case> cases{
       {"/wcs/problem/n", "\"x\"", "wcs.problem.n: expected an unsigned integer, found \"x\""},
       {"/wcs/result/converged", "1", "wcs.result.converged: expected true or false, found 1"},
-      {"/wcs/status", "\"done\"", "wcs.status: 'done' is not ok, skipped or failed"},
+      {"/wcs/status", "\"done\"", "wcs.status: 'done' is not a status (valid: ok, skipped, failed, non-finite, inconsistent)"},
       {"/wcs/result/error", "\"abc\"", "wcs.result.error: expected a number, found \"abc\""},
       {"/benchmarks/0/real_time", "\"fast\"", "benchmarks[0].real_time: expected a number, found \"fast\""},
       {"/wcs/experiment_hash", "\"fnv1a64:0\"", "wcs.experiment_hash: fnv1a64:0 is not the version of"},
       {"/wcs/id", "\"0000000000000000\"", "wcs.id: '0000000000000000' is not the record's file name"},
   };
+  const std::string where = "res/runs/" + id + ".json";
   for (const auto& c : cases) {
     INFO(c.field);
     Json j = Json::parse(good);
     j[Json::json_pointer(c.field)] = Json::parse(c.value);
     std::ofstream(file) << j.dump(2);
-    for (const char* command : {"report res", "merge res --out merged"}) {
-      INFO(command);
-      CHECK(s.wcs(command) == 2);
-      CHECK(s.err().rfind("wcs: error: res/runs/" + id + ".json: " + c.message, 0) == 0);
-      CHECK_FALSE(fs::exists(s.dir / "merged"));
-    }
+    // The report is made from the good records; the bad one is listed with its field.
+    CHECK(s.wcs("report res") == 0);
+    CHECK(s.err().find("wcs report: warning: 1 record could not be read") != std::string::npos);
+    const std::string md = read_text(s.dir / "res/tables/report.md");
+    CHECK(md.find("| " + where + " | " + c.message.substr(0, c.message.find(':'))) != std::string::npos);
+    CHECK(read_text(s.dir / "res/tables/unreadable.csv").find(where) != std::string::npos);
+    CHECK(s.wcs("report res --strict") == 1);
+    // merge leaves it out and says so; --strict refuses, writing nothing.
+    fs::remove_all(s.dir / "merged");
+    CHECK(s.wcs("merge res --out merged") == 0);
+    CHECK(s.err().rfind("wcs merge: warning: left out " + where + ": " + c.message, 0) == 0);
+    CHECK(records(s.dir / "merged").size() == recs.size() - 1);
+    fs::remove_all(s.dir / "merged");
+    CHECK(s.wcs("merge res --out merged --strict") == 2);
+    CHECK_FALSE(fs::exists(s.dir / "merged" / "runs"));
   }
   std::ofstream(file) << "{\"wcs\": ";
-  CHECK(s.wcs("report res") == 2);
-  CHECK(s.err().rfind("wcs: error: res/runs/" + id + ".json: not JSON: ", 0) == 0);
+  CHECK(s.wcs("report res") == 0);
+  CHECK(read_text(s.dir / "res/tables/unreadable.csv").find("not JSON") != std::string::npos);
+  // A result that is not finite, or does not satisfy its problem, is never ok: read
+  // as the fault it is, listed with the failed runs, and left out of the tables.
+  for (const auto& [edit, status] : std::vector<std::pair<std::string, std::string>>{
+           {"/wcs/result/error", "non-finite"}, {"/wcs/result/weights", "inconsistent"}}) {
+    INFO(edit);
+    Json j = Json::parse(good);
+    if (edit == "/wcs/result/error") j[Json::json_pointer(edit)] = "-nan";
+    else j[Json::json_pointer(edit)].push_back(1.0);
+    std::ofstream(file) << j.dump(2);
+    CHECK(s.wcs("report res") == 0);
+    CHECK(s.err().find("1 run failed or gave a faulty result") != std::string::npos);
+    CHECK(read_text(s.dir / "res/tables/skipped.csv").find("," + status + ",") != std::string::npos);
+    const auto folder = wcs::store::read_folder(s.dir / "res");
+    CHECK(folder.unreadable.empty());
+    CHECK(folder.failed() == 1);
+  }
   std::ofstream(file) << good;
   std::ofstream(s.dir / "res" / "experiment.json") << "{\"name\": 3}";
   CHECK(s.wcs("report res") == 2);

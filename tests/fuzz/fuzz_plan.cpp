@@ -10,7 +10,7 @@
 #include <string>
 
 #include "experiment/plan.hpp"
-#include "experiment/record.hpp"
+#include "experiment/run_record.hpp"
 
 namespace {
 
@@ -63,7 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (!ids.insert(r.id).second) std::abort();  // two runs, one record file
     // What the runner writes must be writable: experiment.json and the first records.
     (void)ex::experiment_json(plan).dump();
-    for (std::size_t i = 0; i < plan.runs.size() && i < 64; ++i) (void)ex::plan_record(plan, plan.runs[i]).json().dump();
+    for (std::size_t i = 0; i < plan.runs.size() && i < 64; ++i) (void)wcs::record::to_file_json(ex::plan_record(plan, plan.runs[i])).dump();
   } catch (const ex::ExperimentError& e) {
     if (e.messages().empty()) std::abort();
     for (const auto& m : e.messages())

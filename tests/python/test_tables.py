@@ -67,7 +67,7 @@ def test_runs_csv_reads_with_the_right_types_in_one_line(folders):
     records = len(list((folders[0] / "runs").glob("*.json")))
     assert len(runs) == records == 3 * 2 + 2 * 3 * 2  # one row per record, skipped runs included
     assert runs.run_key.is_unique
-    for column in ("run_index", "n", "seed", "max_iter", "repetitions", "traced"):
+    for column in ("run_index", "n", "seed", "max_iter", "repetitions"):
         assert pd.api.types.is_integer_dtype(runs[column]), column
     for column in ("tolerance", "target", "time_s", "time_mean_s", "time_min_s", "time_max_s", "time_rep1_s",
                    "time_rep2_s", "result", "error", "converged", "cycles", "evaluations", "nonzero_weights"):
@@ -83,7 +83,8 @@ def test_runs_csv_reads_with_the_right_types_in_one_line(folders):
     assert runs[runs.status == "skipped"].time_s.isna().all()  # one missing-value convention: empty
     assert set(runs.strategy) == {"reference", "reference{truth_table=}"}
     assert set(runs.strategy_name) == {"reference"}
-    assert (runs.record.str.match(r"^runs/[0-9a-f]+\.json$")).all()
+    assert (runs.record.str.match(r"^.*/runs/[0-9a-f]+\.json$")).all()
+    assert (runs[runs.trajectory == "trace"].trajectory_complete == 1).all()
 
 
 def test_trajectories_csv_has_the_columns_iohanalyzer_maps(folders):
@@ -92,6 +93,7 @@ def test_trajectories_csv_has_the_columns_iohanalyzer_maps(folders):
     #               algname_name = "strategy", dim_name = "n", run_name = "run")
     for column in ("evaluations", "best_error", "problem", "strategy", "n", "run", "cycle", "seconds", "error"):
         assert column in t.columns, column
+    assert (t.complete == 1).all()  # no cap cut a trajectory here
     assert pd.api.types.is_integer_dtype(t.evaluations) and pd.api.types.is_integer_dtype(t.run)
     # A run is one (problem, N, strategy, run) and has each evaluation count once.
     assert not t.duplicated(["problem", "n", "strategy", "run", "evaluations"]).any()
@@ -101,7 +103,7 @@ def test_trajectories_csv_has_the_columns_iohanalyzer_maps(folders):
         assert run.evaluations.is_monotonic_increasing
         assert (run.best_error <= run.error + 0.0).all()
     runs = pd.read_csv(folders[0] / "tables" / "runs.csv")
-    assert set(t.run_key) == set(runs[(runs.status == "ok") & (runs.traced == 1)].run_key)
+    assert set(t.run_key) == set(runs[(runs.status == "ok") & (runs.trajectory == "trace")].run_key)
 
 
 @pytest.mark.skipif(not os.path.isfile(COMPARE_PY), reason="Debian's libbenchmark-tools is not installed")
@@ -119,3 +121,33 @@ def test_compare_py_matches_runs_made_with_other_timing_settings(folders):
             # sub-microsecond solves.
             assert all(re.fullmatch(r"\d+", x) and int(x) > 0 for x in fields[3:]), line
     assert seen == keys
+
+
+PLOT_PY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "plot.py")
+
+
+def _plots(folder):
+    return {p.name: p.read_bytes() for p in (folder / "plots").iterdir()}
+
+
+def test_plots_are_swapped_in_whole_and_keep_what_they_did_not_draw(folders):
+    import resource
+    import signal
+    folder = folders[0]
+    subprocess.run([sys.executable, PLOT_PY, str(folder)], check=True, stdout=subprocess.DEVNULL)
+    (folder / "plots" / "mine.txt").write_text("notes of mine")
+    before = _plots(folder)
+    assert "time_vs_n.png" in before and ".wcs-manifest" in before
+    assert "mine.txt" not in before[".wcs-manifest"].decode()
+
+    def small_files():  # a disk that fills: no file may grow past 4 KiB
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    failed = subprocess.run([sys.executable, PLOT_PY, str(folder)], preexec_fn=small_files, capture_output=True, text=True)
+    assert failed.returncode == 1
+    assert "the earlier plots are left as they were" in failed.stderr
+    assert _plots(folder) == before  # the old set, whole
+    assert not list(folder.glob(".wcs-new.*"))  # and nothing half made beside it
+    subprocess.run([sys.executable, PLOT_PY, str(folder)], check=True, stdout=subprocess.DEVNULL)
+    assert (folder / "plots" / "mine.txt").read_text() == "notes of mine"
