@@ -56,13 +56,13 @@ struct Run {
   std::string key;            ///< readable, stable: instance key + "/" + strategy label
   /// 16 hex digits of a hash of everything that determines the run's result: the key,
   /// the instance's problem data (coefficients, target, tolerance, max_iter, wpn and
-  /// bounds), its seed, the strategy and its module version, every option, the timing
+  /// bounds), its seed, the strategy and its identity, every option, the timing
   /// settings, the skip reason and the program's version. The record's file name: a
   /// changed run gets another id, so `--resume` runs it again.
   std::string id;
   std::size_t instance = 0;   ///< into Plan::instances
   std::string strategy;
-  std::string strategy_version;  ///< the strategy module's version
+  std::string strategy_version;  ///< the strategy's identity (StrategyInfo::identity)
   std::string label;          ///< strategy plus the params given, "sampling{mode=random}"
   std::map<std::string, std::string> params;   ///< given in the file, canonical text
   std::map<std::string, std::string> options;  ///< every option, canonical text
