@@ -304,9 +304,7 @@ void add_flags(CLI::App& app, BenchArgs& a) {
   app.add_option("--plugin-dir", a.plugin_dirs, "extra folder of strategy modules (repeatable; also WCS_PLUGIN_PATH)");
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{
       "wcs-bench: Google Benchmark of WCS strategies on one cycle (or --cycles) at chosen N, all in one\n"
       "run so that ratios against reference are fair. Example:\n"
@@ -340,4 +338,19 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Any other failure (a strategy that cannot be made, a benchmark that throws) is
+  // status 1 with its message, never an uncaught exception.
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "wcs-bench: error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "wcs-bench: error: unknown exception\n";
+  }
+  return 1;
 }

@@ -38,7 +38,7 @@ struct Settings {
   std::vector<double> tolerance{0.0};
   std::vector<std::uint64_t> seeds{1};
   double initial_wpn = 1.0;
-  double wpn_lo = -INFINITY, wpn_hi = INFINITY;
+  double wpn_lo = -std::numeric_limits<double>::infinity(), wpn_hi = std::numeric_limits<double>::infinity();
 };
 
 void read_timing(Checker& c, const YAML::Node& map, const std::string& path, Timing& t) {
@@ -593,7 +593,7 @@ void read_estimates(Checker& c, const YAML::Node& root, const std::set<std::stri
           else c.error(entries[i], path + ".n", "missing");
           if (auto n = entries[i]["ms"]) { if (auto v = c.number(n, path + ".ms")) x.ms = *v; }
           else c.error(entries[i], path + ".ms", "missing (milliseconds)");
-          if (!problem_names.count(x.problem))
+          if (!problem_names.contains(x.problem))
             c.error(entries[i], path + ".problem", "'" + x.problem + "' is not a problem of this experiment");
           plan.estimates.push_back(std::move(x));
         }

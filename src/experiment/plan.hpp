@@ -115,12 +115,12 @@ std::string wcs_version();
 /// A name that is one plain file name: letters, digits, '-', '_' and '.', not starting
 /// with '.' (so never "." or ".."), at most 100 characters. Experiment names (they
 /// name results folders) and problem names follow it.
-bool valid_name(const std::string& name);
+bool valid_name(const std::string& s);
 
 /// A file name an experiment may give a file it writes (truth_table): one plain file
 /// name, no '/', not "." or "..", not hidden, at most 200 bytes, no control characters.
 /// Such files go under the run's results folder.
-bool plain_file_name(const std::string& name);
+bool plain_file_name(const std::string& s);
 
 /// Offset of the first byte of `text` that is not UTF-8 text (an invalid sequence, an
 /// overlong form, a surrogate, or a control character other than tab, line feed and
