@@ -133,6 +133,11 @@ def read(path):
         return normalised(f.read())
 
 
+def _make_escaped(path):
+    """`path` as a Makefile depfile writes it."""
+    return path.replace("\\", "\\\\").replace(" ", "\\ ").replace("#", "\\#").replace("$", "$$")
+
+
 def write_if_changed(path, text):
     try:
         with open(path, encoding="utf-8") as f:
@@ -171,8 +176,7 @@ def sources(out, depfile, symbol, args):
                      f"// The hash of {len(files)} source files (identity.py's doc says which and how).\n"
                      f'extern "C" __attribute__((visibility("hidden"))) const char {symbol}[] = "{value}";\n')
     read_paths = [p for _, p in files] + [p for p in paths if os.path.isdir(p)]
-    escape = lambda p: p.replace("\\", "\\\\").replace(" ", "\\ ").replace("#", "\\#").replace("$", "$$")
-    write_if_changed(depfile, escape(out) + ": " + " ".join(escape(p) for p in read_paths) + "\n")
+    write_if_changed(depfile, _make_escaped(out) + ": " + " ".join(_make_escaped(p) for p in read_paths) + "\n")
 
 
 def main(argv):
