@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Makes results/kernels/README.md from wcs-bench's Google Benchmark JSON files.
+"""Makes results/kernels/README.md from wcs-bench's Google Benchmark JSON files (and
+from tests/kernels/kernels_bench's, the kernel functions alone per line).
 
     tools/kernels_table.py OUT.md one-cycle.json [more.json ...]
 
@@ -22,6 +23,10 @@ PROBLEMS = {
     "range": "coefficients 1..N, target floor(N(N+1)/4) (637 at N = 50: the original's benchmark)",
 }
 INTEGER_M = re.compile(r"^integer-(\d+)$")
+# tests/kernels/kernels_bench: KERNEL/ISA/PROBLEM/N=n, the kernel function alone.
+KERNEL_NAME = re.compile(r"^(?P<kernel>[\w-]+)/(?P<isa>\w+)/(?P<problem>[\w-]+)/N=(?P<n>\d+)$")
+# Issue 23, goal 4: each vector kernel on every instruction set, per line, against gray.
+PER_LINE_GOAL = 8.0
 
 
 def problem_text(problem):
@@ -189,6 +194,68 @@ class Goals:
         self.rows[issue].append(f"| {what} | >= {goal:g} | not measured | | | |")
 
 
+def per_line(path):
+    """Issue 23: the kernels alone (kernels_bench), per line on one core. Medians of the
+    CPU time of the repetitions; the per-line ratio against `gray` on the same problem in
+    the same file, over the cycle's lines and over the lines the float filter scanned."""
+    with open(path) as f:
+        data = json.load(f)
+    runs = defaultdict(list)  # (kernel, isa, problem, n) -> [benchmark]
+    for b in data["benchmarks"]:
+        m = KERNEL_NAME.match(b.get("run_name", b["name"]))
+        if m and b.get("run_type") != "aggregate":
+            runs[(m["kernel"], m["isa"], m["problem"], int(m["n"]))].append(b)
+    if not runs:
+        return [], []
+    ctx = data["context"]
+    name = os.path.basename(path)
+    lines = [f"## Per line, the kernel functions alone (`{name}`)", "",
+             f"Machine: {ctx.get('wcs.cpu', ctx.get('host_name', '?'))}, {ctx.get('num_cpus')} CPUs at "
+             f"{ctx.get('mhz_per_cpu')} MHz, {ctx.get('wcs.compiler', '?')}, {ctx.get('library_build_type', '?')} "
+             f"Google Benchmark library; run {ctx.get('date')}.", "",
+             "`tests/kernels/kernels_bench`: one kernel function over the whole first cycle, no exact step,",
+             "one thread; median CPU time of the repetitions. `scanned` is the share of the lines the",
+             "float filter went through (the bound skipped the other blocks whole); `per scanned line`",
+             "divides the time by those lines only, so its ratio leaves the bound's skipping out.",
+             "`double` is blocks scanned again in double per cycle. `-f64`: the double pass alone.", ""]
+    goals = []
+    med = {}
+    for key, bs in runs.items():
+        scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[bs[0]["time_unit"]]
+        t = median([b["cpu_time"] * scale for b in bs])
+        lines_ = 2 ** key[3] - 1
+        share = median([b.get("filtered_share", 1.0) for b in bs])
+        double = median([b["double_blocks"] for b in bs]) if "double_blocks" in bs[0] else None
+        med[key] = (t, lines_, share, double)
+    for problem in sorted({k[2] for k in med}):
+        for n in sorted({k[3] for k in med if k[2] == problem}):
+            gray = med.get(("gray", "scalar", problem, n))
+            lines += [f"Problem `{problem}` ({problem_text(problem)}), N = {n}:", "",
+                      "| kernel | isa | cycle | per line | vs `gray` | scanned | per scanned line | vs `gray` | double |",
+                      "|---|---|---|---|---|---|---|---|---|"]
+            for key in sorted((k for k in med if k[2] == problem and k[3] == n),
+                              key=lambda k: (k[0] != "gray", k[0], -med[k][0])):
+                t, count, share, double = med[key]
+                per = t * 1e9 / count  # ps
+                scanned = t * 1e9 / (count * share) if share else float("nan")
+                r1 = gray[0] / t if gray else None
+                r2 = (gray[0] / gray[1]) / (t / (count * share)) if gray and share else None
+                cell = lambda r: f"{r:.3g}x" if r else ""
+                lines.append(f"| `{key[0]}` | {key[1]} | {fmt_ms(t)} ms | {per:.3g} ps | {cell(r1)} | {share:.3g} | "
+                             f"{scanned:.3g} ps | {cell(r2)} | {'' if double is None else f'{double:.4g}'} |")
+                if key[0] in ("simd-xsimd", "simd-highway") and problem in ("decimal", "integer") and r1 and r2:
+                    ok = r1 >= PER_LINE_GOAL and r2 >= PER_LINE_GOAL
+                    goals.append(f"| `{key[0]}` | {key[1]} | `{problem}` | {n} | {r1:.3g}x | {r2:.3g}x | "
+                                 f"`{name}` | {'met' if ok else 'NOT met'} |")
+            lines.append("")
+    if goals:
+        goals = [f"## Goal of issue 23 (vector kernels at least {PER_LINE_GOAL:g}x `gray` per line, every instruction set)",
+                 "", "Both ratios must reach the goal: per line of the cycle, and per line the float filter scanned.",
+                 "", "| kernel | isa | problem | N | per line vs `gray` | per scanned line vs `gray` | file | |",
+                 "|---|---|---|---|---|---|---|---|"] + goals + [""]
+    return lines, goals
+
+
 def main(argv):
     out_path, inputs = argv[1], argv[2:]
     lines = ["# Kernel speed: one cycle per strategy", "",
@@ -200,7 +267,13 @@ def main(argv):
              "get); its time is the wall time per solve while both run (Google Benchmark divides the",
              "wall time by the solves of both threads), so half its time is twice the throughput.", ""]
     files = []
+    per_line_goals = []
     for path in inputs:
+        section, goals = per_line(path)
+        if section:
+            lines += section
+            per_line_goals += goals
+            continue
         ctx, med, labels = load(path)
         name = os.path.basename(path)
         files.append((name, ctx, med, labels))
@@ -281,6 +354,7 @@ def main(argv):
               13: "Goals of issue 13 (`mitm` and `dp`)"}
     for issue in sorted(g.rows):
         lines += [f"## {titles.get(issue, f'Goals of issue {issue}')}", ""] + head + g.rows[issue] + [""]
+    lines += per_line_goals
     tmp = out_path + ".partial"
     with open(tmp, "w") as f:
         f.write("\n".join(lines))

@@ -15,6 +15,7 @@ packages=(
   nlohmann-json3-dev     # JSON output and run records
   libcli11-dev           # command-line parsing
   libfmt-dev             # formatting of numbers and tables
+  coinor-libcbc-dev      # COIN-OR CBC, the mixed-integer solver of the milp strategy
   python3-matplotlib     # plots in tools/plot.py
   pybind11-dev python3-pybind11 python3-dev  # the Python module (python/)
   python3-numpy python3-pandas python3-pytest  # its arrays, the drop-in's truth tables, its tests; the original mirrored (tools/original-default.py)

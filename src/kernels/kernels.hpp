@@ -66,7 +66,9 @@ RangeBest fused_range(const CycleView& cycle, std::uint64_t first, std::uint64_t
 RangeBest gray_range(const CycleView& cycle, std::uint64_t first, std::uint64_t last);
 
 /// SIMD kernels (simd_table.hpp): a table of the subset sums of the low 11 line bits
-/// added to each high part's partial sum, one vector pass per block of 2^11 lines.
+/// added to each high part's partial sum; per block of 2^11 lines a float32 filter
+/// pass, and a double pass only for the blocks that can hold a better line (the pick
+/// is the double pass's, to the bit; docs/performance.md).
 /// xsimd with per-architecture instances (simd_xsimd*.cpp), Highway with run-time
 /// dispatch (simd_highway.cpp).
 RangeBest simd_xsimd_range(const CycleView& cycle, std::uint64_t first, std::uint64_t last);

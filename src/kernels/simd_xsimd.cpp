@@ -1,5 +1,5 @@
 // The `simd-xsimd` kernel: the subset-sum table scan (simd_table.hpp) with its vector
-// primitive chosen at run time among the compiled xsimd instances.
+// primitives chosen at run time among the compiled xsimd instances.
 #include "simd_xsimd.hpp"
 
 #include "kernels.hpp"
@@ -19,8 +19,15 @@ std::size_t block_find_on(const double* table, std::size_t count, double offset,
 }
 
 template <class Arch>
+std::size_t block_filter_on(const float* table, std::size_t count, const float* offsets, const float* limits,
+                            std::size_t blocks) {
+  return xsimd_detail::BlockFilter{}(Arch{}, table, count, offsets, limits, blocks);
+}
+
+template <class Arch>
 xsimd_detail::Instance instance_of() {
-  return {Arch::name(), &block_min_on<Arch>, &block_find_on<Arch>};
+  return {Arch::name(), &block_min_on<Arch>, &block_find_on<Arch>, &block_filter_on<Arch>,
+          xsimd_detail::kBitsFilter<Arch>};
 }
 
 const xsimd_detail::Instance& chosen() {
@@ -51,10 +58,17 @@ std::size_t simd_xsimd_block_find(const double* table, std::size_t count, double
   return chosen().block_find(table, count, offset, value);
 }
 
+std::size_t simd_xsimd_block_filter(const float* table, std::size_t count, const float* offsets, const float* limits,
+                                    std::size_t blocks) {
+  return chosen().block_filter(table, count, offsets, limits, blocks);
+}
+
 const char* simd_xsimd_isa() { return chosen().name; }
 
 RangeBest simd_xsimd_range(const CycleView& cycle, std::uint64_t first, std::uint64_t last) {
-  return simd_table::scan(cycle, first, last, &simd_xsimd_block_min, &simd_xsimd_block_find);
+  const xsimd_detail::Instance& c = chosen();
+  return simd_table::scan(cycle, first, last, c.block_min, c.block_find, c.block_filter,
+                          c.bits_filter ? simd_table::FilterForm::bits : simd_table::FilterForm::abs_value);
 }
 
 }  // namespace wcs::kernels
