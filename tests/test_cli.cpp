@@ -193,7 +193,7 @@ TEST_CASE("broken plugins with null pointers are reported and skipped, never cal
   CHECK(r.status == 0);  // before: SIGSEGV
   CHECK_THAT(r.out, Contains("reference"));
   CHECK_THAT(r.err, Contains("null-register.so: its wcs_plugin_entry has null pointers: register_strategies"));
-  CHECK_THAT(r.err, Contains("null-name.so: its wcs_plugin_entry has null pointers: name version"));
+  CHECK_THAT(r.err, Contains("null-name.so: its wcs_plugin_entry has null pointers: name identity"));
   CHECK_THAT(r.err, Contains("null-entry.so: wcs_plugin_entry returned a null pointer"));
   CHECK_THAT(r.err, Contains("no-factory.so: registration failed: strategy 'no-factory': registered without a factory"));
   const Run made = wcs_run(std::string("solve --plugin-dir ") + broken + " --strategy null-strategy --coef=1,2 --target=3");

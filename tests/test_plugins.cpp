@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <set>
 
 #include "conformance.hpp"
 #include "wcs/error.hpp"
@@ -33,21 +34,20 @@ TEST_CASE("a plugin folder with broken modules: each is reported, the rest work"
   const wcs::test::TempDir fresh;
   const fs::path& dir = fresh.path();
   const fs::path broken = env("WCS_TEST_BROKEN_PLUGIN_DIR");
-  for (const char* name : {"no-entry.so", "wrong-abi.so", "throws.so", "duplicate.so", "null-register.so", "null-name.so",
-                           "null-entry.so", "no-factory.so", "null-strategy.so"})
+  for (const char* name :
+       {"no-entry.so", "wrong-abi.so", "throws.so", "duplicate.so", "null-register.so", "null-name.so", "null-entry.so",
+        "no-factory.so", "null-strategy.so", "wrong-name.so", "two-strategies.so", "no-strategy.so"})
     fs::copy_file(broken / name, dir / name);
   std::ofstream(dir / "garbage.so") << "not an ELF file";
-  fs::copy_file(fs::path(env("WCS_TEST_PLUGIN_DIR")) / "wcs-strategy-reference.so",
-                dir / "a-reference.so");
+  fs::copy_file(fs::path(env("WCS_TEST_PLUGIN_DIR")) / "wcs-strategy-reference.so", dir / "a-reference.so");
 
   wcs::Registry registry;
   wcs::PluginReport report;
   wcs::load_plugin_dir(dir.string(), registry, report);
   CHECK(report.loaded.size() == 2);  // a-reference.so and null-strategy.so
   CHECK(registry.find("reference") != nullptr);
-  CHECK(registry.find("also-good") == nullptr);  // duplicate.so registers nothing: all or nothing
   CHECK(registry.find("no-factory") == nullptr);
-  CHECK(report.problems.size() == 9);
+  CHECK(report.problems.size() == 12);
   CHECK(reported(report, (dir / "garbage.so").string(), "cannot load"));
   CHECK(reported(report, (dir / "no-entry.so").string(), "no wcs_plugin_entry"));
   CHECK(reported(report, (dir / "wrong-abi.so").string(), "ABI version 999"));
@@ -55,12 +55,24 @@ TEST_CASE("a plugin folder with broken modules: each is reported, the rest work"
   CHECK(reported(report, (dir / "duplicate.so").string(), "'reference': already registered"));
   // Null pointers in the entry are reported and the module skipped, never called.
   CHECK(reported(report, (dir / "null-register.so").string(), "null pointers: register_strategies"));
-  CHECK(reported(report, (dir / "null-name.so").string(), "null pointers: name version"));
+  CHECK(reported(report, (dir / "null-name.so").string(), "null pointers: name identity"));
   CHECK(reported(report, (dir / "null-entry.so").string(), "wcs_plugin_entry returned a null pointer"));
-  CHECK(reported(report, (dir / "no-factory.so").string(), "registration failed: strategy 'no-factory': registered without a factory"));
+  CHECK(reported(report, (dir / "no-factory.so").string(),
+                 "registration failed: strategy 'no-factory': registered without a factory"));
+  // The name is the build's: a module whose code registers another name, a second
+  // strategy or none is refused, and registers nothing (all or nothing).
+  CHECK(reported(report, (dir / "wrong-name.so").string(),
+                 "strategy 'other-name': registered by the module built as 'wrong-name'"));
+  CHECK(registry.find("other-name") == nullptr);
+  CHECK(reported(report, (dir / "two-strategies.so").string(),
+                 "strategy 'also-good': registered by the module built as 'two-strategies'"));
+  CHECK(registry.find("two-strategies") == nullptr);
+  CHECK(registry.find("also-good") == nullptr);
+  CHECK(
+      reported(report, (dir / "no-strategy.so").string(), "strategy 'no-strategy': the module registers no strategy"));
   // A factory that makes nothing fails when the strategy is made, not with a crash.
   REQUIRE(registry.find("null-strategy") != nullptr);
-  CHECK(registry.find("null-strategy")->version == "0");
+  CHECK(registry.find("null-strategy")->identity == std::string("0123456789abcdef-") + wcs::core_identity());
   CHECK_THROWS_WITH(registry.create("null-strategy"), Contains("factory returned no strategy"));
 
   // The good module still solves.
@@ -71,6 +83,30 @@ TEST_CASE("a plugin folder with broken modules: each is reported, the rest work"
   p.max_iter = 50;
   CHECK(registry.create("reference").solve(p).result == 29.5);
   fs::remove_all(dir);
+}
+
+TEST_CASE("a strategy's identity is its module's sources' hash and the core's, made by the build") {
+  wcs::Registry registry;
+  const wcs::PluginReport report = [&] {
+    wcs::PluginReport r;
+    wcs::load_plugin_dir(env("WCS_TEST_PLUGIN_DIR"), registry, r);
+    return r;
+  }();
+  CHECK(report.problems.empty());
+  REQUIRE(registry.size() > 0);
+  const std::string core = wcs::core_identity();
+  CHECK(core.size() == 16);
+  CHECK(core.find_first_not_of("0123456789abcdef") == std::string::npos);
+  std::set<std::string> modules;
+  for (const wcs::StrategyInfo* info : registry.list()) {
+    INFO(info->name << ": " << info->identity);
+    REQUIRE(info->identity.size() == 33);
+    CHECK(info->identity.substr(0, 16).find_first_not_of("0123456789abcdef") == std::string::npos);
+    CHECK(info->identity.substr(16) == "-" + core);
+    modules.insert(info->identity.substr(0, 16));
+  }
+  // Every module compiles other sources, or the same kernel source with another name.
+  CHECK(modules.size() == registry.size());
 }
 
 TEST_CASE("a module built against other headers is refused, naming it and both fingerprints") {
@@ -86,8 +122,7 @@ TEST_CASE("a module built against other headers is refused, naming it and both f
                                      Contains(std::string("this wcs has '") + wcs::abi_fingerprint() + "'"));
   // The real modules carry the core's fingerprint: they load.
   wcs::PluginReport good;
-  wcs::load_plugin((fs::path(env("WCS_TEST_PLUGIN_DIR")) / "wcs-strategy-reference.so").string(),
-                   registry, good);
+  wcs::load_plugin((fs::path(env("WCS_TEST_PLUGIN_DIR")) / "wcs-strategy-reference.so").string(), registry, good);
   CHECK(good.problems.empty());
   CHECK(registry.find("reference") != nullptr);
 }
@@ -97,7 +132,7 @@ TEST_CASE("the ABI fingerprint names the headers' hash and the compiler's ABI") 
   CHECK(fp == WCS_ABI_FINGERPRINT);  // the library's and these headers' agree
   CHECK_THAT(fp, Contains("headers=") && Contains("gxxabi="));
   CHECK(fp.find("headers=") == 0);
-  CHECK(fp.size() > std::string("headers=") .size() + 16);
+  CHECK(fp.size() > std::string("headers=").size() + 16);
 }
 
 TEST_CASE("a missing plugin folder is reported") {
@@ -143,7 +178,9 @@ TEST_CASE("a solve the machine lacks the memory for is refused before the strate
   wcs::StrategyInfo info;
   info.name = "hungry";
   info.options = {wcs::OptionSpec::integer("bits", 10, 0, 200, "2^bits bytes")};
-  info.memory_bytes = [](std::size_t, const wcs::Options& o) { return wcs::pow2_bytes(static_cast<std::size_t>(o.integer("bits")), 1); };
+  info.memory_bytes = [](std::size_t, const wcs::Options& o) {
+    return wcs::pow2_bytes(static_cast<std::size_t>(o.integer("bits")), 1);
+  };
   registry.add(info, [&ran](const wcs::Options&, const wcs::Registry&) -> std::unique_ptr<wcs::Strategy> {
     return std::make_unique<Probe>(&ran);
   });
@@ -165,7 +202,7 @@ TEST_CASE("a solve the machine lacks the memory for is refused before the strate
 }
 
 TEST_CASE("every strategy with tables that grow faster than N declares its memory; max_n fits this machine") {
-  const wcs::Registry& registry = [] () -> wcs::Registry& {
+  const wcs::Registry& registry = []() -> wcs::Registry& {
     static wcs::Registry r;
     wcs::PluginReport report;
     wcs::load_plugin_dir(env("WCS_TEST_PLUGIN_DIR"), r, report);

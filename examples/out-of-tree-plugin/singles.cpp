@@ -72,4 +72,4 @@ void register_singles(wcs::Registry& registry) {
 
 }  // namespace
 
-WCS_PLUGIN("singles", "0.1.0", register_singles)
+WCS_PLUGIN(register_singles)

@@ -13,7 +13,6 @@
 #include <string>
 #include <vector>
 
-#include "cli/strategy_list.hpp"
 #include "record/record.hpp"
 #include "wcs/error.hpp"
 #include "wcs/formula.hpp"
@@ -21,6 +20,7 @@
 #include "wcs/plugin.hpp"
 #include "wcs/plugin_loader.hpp"
 #include "wcs/registry.hpp"
+#include "wcs/strategy_list.hpp"
 
 #ifndef WCS_VERSION
 #define WCS_VERSION "unknown"
@@ -61,12 +61,10 @@ Engine& engine() {
   std::vector<std::string> problems;
   std::call_once(once, [&] {
     std::unique_lock guard(e.lock);
-    problems = load_dir(e, wcs::default_plugin_dir());
-    if (const char* env = std::getenv("WCS_PLUGIN_PATH"))
-      for (const auto& d : wcs::split_path_list(env)) {
-        const auto more = load_dir(e, d);
-        problems.insert(problems.end(), more.begin(), more.end());
-      }
+    for (const auto& d : wcs::plugin_search_path()) {
+      const auto more = load_dir(e, d);
+      problems.insert(problems.end(), more.begin(), more.end());
+    }
   });
   warn(problems);
   return e;
@@ -270,7 +268,7 @@ py::object strategies() {
   std::string text;
   {
     std::shared_lock guard(e.lock);
-    text = wcs::cli::strategy_list_json(e.registry).dump();
+    text = wcs::strategy_list_json(e.registry);
   }
   return py::module_::import("json").attr("loads")(text);
 }

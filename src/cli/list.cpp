@@ -1,11 +1,12 @@
-// `wcs list`: every registered strategy, its family, description and options.
+// `wcs list`: every registered strategy, its family, description, limits, identity
+// and options.
 #include <fmt/format.h>
 
 #include <iostream>
 #include <memory>
 
 #include "commands.hpp"
-#include "strategy_list.hpp"
+#include "wcs/strategy_list.hpp"
 
 namespace wcs::cli {
 
@@ -16,13 +17,14 @@ Command add_list(CLI::App& app, const GlobalFlags& flags) {
   return [json, &flags]() -> int {
     Registry registry = load_registry(flags);
     if (*json) {
-      std::cout << strategy_list_json(registry).dump(2) << "\n";
+      std::cout << strategy_list_json(registry, 2) << "\n";
       return 0;
     }
     for (const StrategyInfo* s : registry.list()) {
       fmt::print("{:<14} {:<11} {}\n", s->name, family_name(s->family), s->description);
       if (s->max_n != std::numeric_limits<std::size_t>::max()) fmt::print("{:27}N <= {}\n", "", s->max_n);
       if (!s->domain.empty()) fmt::print("{:27}domain: {}\n", "", s->domain);
+      fmt::print("{:27}identity: {}\n", "", s->identity);
       for (const auto& o : s->options) {
         const std::string range = o.range_text();
         fmt::print("{:27}{}={} ({}{}) {}\n", "", o.name, o.default_value.empty() ? "\"\"" : o.default_value,

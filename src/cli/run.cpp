@@ -127,7 +127,7 @@ Command add_run(CLI::App& app, const GlobalFlags& flags) {
     o.progress = !f->quiet;
     o.terminal = ::isatty(STDERR_FILENO) != 0;
     o.stop = &stop_signal;
-    ex::add_build_context(std::filesystem::path(f->file).parent_path(), simd_target());
+    ex::add_build_context(build_commit(), simd_target());
     catch_stop_signals();
     const auto s = ex::run_plan(plan, registry, o);
     if (f->fresh) fmt::print("{}: --fresh removed {} result file{}\n", out.string(), s.removed, s.removed == 1 ? "" : "s");

@@ -40,6 +40,8 @@ std::string hwy_targets(std::int64_t mask) {
 
 }  // namespace
 
+std::string build_commit() { return WCS_GIT_COMMIT; }
+
 std::string simd_target() {
   const auto& k = wcs::kernels::fastest();
   return fmt::format("{} ({})", k.isa(), k.name);
@@ -54,7 +56,7 @@ std::string version_text() {
   const auto& fastest = wcs::kernels::fastest();
   std::string text;
   text += fmt::format("wcs {}\n", WCS_VERSION);
-  text += fmt::format("commit        {}\n", WCS_GIT_COMMIT);
+  text += fmt::format("commit        {}\n", build_commit());
   text += fmt::format("compiler      {}\n", WCS_COMPILER);
   text += fmt::format("build type    {} ({})\n", WCS_BUILD_TYPE, WCS_CXX_FLAGS);
   text += fmt::format("simd built    kernels: {}; Highway targets: {}; xsimd: {}\n", kernels_compiled,

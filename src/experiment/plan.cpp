@@ -20,6 +20,7 @@
 #include "experiment/checker.hpp"
 #include "experiment/generators.hpp"
 #include "wcs/format.hpp"
+#include "wcs/hash.hpp"
 #include "wcs/memory.hpp"
 
 #ifndef WCS_VERSION
@@ -37,7 +38,7 @@ struct Settings {
   std::vector<double> tolerance{0.0};
   std::vector<std::uint64_t> seeds{1};
   double initial_wpn = 1.0;
-  double wpn_lo = -INFINITY, wpn_hi = INFINITY;
+  double wpn_lo = -std::numeric_limits<double>::infinity(), wpn_hi = std::numeric_limits<double>::infinity();
 };
 
 void read_timing(Checker& c, const YAML::Node& map, const std::string& path, Timing& t) {
@@ -216,16 +217,11 @@ class Identity {
     add(value);
     add("\n");
   }
-  std::string hex() const { return fmt::format("{:016x}", h_); }
+  std::string hex() const { return h_.hex(); }
 
  private:
-  void add(std::string_view bytes) {
-    for (unsigned char ch : bytes) {
-      h_ ^= ch;
-      h_ *= 1099511628211ull;
-    }
-  }
-  std::uint64_t h_ = 14695981039346656037ull;
+  void add(std::string_view bytes) { h_.add(bytes); }
+  Fnv1a64 h_;
 };
 
 // Everything of an instance that determines a run's result, hashed.
@@ -315,14 +311,7 @@ std::string wcs_version() { return WCS_VERSION; }
 ExperimentError::ExperimentError(std::vector<std::string> messages)
     : InputError(join(messages, "\n")), messages_(std::move(messages)) {}
 
-std::string fnv1a_hex(const std::string& bytes) {
-  std::uint64_t h = 14695981039346656037ull;
-  for (unsigned char ch : bytes) {
-    h ^= ch;
-    h *= 1099511628211ull;
-  }
-  return fmt::format("{:016x}", h);
-}
+std::string fnv1a_hex(const std::string& bytes) { return fnv1a64_hex(bytes); }
 
 std::vector<const Run*> shard_runs(const Plan& plan, std::size_t shard, std::size_t count) {
   std::vector<const Run*> out;
@@ -519,7 +508,7 @@ void add_runs(Checker& c, const ProblemEntry& p, const std::vector<StrategyEntry
       r.key = inst.key + "/" + cfg.label;
       r.instance = instance;
       r.strategy = st.info->name;
-      r.strategy_version = st.info->version;
+      r.strategy_version = st.info->identity;
       r.label = cfg.label;
       r.params = cfg.params;
       r.options = cfg.options;
@@ -604,7 +593,7 @@ void read_estimates(Checker& c, const YAML::Node& root, const std::set<std::stri
           else c.error(entries[i], path + ".n", "missing");
           if (auto n = entries[i]["ms"]) { if (auto v = c.number(n, path + ".ms")) x.ms = *v; }
           else c.error(entries[i], path + ".ms", "missing (milliseconds)");
-          if (!problem_names.count(x.problem))
+          if (!problem_names.contains(x.problem))
             c.error(entries[i], path + ".problem", "'" + x.problem + "' is not a problem of this experiment");
           plan.estimates.push_back(std::move(x));
         }

@@ -56,13 +56,13 @@ struct Run {
   std::string key;            ///< readable, stable: instance key + "/" + strategy label
   /// 16 hex digits of a hash of everything that determines the run's result: the key,
   /// the instance's problem data (coefficients, target, tolerance, max_iter, wpn and
-  /// bounds), its seed, the strategy and its module version, every option, the timing
+  /// bounds), its seed, the strategy and its identity, every option, the timing
   /// settings, the skip reason and the program's version. The record's file name: a
   /// changed run gets another id, so `--resume` runs it again.
   std::string id;
   std::size_t instance = 0;   ///< into Plan::instances
   std::string strategy;
-  std::string strategy_version;  ///< the strategy module's version
+  std::string strategy_version;  ///< the strategy's identity (StrategyInfo::identity)
   std::string label;          ///< strategy plus the params given, "sampling{mode=random}"
   std::map<std::string, std::string> params;   ///< given in the file, canonical text
   std::map<std::string, std::string> options;  ///< every option, canonical text
@@ -115,12 +115,12 @@ std::string wcs_version();
 /// A name that is one plain file name: letters, digits, '-', '_' and '.', not starting
 /// with '.' (so never "." or ".."), at most 100 characters. Experiment names (they
 /// name results folders) and problem names follow it.
-bool valid_name(const std::string& name);
+bool valid_name(const std::string& s);
 
 /// A file name an experiment may give a file it writes (truth_table): one plain file
 /// name, no '/', not "." or "..", not hidden, at most 200 bytes, no control characters.
 /// Such files go under the run's results folder.
-bool plain_file_name(const std::string& name);
+bool plain_file_name(const std::string& s);
 
 /// Offset of the first byte of `text` that is not UTF-8 text (an invalid sequence, an
 /// overlong form, a surrogate, or a control character other than tab, line feed and

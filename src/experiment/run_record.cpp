@@ -4,9 +4,6 @@
 
 #include "wcs/format.hpp"
 
-#ifndef WCS_COMMIT
-#define WCS_COMMIT "unknown"
-#endif
 
 namespace wcs::experiment {
 
@@ -49,7 +46,7 @@ RunRecord plan_record(const Plan& plan, const Run& run) {
   r.strategy = run.strategy;
   r.strategy_identity = run.strategy_version;
   r.wcs_version = plan.wcs_version;
-  r.wcs_commit = WCS_COMMIT;
+  r.wcs_commit = "unknown";  // the runner sets the build's commit (add_build_context)
   r.label = run.label;
   r.family = run.family;
   r.params = run.params;

@@ -18,8 +18,8 @@ using record::RunRecord;
 /// file, its hash, seeds, runs planned, estimates. Same plan, same bytes.
 Json experiment_json(const Plan& plan);
 
-/// A new record of `run` of `plan` (identity, instance, strategy, program), status
-/// unset.
+/// A new record of `run` of `plan` (identity, instance, strategy, program; the
+/// commit is the runner's to set), status unset.
 RunRecord plan_record(const Plan& plan, const Run& run);
 
 using record::set_result;

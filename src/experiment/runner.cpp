@@ -36,24 +36,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// Output of a read-only shell command, trailing newline removed ("" when it fails).
-std::string command_output(const std::string& command) {
-  std::string out;
-  if (FILE* p = ::popen(command.c_str(), "r")) {
-    char buf[256];
-    while (std::fgets(buf, sizeof buf, p)) out += buf;
-    if (::pclose(p) != 0) return "";
-  }
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out;
-}
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char ch : s) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
-  return q + "'";
-}
-
 std::map<std::string, std::string>& build_context() {
   static std::map<std::string, std::string> context;
   return context;
@@ -221,17 +203,18 @@ std::uint64_t starved_repetitions(const Json& benchmarks) {
 
 }  // namespace
 
-void add_build_context(const fs::path& checkout, const std::string& simd_target) {
+void add_build_context(const std::string& commit, const std::string& simd_target) {
   static bool added = false;
   if (added) return;
   added = true;
   auto& c = build_context();
-  const std::string dir = checkout.empty() ? "." : checkout.string();
-  const std::string commit = command_output("git -C " + quote(dir) + " rev-parse HEAD 2>/dev/null");
-  c["wcs_git_commit"] = commit.empty() ? "unknown" : commit;
-  if (commit.empty()) c["wcs_git_dirty"] = "unknown";
-  else c["wcs_git_dirty"] =
-      command_output("git -C " + quote(dir) + " status --porcelain --untracked-files=no 2>/dev/null").empty() ? "false" : "true";
+  // The build's `git describe --dirty`: HEX, or HEX-dirty when the checkout it was
+  // built from had changes, or "unknown" (no checkout).
+  const std::string mark = "-dirty";
+  const bool dirty = commit.size() > mark.size() && commit.ends_with(mark);
+  c["wcs_git_commit"] = commit.empty() ? "unknown" : dirty ? commit.substr(0, commit.size() - mark.size()) : commit;
+  c["wcs_git_dirty"] = commit.empty() || commit == "unknown" ? "unknown" : dirty ? "true" : "false";
+  c["wcs_commit"] = commit.empty() ? "unknown" : commit;  // as the record's wcs_commit has it
   c["wcs_compiler"] = WCS_COMPILER;
   c["wcs_cxx_flags"] = WCS_CXX_FLAGS;
   c["wcs_build_type"] = WCS_BUILD_TYPE;
@@ -350,6 +333,7 @@ RunnerSummary run_plan(const Plan& plan, const Registry& registry, const RunnerO
       continue;
     }
     RunRecord record = plan_record(plan, *run);
+    if (auto it = build_context().find("wcs_commit"); it != build_context().end()) record.wcs_commit = it->second;
     if (!run->skip_reason.empty()) {
       add_experiment_context(record.context, plan, o);
       record.status = record::status::skipped;

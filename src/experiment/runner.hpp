@@ -42,11 +42,15 @@ struct RunnerSummary {
   double strategy_seconds = 0.0;  ///< time spent inside the strategies' solve calls
 };
 
-/// Context keys of this build and checkout (git commit and dirty flag, compiler and
-/// flags, build type, and `simd_target`, the caller's description of the SIMD code the
-/// strategies run: `wcs run` gives its fastest kernel), added to Google Benchmark's
-/// context once per process with benchmark::AddCustomContext.
-void add_build_context(const std::filesystem::path& checkout, const std::string& simd_target);
+/// Context keys of this build (the commit it was built from and whether that checkout
+/// had changes, compiler and flags, build type, and `simd_target`, the caller's
+/// description of the SIMD code the strategies run: `wcs run` gives its fastest
+/// kernel), added to Google Benchmark's context once per process with
+/// benchmark::AddCustomContext. `commit` is the program's own, fixed when it was
+/// built (`git describe --always --dirty`: HEX, HEX-dirty or "unknown"; `wcs
+/// --version` prints it), never read from a checkout, whose code may not be the
+/// program's.
+void add_build_context(const std::string& commit, const std::string& simd_target);
 
 /// A repetition whose real time exceeds this many times the process's CPU time was
 /// stopped or starved: its record counts it (timing.starved).

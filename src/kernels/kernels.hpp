@@ -4,6 +4,7 @@
 // exact step (src/search/exact_step.hpp) turns a kernel's line into reference's
 // winner, so a kernel is free to add in any order and to break ties as it likes.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -41,6 +42,10 @@ struct KernelInfo {
   RangeKernel run;
   const char* (*isa)();  ///< instruction set it will use on this machine ("scalar", "AVX2", ...)
   unsigned priority;     ///< higher = faster; `fastest()` takes the highest
+  /// The strategy of the same name (strategies/kernel_strategy.cpp): one line for
+  /// `wcs list`, and the largest N it takes.
+  const char* description;
+  std::size_t max_n;
 };
 
 /// Every compiled kernel.

@@ -6,6 +6,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "wcs/hash.hpp"
+
 namespace wcs::report {
 
 namespace {
@@ -83,14 +85,7 @@ double quantile_sorted(const std::vector<double>& sorted, double q) {
   return sorted[lo] + frac * (sorted[hi] - sorted[lo]);
 }
 
-std::uint64_t seed_of(const std::string& key) {
-  std::uint64_t h = 14695981039346656037ull;
-  for (unsigned char ch : key) {
-    h ^= ch;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
+std::uint64_t seed_of(const std::string& key) { return fnv1a64(key); }
 
 Estimate median_ci(const Groups& all, std::uint64_t seed, int resamples) {
   const Groups groups = non_empty(all);

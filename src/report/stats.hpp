@@ -37,7 +37,7 @@ std::uint64_t seed_of(const std::string& key);
 /// draws groups with replacement, then repetitions with replacement within each
 /// drawn group, so the interval covers both the spread over seeds and the noise of
 /// repeated timings.
-Estimate median_ci(const Groups& groups, std::uint64_t seed, int resamples = kResamples);
+Estimate median_ci(const Groups& all, std::uint64_t seed, int resamples = kResamples);
 
 /// median(numerator) / median(denominator) with a 95% percentile bootstrap interval.
 /// The groups are paired (group i of both is the same problem instance): a resample

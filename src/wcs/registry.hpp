@@ -31,7 +31,7 @@ using MemoryEstimate = std::function<std::uint64_t(std::size_t n, const Options&
 struct StrategyInfo {
   std::string name;
   Family family = Family::identical;
-  std::string description;               ///< one line
+  std::string description;  ///< one line
   std::vector<OptionSpec> options;
   std::size_t max_n = std::numeric_limits<std::size_t>::max();  ///< largest N it accepts
   /// Set by every strategy whose memory grows faster than N (tables of 2^N or
@@ -44,8 +44,12 @@ struct StrategyInfo {
   /// solve() refuses with an InputError saying why, never a silent fallback. Tests
   /// (the conformance kit, the differential test) count such refusals separately.
   std::string domain;
-  std::string origin;                    ///< module path, set by the loader
-  std::string version;                   ///< the module's version, set by the loader
+  std::string origin;  ///< module path, set by the loader
+  /// What decides the strategy's behaviour, set by the loader: "MODULE-CORE", the
+  /// hash of the sources compiled into its module (its own, and those of the
+  /// libraries linked into it) and the hash of the core's sources (wcs::core_identity),
+  /// 16 hex digits each. Part of every run id: a changed strategy is run again.
+  std::string identity;
 };
 
 /// A strategy with its options, ready to solve problems.

@@ -98,4 +98,4 @@ void register_adamw(wcs::Registry& registry) {
 
 }  // namespace
 
-WCS_PLUGIN("adamw", "1.0", register_adamw)
+WCS_PLUGIN(register_adamw)

@@ -172,4 +172,4 @@ void register_auto(wcs::Registry& registry) {
 
 }  // namespace
 
-WCS_PLUGIN("auto", "1.0", register_auto)
+WCS_PLUGIN(register_auto)

@@ -307,4 +307,4 @@ void register_dp(wcs::Registry& registry) {
 
 }  // namespace
 
-WCS_PLUGIN("dp", "1.0", register_dp)
+WCS_PLUGIN(register_dp)

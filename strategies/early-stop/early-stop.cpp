@@ -57,4 +57,4 @@ void register_early_stop(wcs::Registry& registry) {
 
 }  // namespace
 
-WCS_PLUGIN("early-stop", "1.0", register_early_stop)
+WCS_PLUGIN(register_early_stop)

@@ -177,4 +177,4 @@ void register_greedy(wcs::Registry& registry) {
 
 }  // namespace
 
-WCS_PLUGIN("greedy", "1.0", register_greedy)
+WCS_PLUGIN(register_greedy)

@@ -310,4 +310,4 @@ void register_hierarchical(wcs::Registry& registry) {
 
 }  // namespace
 
-WCS_PLUGIN("hierarchical", "1.0", register_hierarchical)
+WCS_PLUGIN(register_hierarchical)

@@ -34,4 +34,4 @@ void register_lazy(wcs::Registry& registry) {
 
 }  // namespace
 
-WCS_PLUGIN("lazy", "1.0", register_lazy)
+WCS_PLUGIN(register_lazy)

@@ -81,4 +81,4 @@ void register_least_norm(wcs::Registry& registry) {
 
 }  // namespace
 
-WCS_PLUGIN("least-norm", "1.0", register_least_norm)
+WCS_PLUGIN(register_least_norm)

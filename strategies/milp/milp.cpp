@@ -290,4 +290,4 @@ void register_milp(wcs::Registry& registry) {
 
 }  // namespace
 
-WCS_PLUGIN("milp", "1.0", register_milp)
+WCS_PLUGIN(register_milp)

@@ -74,4 +74,4 @@ void register_mitm(wcs::Registry& registry) {
 
 }  // namespace
 
-WCS_PLUGIN("mitm", "1.0", register_mitm)
+WCS_PLUGIN(register_mitm)

@@ -178,4 +178,4 @@ void register_original(wcs::Registry& registry) {
 
 }  // namespace
 
-WCS_PLUGIN("original", "1.0", register_original)
+WCS_PLUGIN(register_original)

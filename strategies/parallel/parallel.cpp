@@ -220,4 +220,4 @@ void register_parallel(wcs::Registry& registry) {
 
 }  // namespace
 
-WCS_PLUGIN("parallel", "1.0", register_parallel)
+WCS_PLUGIN(register_parallel)

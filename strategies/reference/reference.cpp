@@ -100,4 +100,4 @@ void register_reference(wcs::Registry& registry) {
 
 }  // namespace
 
-WCS_PLUGIN("reference", "1.0", register_reference)
+WCS_PLUGIN(register_reference)

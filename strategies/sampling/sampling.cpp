@@ -398,4 +398,4 @@ void register_sampling(wcs::Registry& registry) {
 
 }  // namespace
 
-WCS_PLUGIN("sampling", "1.0", register_sampling)
+WCS_PLUGIN(register_sampling)

@@ -24,7 +24,7 @@ const wcs::Registry& registry() {
       info.family = family;
       info.max_n = max_n;
       info.options = std::move(options);
-      info.version = "1.0";
+      info.identity = "0123456789abcdef-0123456789abcdef";
       reg.add(std::move(info), none);
     };
     using wcs::OptionSpec;

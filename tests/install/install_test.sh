@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the build into a fresh staging folder (meson install --destdir) and uses
 # it as a user would: the headers, wcs.pc, the versioned libwcs, the plugins and
-# share/wcs/ are there; the installed wcs finds its plugins and prints --version;
-# the out-of-tree example (examples/out-of-tree-plugin) builds against it with
-# dependency('wcs') and runs through the installed `wcs --plugin-dir`; the installed
-# Python module imports and solves. Ends with "wcs-test: P passed, F failed"
+# share/wcs/ are there; the installed wcs finds its plugins, prints --version and
+# writes records that name the commit it was built from (not the commit of the
+# experiment file's folder); the out-of-tree example (examples/out-of-tree-plugin)
+# builds against it with dependency('wcs') and the installed identity script, and
+# runs through the installed `wcs --plugin-dir`; the installed Python module
+# imports and solves. Ends with "wcs-test: P passed, F failed"
 # (tools/count_tests.py counts it).
 #   install_test.sh BUILD SOURCE PREFIX LIBDIR BINDIR INCLUDEDIR DATADIR [PYTHON PYTHON_DIR]
 # The checks below are functions called by name through check (SC2317 cannot see it).
@@ -35,18 +37,21 @@ version=$(meson introspect "$build" --projectinfo | "$py" -c 'import json, sys; 
 
 headers() { test -f "$inc/wcs/plugin.hpp" && test -f "$inc/wcs/abi_fingerprint.hpp" && test -f "$inc/wcs/strategy.hpp"; }
 # shellcheck disable=SC2016  # ${libdir} is the text of wcs.pc, not a shell variable
-pc_file() { grep -qxF "Version: $version" "$lib/pkgconfig/wcs.pc" && grep -qxF 'plugindir=${libdir}/wcs/strategies' "$lib/pkgconfig/wcs.pc"; }
+pc_file() {
+  grep -qxF "Version: $version" "$lib/pkgconfig/wcs.pc" && grep -qxF 'plugindir=${libdir}/wcs/strategies' "$lib/pkgconfig/wcs.pc" &&
+    grep -qx 'identity_script=${prefix}/.*/wcs/tools/identity.py' "$lib/pkgconfig/wcs.pc"
+}
 soname() {
   test -f "$lib/libwcs.so.$version" && test -L "$lib/libwcs.so" &&
     readelf -d "$lib/libwcs.so.$version" | grep -q 'Library soname: \[libwcs\.so\.[0-9][0-9.]*\]'
 }
 plugins() { test -f "$lib/wcs/strategies/wcs-strategy-reference.so"; }
-share_files() { test -f "$share/experiments/quick.yaml" && test -x "$share/tools/plot.py"; }
+share_files() { test -f "$share/experiments/quick.yaml" && test -x "$share/tools/plot.py" && test -x "$share/tools/identity.py"; }
 check "headers under include/wcs/" headers
-check "wcs.pc with the version and the plugin folder" pc_file
+check "wcs.pc with the version, the plugin folder and the identity script" pc_file
 check "libwcs.so.$version with a versioned SONAME" soname
 check "plugins in LIBDIR/wcs/strategies" plugins
-check "experiments and the plot tool under share/wcs/" share_files
+check "experiments, the plot tool and the identity script under share/wcs/" share_files
 
 # The installed programs, run where they were staged ($ORIGIN run paths).
 version_text() {
@@ -70,7 +75,30 @@ bench_help() {
   "$bin/wcs-bench" --help >"$tmp/bench-help" && grep -q -- '--strategies' "$tmp/bench-help" &&
     grep -q -- '--cycles' "$tmp/bench-help" && grep -q -- '--benchmark_filter' "$tmp/bench-help"
 }
+# The commit in a record is the program's, fixed when it was built: an experiment file
+# outside any checkout (here, the temporary folder) changes nothing.
+recorded_commit() {
+  commit=$("$bin/wcs" --version | sed -n 's/^commit  *\([0-9a-f]\{7,\}\).*/\1/p')
+  test -n "$commit" || return 1
+  cat >"$tmp/commit.yaml" <<'YAML'
+name: commit
+defaults:
+  repetitions: 1
+  min_time: 0.001
+problems:
+  - name: worked-1
+    coefficients: [15, 47, -12]
+    target: 28
+    tolerance: 2
+    max_iter: 50
+strategies:
+  - name: reference
+YAML
+  (cd "$tmp" && "$bin/wcs" run commit.yaml --out "$tmp/commit-results" --quiet) &&
+    echo "the build's commit: $commit" && grep -rlF "$commit" "$tmp/commit-results"
+}
 check "wcs --version names the version, commit, compiler, build, SIMD targets and plugins" version_text
+check "the installed wcs records the commit it was built from, not the experiment folder's" recorded_commit
 check "the installed wcs loads its installed plugins" installed_plugins
 check "the installed wcs solves the first worked example" installed_solve
 check "the installed wcs-bench --help documents its flags and Google Benchmark's" bench_help
@@ -83,7 +111,16 @@ example_build() {
   test "$(pkg-config --modversion wcs)" = "$version" &&
     meson setup "$tmp/example" "$source/examples/out-of-tree-plugin" && meson compile -C "$tmp/example"
 }
-example_listed() { "$bin/wcs" --plugin-dir "$tmp/example" list | tee /dev/stderr | grep -q '^singles  *converging'; }
+example_listed() {
+  "$bin/wcs" --plugin-dir "$tmp/example" list | tee /dev/stderr | grep -q '^singles  *converging' &&
+    "$bin/wcs" --plugin-dir "$tmp/example" list --json >"$tmp/example.json" && "$py" - "$tmp/example.json" <<'PY'
+import json, re, sys
+strategies = {s["name"]: s for s in json.load(open(sys.argv[1]))}
+identity = strategies["singles"]["identity"]
+assert re.fullmatch(r"[0-9a-f]{16}-[0-9a-f]{16}", identity), identity
+assert identity.split("-")[1] == strategies["reference"]["identity"].split("-")[1], identity  # the same core
+PY
+}
 # singles on 15,47,-12 -> 28: 3 lines a cycle; the weights give the result exactly.
 example_solve() {
   "$bin/wcs" --plugin-dir "$tmp/example" solve --strategy singles --coef=15,47,-12 --target=28 --tol=2 \
@@ -103,8 +140,14 @@ refused() {
     grep -q "wrong-fingerprint.so: plugin 'wrong-fingerprint' was built against wcs ABI fingerprint 'headers=0"
 }
 check "the out-of-tree example builds with dependency('wcs') from the installed wcs.pc" example_build
-check "the installed wcs --plugin-dir lists the example" example_listed
+check "the installed wcs --plugin-dir lists the example, with its identity" example_listed
 check "the installed wcs solves with the example" example_solve
+# wcs-bench searches the plugin folders wcs does: WCS_PLUGIN_PATH too.
+bench_plugin_path() {
+  WCS_PLUGIN_PATH="$tmp/example" "$bin/wcs-bench" --strategies=singles,reference --n=3 --benchmark_list_tests |
+    tee /dev/stderr | grep -q '^singles/N=3/cycles=1/problem=default'
+}
+check "the installed wcs-bench loads the example from WCS_PLUGIN_PATH" bench_plugin_path
 check "the installed wcs refuses a module built against other headers" refused
 
 if [ -n "$python" ] && [ -n "$pydir" ]; then

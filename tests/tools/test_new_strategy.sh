@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # A new strategy is one folder and one table entry: tools/new-strategy.sh run in a
 # copy of the source tree changes nothing else, and the copy then builds the new
-# module, `wcs list` lists it and its test (the conformance kit) passes.
+# module, `wcs list` lists it and its test (the conformance kit) passes. Then, in the
+# same copy, a strategy's identity is derived from its sources by the build: after a
+# change to the new strategy's code and to reference's comments, a rebuild changes
+# the new strategy's identity alone, and `wcs run --resume` of an experiment of both
+# runs the new strategy's runs again and keeps reference's.
 #   tests/tools/test_new_strategy.sh SOURCE_DIR
 # Builds the core of the copy (release, only reference and the new strategy), a few
 # minutes on two cores; everything is in a fresh temporary directory, removed at
@@ -68,4 +72,63 @@ ok "wcs list lists $name"
 meson test -C "$tmp/build" --no-rebuild --print-errorlogs "$name" >"$tmp/test.log" 2>&1 || { cat "$tmp/test.log" >&2; fail "meson test $name"; }
 grep -q "Ok: *1" "$tmp/test.log" || { cat "$tmp/test.log" >&2; fail "meson test $name did not run one passing test"; }
 ok "its test (the conformance kit) passes"
+
+# Identities: one per strategy in `wcs list --json`, "MODULE-CORE".
+identities() {  # identities FILE: "name identity" lines of `wcs list --json`
+  "$tmp/build/wcs" list --json >"$1.json" || fail "wcs list --json"
+  python3 -c 'import json, sys
+for s in json.load(open(sys.argv[1])): print(s["name"], s["identity"])' "$1.json" | sort >"$1"
+}
+identities "$tmp/ids.before"
+grep -Eq "^$name [0-9a-f]{16}-[0-9a-f]{16}\$" "$tmp/ids.before" || fail "no identity of $name: $(cat "$tmp/ids.before")"
+cat >"$tmp/identity.yaml" <<YAML
+name: identity
+defaults:
+  repetitions: 1
+  min_time: 0.001
+  seeds: [1, 2]
+problems:
+  - name: small
+    generator: uniform_int
+    low: 1
+    high: 20
+    n: [4]
+    target: {rule: subset_sum}
+    tolerance: 0.5
+    max_iter: 5
+strategies:
+  - name: reference
+  - name: $name
+YAML
+run_ids() {  # run_ids FILE: "key id" lines of the experiment's plan
+  "$tmp/build/wcs" run "$tmp/identity.yaml" --out "$tmp/results" --dry-run | awk 'NF >= 3 && $1 ~ /^[0-9]+$/ { print $3, $2 }' | sort >"$1"
+  [ -s "$1" ] || fail "wcs run --dry-run printed no runs"
+}
+run_ids "$tmp/runs.before"
+"$tmp/build/wcs" run "$tmp/identity.yaml" --out "$tmp/results" --quiet >"$tmp/run1.log" 2>&1 || { cat "$tmp/run1.log" >&2; fail "wcs run"; }
+grep -q " 4 ran, " "$tmp/run1.log" || fail "the first run did not run 4 runs: $(cat "$tmp/run1.log")"
+
+# The new strategy's code changes (a declaration); reference's only in comments and
+# white space; the core not at all.
+printf '\nnamespace {\n[[maybe_unused]] constexpr int kEdited = 1;\n}  // namespace\n' >>"$tmp/tree/strategies/$name/$name.cpp"
+sed -i -e '1i // A comment added to reference: not a change of its code.' -e 's/^  /    /' "$tmp/tree/strategies/reference/reference.cpp"
+meson compile -C "$tmp/build" -j 2 wcs:executable "wcs-strategy-$name" wcs-strategy-reference \
+  >"$tmp/compile2.log" 2>&1 || { tail -50 "$tmp/compile2.log" >&2; fail "meson compile after the edits"; }
+identities "$tmp/ids.after"
+changed="$({ diff "$tmp/ids.before" "$tmp/ids.after" || true; } | sed -n 's/^> \([^ ]*\) .*/\1/p' | tr '\n' ' ')"
+[ "$changed" = "$name " ] || fail "identities that changed: '$changed' (expected '$name' alone):
+$(diff "$tmp/ids.before" "$tmp/ids.after")"
+core_half() { awk '{ sub(/.*-/, "", $2); print $2 }' "$1" | sort -u; }
+[ "$(core_half "$tmp/ids.before")" = "$(core_half "$tmp/ids.after")" ] || fail "the core's half changed"
+ok "a rebuild changes the identity of the strategy whose code changed, not of one whose comments changed"
+
+run_ids "$tmp/runs.after"
+moved="$({ diff "$tmp/runs.before" "$tmp/runs.after" || true; } | sed -n 's|^> [^ ]*/\([^/ ]*\) .*|\1|p' | sort -u | tr '\n' ' ')"
+[ "$moved" = "$name " ] || fail "runs whose id changed belong to '$moved' (expected '$name' alone):
+$(diff "$tmp/runs.before" "$tmp/runs.after")"
+"$tmp/build/wcs" run "$tmp/identity.yaml" --out "$tmp/results" --resume --quiet >"$tmp/run2.log" 2>&1 ||
+  { cat "$tmp/run2.log" >&2; fail "wcs run --resume"; }
+grep -q " 2 ran, .* 2 already recorded" "$tmp/run2.log" ||
+  fail "wcs run --resume did not run the 2 runs of $name again and keep reference's 2: $(cat "$tmp/run2.log")"
+ok "wcs run --resume runs the changed strategy's runs again, and only those"
 echo "wcs-test: $passed passed, 0 failed"
