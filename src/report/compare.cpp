@@ -7,6 +7,8 @@
 #include <map>
 #include <set>
 
+#include "report/html.hpp"
+#include "report/model.hpp"
 #include "report/runs.hpp"
 #include "report/stats.hpp"
 #include "report/table.hpp"
@@ -210,6 +212,54 @@ std::string compare_markdown(const CompareReport& report, const std::string& a, 
 }
 
 std::string compare_csv(const CompareReport& report) { return csv(compare_table(report)); }
+
+std::string compare_page(const CompareReport& report, const std::string& a, const std::string& b) {
+  Page page;
+  page.title = "B against A: " + b + " against " + a;
+  page.warnings = report.warnings;
+  Table t = compare_table(report);
+  page.intro = {fmt::format("A = `{}`, B = `{}`. {} Slower cells are marked.", a, b, t.note)};
+  for (const auto& line : split_list(compare_summary(report), '\n'))
+    if (!line.empty()) page.intro.push_back(line);
+  // The plot: B / A against N per strategy, for the chosen problem family.
+  nlohmann::ordered_json panels = nlohmann::ordered_json::array(), series = nlohmann::ordered_json::array();
+  nlohmann::ordered_json cells = {
+      {"panel", nlohmann::ordered_json::array()},    {"n", nlohmann::ordered_json::array()},
+      {"series", nlohmann::ordered_json::array()},   {"ratio", nlohmann::ordered_json::array()},
+      {"ratio_lo", nlohmann::ordered_json::array()}, {"ratio_hi", nlohmann::ordered_json::array()}};
+  std::map<std::string, std::size_t> panel_of, series_of;
+  for (const auto& c : report.cells) {
+    Row row;
+    row.problem = c.problem;
+    row.max_iter = c.max_iter;
+    row.tolerance = c.tolerance;
+    const std::string family = panel_title(row);
+    if (panel_of.emplace(family, panel_of.size()).second) panels.push_back(family);
+    if (series_of.emplace(c.strategy, series_of.size()).second) series.push_back(c.strategy);
+    cells["panel"].push_back(panel_of.at(family));
+    cells["n"].push_back(c.n);
+    cells["series"].push_back(series_of.at(c.strategy));
+    cells["ratio"].push_back(data_number(c.ratio));
+    cells["ratio_lo"].push_back(data_number(c.lo));
+    cells["ratio_hi"].push_back(data_number(c.hi));
+  }
+  const std::size_t ratio = t.column("ratio");
+  nlohmann::ordered_json chart = {{"id", "ratio"},
+                                  {"title", "B / A against N"},
+                                  {"kind", "vsn"},
+                                  {"note", "B's median time over A's (below 1: B is faster); the band is its " +
+                                               std::string(interval_name(t.columns[ratio].interval)) + "."},
+                                  {"y", "ratio"},
+                                  {"label", t.columns[ratio].header},
+                                  {"format", format_name(t.columns[ratio].format)},
+                                  {"interval", interval_name(t.columns[ratio].interval)}};
+  page.plots = {{"panels", std::move(panels)},
+                {"series", std::move(series)},
+                {"cells", std::move(cells)},
+                {"charts", nlohmann::ordered_json::array({std::move(chart)})}};
+  page.tables.push_back(std::move(t));
+  return html_page(page);
+}
 
 std::vector<const Comparison*> slowdowns(const CompareReport& report, double percent) {
   std::vector<const Comparison*> out;

@@ -54,6 +54,9 @@ std::string compare_summary(const CompareReport& report);
 /// The report as Markdown (warnings first) or CSV.
 std::string compare_markdown(const CompareReport& report, const std::string& a, const std::string& b);
 std::string compare_csv(const CompareReport& report);
+/// The report as a self-contained HTML page: the table (sortable, filterable, slower
+/// cells marked) and B / A against N per strategy with its interval.
+std::string compare_page(const CompareReport& report, const std::string& a, const std::string& b);
 
 /// Cells slower than A by more than `percent` percent with a significant difference
 /// (cells with starved runs are not counted: their times say nothing).
