@@ -65,24 +65,24 @@ Json data_number(double x, int digits) {
 
 Json table_json(const Table& t) {
   const Shown s = shown(t);
-  Json j = {{"section", t.section}, {"title", t.title}, {"note", t.note}, {"name", t.name}, {"link", t.link}};
+  Json j = {{"section", t.section}, {"title", t.title}, {"note", t.note},
+            {"name", t.name},       {"link", t.link},   {"rows", t.rows.size()}};
+  // Column by column: one array of texts (and of numbers to sort by) per column makes
+  // far fewer objects for the browser to parse than one per cell.
   Json columns = Json::array();
   for (std::size_t k = 0; k < s.columns.size(); ++k) {
     const Column& c = t.columns[s.columns[k]];
-    columns.push_back({{"h", s.headers[k]}, {"f", format_name(c.format)}, {"i", interval_name(c.interval)}});
+    Json text = Json::array();
+    for (const auto& row : s.cells) text.push_back(row[k]);
+    Json col = {{"h", s.headers[k]}, {"f", format_name(c.format)}, {"i", interval_name(c.interval)}, {"text", text}};
+    if (c.format != Format::text) {
+      Json x = Json::array();
+      for (const auto& row : t.rows) x.push_back(data_number(row[s.columns[k]].x));
+      col["x"] = std::move(x);
+    }
+    columns.push_back(std::move(col));
   }
   j["columns"] = std::move(columns);
-  Json rows = Json::array();
-  for (std::size_t r = 0; r < t.rows.size(); ++r) {
-    Json row = Json::array();
-    for (std::size_t k = 0; k < s.columns.size(); ++k) {
-      const Column& c = t.columns[s.columns[k]];
-      if (c.format == Format::text) row.push_back(s.cells[r][k]);
-      else row.push_back(Json::array({s.cells[r][k], data_number(t.rows[r][s.columns[k]].x)}));
-    }
-    rows.push_back(std::move(row));
-  }
-  j["rows"] = std::move(rows);
   Json marked = Json::array();
   for (std::size_t r = 0; r < t.marked.size(); ++r)
     if (t.marked[r]) marked.push_back(r);

@@ -20,8 +20,9 @@ struct Page {
   nlohmann::ordered_json plots;       ///< the plots' data and descriptions (null: none)
 };
 
-/// A table as the page's data: its headings, its columns (header with unit, format,
-/// interval) and per row the Markdown text of each cell, with the number for sorting.
+/// A table as the page's data: its headings, its row count and its columns (header
+/// with unit, format, interval), each with the Markdown text of its cells and, for
+/// numbers, the number to sort by.
 nlohmann::ordered_json table_json(const Table& table);
 
 /// A number of the page's data: null for NaN, "inf" and "-inf" for infinities, else

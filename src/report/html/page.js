@@ -86,10 +86,12 @@
 
   const kPage = 100;
 
-  function sortKey(cell) {
-    if (Array.isArray(cell)) return num(cell[1]);
-    const x = Number(cell);
-    return cell !== '' && !Number.isNaN(x) ? x : cell;
+  // A column's keys to sort by: its numbers, or its text (as numbers where all of it
+  // reads as numbers: max_iter, tolerance).
+  function sortKeys(c) {
+    if (c.x) return c.x.map(num);
+    const x = c.text.map((s) => (s === '' || s === '-' ? NaN : Number(s)));
+    return x.every((v, i) => !Number.isNaN(v) || c.text[i] === '' || c.text[i] === '-') ? x : c.text;
   }
 
   function compare(a, b) {
@@ -103,17 +105,25 @@
     return a < b ? -1 : a > b ? 1 : 0;
   }
 
-  function cellText(cell) {
-    return Array.isArray(cell) ? cell[0] : cell;
-  }
+  // A table's rows are made when it comes near the screen (or is sorted or filtered):
+  // a page of a large experiment has hundreds of tables, and most are never looked at.
+  const lazy = 'IntersectionObserver' in window ? new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      if (!e.isIntersecting) continue;
+      lazy.unobserve(e.target);
+      e.target.wcsShow();
+    }
+  }, { rootMargin: '800px 0px' }) : null;
 
   function table(t, index) {
     const marked = new Set(t.marked || []);
-    const state = { order: t.rows.map((_, i) => i), shown: null, column: -1, descending: false, limit: kPage };
-    const lower = t.rows.map((r) => r.map(cellText).join(' ').toLowerCase());
+    const indices = () => Array.from({ length: t.rows }, (_, i) => i);
+    const state = { order: indices(), shown: null, column: -1, descending: false, limit: kPage };
+    let lower = null;
     const tbody = el('tbody');
-    const count = el('span', { class: 'wcs-count' });
+    const count = el('span', { class: 'wcs-count', text: t.rows + (t.rows === 1 ? ' row' : ' rows') });
     const more = el('button', { type: 'button', class: 'wcs-more', text: 'show all rows' });
+    more.hidden = true;
     const heads = t.columns.map((c, k) =>
       el('th', { class: c.f === 'text' ? 'text' : 'number', title: 'sort' + (c.i ? ' (interval: ' + c.i + ')' : ''),
         'aria-sort': 'none', onclick: () => sortBy(k) }, [c.h]));
@@ -123,25 +133,26 @@
     function draw() {
       const rows = state.shown.slice(0, state.limit).map((i) => {
         const tr = el('tr', marked.has(i) ? { class: 'marked' } : {});
-        t.rows[i].forEach((cell, k) => tr.append(el('td', { class: t.columns[k].f === 'text' ? 'text' : 'number', text: cellText(cell) })));
+        for (const c of t.columns) tr.append(el('td', { class: c.f === 'text' ? 'text' : 'number', text: c.text[i] }));
         return tr;
       });
       tbody.replaceChildren(...rows);
       const n = state.shown.length;
       count.textContent = (n > state.limit ? 'showing ' + state.limit + ' of ' : '') + n + ' row' + (n === 1 ? '' : 's') +
-        (n !== t.rows.length ? ' (of ' + t.rows.length + ')' : '');
+        (n !== t.rows ? ' (of ' + t.rows + ')' : '');
       more.hidden = n <= state.limit;
     }
     function apply() {
       const words = filter.value.toLowerCase().split(/\s+/).filter((w) => w);
-      state.shown = state.order.filter((i) => words.every((w) => lower[i].includes(w)));
+      if (words.length && !lower) lower = indices().map((i) => t.columns.map((c) => c.text[i]).join(' ').toLowerCase());
+      state.shown = words.length ? state.order.filter((i) => words.every((w) => lower[i].includes(w))) : state.order;
       draw();
     }
     function sortBy(k) {
       state.descending = state.column === k ? !state.descending : false;
       state.column = k;
-      const keys = t.rows.map((r) => sortKey(r[k]));
-      state.order = t.rows.map((_, i) => i).sort((a, b) => {
+      const keys = sortKeys(t.columns[k]);
+      state.order = indices().sort((a, b) => {
         const c = compare(keys[a], keys[b]);
         return (state.descending ? -c : c) || a - b;
       });
@@ -150,7 +161,6 @@
     }
     filter.addEventListener('input', apply);
     more.addEventListener('click', () => { state.limit = Infinity; draw(); });
-    apply();
     const note = el('p', { class: 'note' }, [inline(t.note || '')]);
     const link = t.link || (t.name ? t.name + '.csv' : '');
     if (link) note.append(' (', el('a', { href: link, text: 'CSV' }), ')');
@@ -158,7 +168,10 @@
       el('h3', { text: t.title }), note, el('div', { class: 'controls' }, [filter, count]),
       el('div', { class: 'scroll' }, [el('table', { class: 'wcs-table' }, [el('thead', {}, [el('tr', {}, heads)]), tbody])]),
       more]);
-    api.tables.push({ title: t.title, section: section, sortBy: sortBy, state: state });
+    section.wcsShow = () => { if (!state.shown) apply(); };
+    if (lazy) lazy.observe(section);
+    else apply();
+    api.tables.push({ title: t.title, section: section, sortBy: sortBy, state: state, show: section.wcsShow });
     return section;
   }
 
@@ -376,11 +389,15 @@
     const p = data.plots;
     const sel = selection(p);
     for (const chart of p.charts) {
+      if (chart.kind !== 'vsn' && !p.runs) continue;
       const s = Object.assign({}, sel);
       if (chart.kind !== 'vsn' && controls.pooled.checked) s.panel = -1;
+      const start = performance.now();
       drawChart(p, chart, s);
+      api.timing['chart ' + chart.id] = performance.now() - start;
     }
   }
+  api.redraw = () => drawAll();
 
   function select(label, cls, choices, value) {
     const s = el('select', { class: cls, 'aria-label': label });
@@ -465,9 +482,13 @@
     drawAll();
   }
 
+  // How long each part took (ms since the navigation started), for the open-time figure.
+  api.timing = { parsed: performance.now() };
   header();
   plots();
+  api.timing.plots = performance.now();
   tables();
+  api.timing.tables = performance.now();
   api.ready = true;
   document.body.dataset.ready = 'true';
 })();
