@@ -317,6 +317,8 @@
 
   function datasets(p, chart, series) {
     const out = [];
+    // Many overlapping bands hide each other: the more series, the fainter each.
+    const shade = series.size <= 4 ? 0.15 : 0.06;
     for (const [s, pts] of [...series.entries()].sort((a, b) => a[0] - b[0])) {
       const st = style(s);
       const name = p.series[s];
@@ -324,7 +326,7 @@
         const band = { borderWidth: 0, pointRadius: 0, pointHitRadius: 0, wcsBand: true, spanGaps: true };
         out.push(Object.assign({ label: name + ' low', data: pts.map((q) => ({ x: q.x, y: q.lo })), fill: false }, band));
         out.push(Object.assign({ label: name + ' high', data: pts.map((q) => ({ x: q.x, y: q.hi })), fill: '-1',
-          backgroundColor: alpha(st.color, 0.12) }, band));
+          backgroundColor: alpha(st.color, shade) }, band));
       }
       out.push({ label: name, data: pts, borderColor: st.color, backgroundColor: st.color, borderDash: st.dash,
         pointRadius: chart.kind === 'vsn' ? 3 : 0, borderWidth: 2, fill: false, wcsSeries: s,
@@ -333,8 +335,17 @@
     return out;
   }
 
+  // Tick labels in the plot's own number format; a log axis labels 1, 2 and 5 of each
+  // decade only, so that the labels do not run into each other.
   function tickFormat(kind) {
-    return (value) => (kind === 'real' ? sig3(Number(value)) : format(Number(value), kind));
+    return function (value) {
+      const x = Number(value);
+      if (this.type === 'logarithmic') {
+        const lead = Math.round(x / Math.pow(10, Math.floor(Math.log10(x))));
+        if (lead !== 1 && lead !== 2 && lead !== 5) return '';
+      }
+      return kind === 'real' ? sig3(x) : format(x, kind);
+    };
   }
 
   function options(chart, sets, sel) {
@@ -472,8 +483,9 @@
     });
     fillN();
     const grid = el('div', { class: 'plots' });
+    // A measure the experiment has nowhere (no baseline: no speed-up) has no plot.
+    p.charts = p.charts.filter((chart) => chart.kind === 'vsn' ? p.cells[chart.y].some((v) => v !== null) : !!p.runs);
     for (const chart of p.charts) {
-      if (chart.kind !== 'vsn' && !p.runs) continue;
       grid.append(el('figure', { class: 'plot' }, [
         el('figcaption', {}, [el('strong', { text: chart.title }), ' ', inline(chart.note || '')]),
         el('div', { class: 'canvas' }, [el('canvas', { id: 'chart-' + chart.id, role: 'img', 'aria-label': chart.title })])]));
