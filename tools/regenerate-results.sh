@@ -35,6 +35,7 @@ for name in "${names[@]}"; do
   start=$(date +%s)
   rm -rf "results/$name.partial" && mkdir -p "results/$name.partial"
   build/wcs run "experiments/$name.yaml" --out "results/$name.partial"
+  # tables/: report.md, report.html (the page to explore, linked from the README) and the CSV files.
   build/wcs report "results/$name.partial"
   /usr/bin/python3 tools/plot.py "results/$name.partial"
   # One file of records instead of thousands (report, merge, compare and the Python

@@ -23,6 +23,8 @@ packages=(
   parallel               # GNU parallel: shards of a sweep on one machine (README)
   clang-14 libclang-rt-14-dev  # libFuzzer targets of tests/fuzz (tools/fuzz.sh)
   libbenchmark-tools     # Google Benchmark's compare.py (/usr/share/benchmark), for two benchmarks.json
+  libjs-chart.js         # Chart.js, inlined into the HTML pages of wcs report and wcs compare --html
+  chromium chromium-driver python3-selenium  # the browser test of those pages (tests/browser)
   clang-format-14 clang-tidy-14 shellcheck  # the house style and the checks of tools/lint.sh
 )
 

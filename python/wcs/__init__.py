@@ -6,6 +6,8 @@
     r.as_dict()          # the fields of `wcs solve --json`
     wcs.strategies()     # what `wcs list --json` lists
 
+    res = wcs.load("results/quick")   # a results folder: res.runs, res.trajectories (pandas)
+
     from wcs import WeightCombinationSearch   # drop-in for the original class
     WeightCombinationSearch(tolerance=2, max_iter=50).find_optimal_weights([15, 47, -12], 28)
 
@@ -53,8 +55,9 @@ from ._wcs import (  # noqa: E402
     strategies,
 )
 from .compat import WeightCombinationSearch  # noqa: E402
+from .results import Results, load  # noqa: E402
 
 __all__ = [
-    "InputError", "Result", "WeightCombinationSearch", "__version__", "abi_fingerprint",
+    "InputError", "Result", "Results", "WeightCombinationSearch", "__version__", "abi_fingerprint", "load",
     "load_plugin_dir", "plugin_dirs", "plugin_problems", "solve", "strategies",
 ]

@@ -14,6 +14,10 @@
 #include <vector>
 
 #include "record/record.hpp"
+#include "report/model.hpp"
+#include "report/table.hpp"
+#include "report/tables.hpp"
+#include "store/folder.hpp"
 #include "wcs/error.hpp"
 #include "wcs/formula.hpp"
 #include "wcs/format.hpp"
@@ -273,6 +277,31 @@ py::object strategies() {
   return py::module_::import("json").attr("loads")(text);
 }
 
+/// A results folder's runs and trajectories as the CSV text of runs.csv and
+/// trajectories.csv, made by the report's own tables (wcs.load reads them into
+/// DataFrames, so the columns are those of the files by construction), the records
+/// that could not be read ("FILE: FIELD: what is wrong") and experiment.json.
+py::dict read_results(const std::string& dir) {
+  std::string runs, trajectories, experiment;
+  std::vector<std::string> unreadable;
+  {
+    py::gil_scoped_release nogil;
+    wcs::store::Records records = wcs::store::read_folder(dir);
+    if (!records.experiment.is_null()) experiment = records.experiment.dump();
+    const wcs::report::Model model = wcs::report::group(std::move(records));
+    for (const auto& u : model.unreadable) unreadable.push_back(u.file + ": " + u.field + ": " + u.what);
+    unreadable.insert(unreadable.end(), model.ignored.begin(), model.ignored.end());
+    runs = wcs::report::csv(wcs::report::runs_table(model));
+    trajectories = wcs::report::csv(wcs::report::trajectories_table(model));
+  }
+  py::dict out;
+  out["runs"] = runs;
+  out["trajectories"] = trajectories;
+  out["unreadable"] = unreadable;
+  out["experiment"] = experiment.empty() ? py::object(py::none()) : py::object(py::str(experiment));
+  return out;
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_wcs, m) {
@@ -373,4 +402,7 @@ while the strategy runs, so threads can solve in parallel.)");
       },
       "Every module that could not be loaded, as 'PATH: reason'.");
   m.def("abi_fingerprint", &wcs::abi_fingerprint, "The plugin ABI fingerprint of the core library.");
+  m.def("read_results", &read_results, py::arg("folder"),
+        "A results folder read as `wcs report` reads it: runs.csv's and trajectories.csv's text, the records that "
+        "could not be read, experiment.json (used by wcs.load).");
 }

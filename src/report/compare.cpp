@@ -7,6 +7,8 @@
 #include <map>
 #include <set>
 
+#include "report/html.hpp"
+#include "report/model.hpp"
 #include "report/runs.hpp"
 #include "report/stats.hpp"
 #include "report/table.hpp"
@@ -46,7 +48,8 @@ void side_warnings(const Side& s, const char* which, std::vector<std::string>& o
     out.push_back(fmt::format("{} has {} record{} that could not be read, left out: {}{}", which, s.unreadable,
                               s.unreadable == 1 ? "" : "s", listed, s.problems.size() > 5 ? "; ..." : ""));
   }
-  if (s.failed) out.push_back(fmt::format("{} has {} failed or faulty run{}, left out", which, s.failed, s.failed == 1 ? "" : "s"));
+  if (s.failed)
+    out.push_back(fmt::format("{} has {} failed or faulty run{}, left out", which, s.failed, s.failed == 1 ? "" : "s"));
   if (s.missing) out.push_back(fmt::format("{} lacks {} planned run{}", which, s.missing, s.missing == 1 ? "" : "s"));
 }
 
@@ -140,58 +143,122 @@ CompareReport compare_folders(const fs::path& a_dir, const fs::path& b_dir) {
   std::size_t starved = 0;
   for (const auto& c : out.cells) starved += c.starved != 0;
   if (starved)
-    out.warnings.push_back(fmt::format("{} cell{} hold runs whose repetitions were starved (real time far above CPU "
-                                       "time): their verdicts are marked and not trusted",
-                                       starved, starved == 1 ? "" : "s"));
+    out.warnings.push_back(
+        fmt::format("{} cell{} hold runs whose repetitions were starved (real time far above CPU "
+                    "time): their verdicts are marked and not trusted",
+                    starved, starved == 1 ? "" : "s"));
   return out;
 }
 
-std::string compare_markdown(const CompareReport& report, const std::string& a, const std::string& b) {
-  std::string out;
-  for (const auto& w : report.warnings) out += "**Warning: " + w + ".** Times from different set-ups are not comparable like for like.\n\n";
-  std::vector<double> ta, tb;
+Table compare_table(const CompareReport& report) {
+  Table t;
+  t.name = "compare";
+  t.title = "B against A, cell by cell";
+  t.note =
+      "Ratio = B's median time / A's over the problem instances both timed, with its 95% bootstrap interval; p: "
+      "two-sided Mann-Whitney U test of the repetition times; verdict for B at the 5% level.";
+  const auto col = [](std::string header, std::vector<std::string> csv, Format f = Format::text,
+                      Interval i = Interval::none, bool markdown = true) {
+    return Column{std::move(header), std::move(csv), f, i, markdown};
+  };
+  t.columns = {col("problem", {"problem"}),
+               col("N", {"n"}, Format::count),
+               col("max_iter", {"max_iter"}),
+               col("tolerance", {"tolerance"}, Format::text, Interval::none, false),
+               col("strategy", {"strategy"}),
+               col("seeds", {"seeds"}, Format::count),
+               col("A", {"a_time_s"}, Format::seconds),
+               col("B", {"b_time_s"}, Format::seconds),
+               col("B / A", {"ratio", "ratio_ci_low", "ratio_ci_high"}, Format::real, Interval::bootstrap),
+               col("p", {"p_value"}, Format::real),
+               col("verdict", {"verdict"}),
+               col("", {"starved"}, Format::count),
+               col("trusted", {}, Format::text)};
   for (const auto& c : report.cells) {
-    ta.push_back(c.a_seconds);
-    tb.push_back(c.b_seconds);
+    t.rows.push_back({text_value(c.problem), count_value(c.n), text_value(std::to_string(c.max_iter)),
+                      text_value(format_number(c.tolerance)), text_value(c.strategy), count_value(c.instances),
+                      number(c.a_seconds), number(c.b_seconds), number(c.ratio, c.lo, c.hi), number(c.p),
+                      text_value(c.verdict), count_value(c.starved),
+                      text_value(c.starved ? "(starved: not trusted)" : "")});
+    t.marked.push_back(c.verdict == "slower");
   }
-  const TimeUnit ua = unit_for(ta), ub = unit_for(tb);
-  out += fmt::format("A = {}, B = {}. Ratio = B's median time / A's over the problem instances both timed, with its 95% "
-                     "bootstrap interval; p: two-sided Mann-Whitney U test of the repetition times; verdict for B at the "
-                     "5% level.\n\n",
-                     a, b);
-  out += fmt::format("| problem | N | max_iter | strategy | seeds | A ({}) | B ({}) | B / A | p | verdict |\n", unit_name(ua),
-                     unit_name(ub));
-  out += "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |\n";
+  return t;
+}
+
+std::string compare_summary(const CompareReport& report) {
   std::size_t faster = 0, slower = 0;
   double log_sum = 0;
   for (const auto& c : report.cells) {
-    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} [{}, {}] | {} | {}{} |\n", c.problem, c.n, c.max_iter,
-                       c.strategy, c.instances, time_in(c.a_seconds, ua), time_in(c.b_seconds, ub), sig3(c.ratio),
-                       sig3(c.lo), sig3(c.hi), sig3(c.p), c.verdict, c.starved ? " (starved: not trusted)" : "");
     faster += c.verdict == "faster";
     slower += c.verdict == "slower";
     log_sum += std::log(c.ratio);
   }
-  out += fmt::format("\nMatched: {} of A's {} timed runs and {} of B's {} (the same run key in both).\n", report.a.matched,
-                     report.a.timed, report.b.matched, report.b.timed);
-  if (report.cells.empty()) out += "\nNothing matched: no cell was timed in both folders.\n";
-  else
-    out += fmt::format("\n{} cells: {} faster, {} slower, {} no difference; geometric mean of B / A: {}.\n", report.cells.size(),
-                       faster, slower, report.cells.size() - faster - slower,
-                       sig3(std::exp(log_sum / static_cast<double>(report.cells.size()))));
-  return out;
+  std::string out = fmt::format("Matched: {} of A's {} timed runs and {} of B's {} (the same run key in both).\n",
+                                report.a.matched, report.a.timed, report.b.matched, report.b.timed);
+  if (report.cells.empty()) return out + "\nNothing matched: no cell was timed in both folders.\n";
+  return out + fmt::format("\n{} cells: {} faster, {} slower, {} no difference; geometric mean of B / A: {}.\n",
+                           report.cells.size(), faster, slower, report.cells.size() - faster - slower,
+                           sig3(std::exp(log_sum / static_cast<double>(report.cells.size()))));
 }
 
-std::string compare_csv(const CompareReport& report) {
-  Table t;
-  t.csv_columns = {"problem", "n", "max_iter", "tolerance", "strategy", "seeds", "a_time_s", "b_time_s", "ratio",
-                   "ratio_ci_low", "ratio_ci_high", "p_value", "verdict", "starved"};
-  for (const auto& c : report.cells)
-    t.csv_rows.push_back({c.problem, std::to_string(c.n), std::to_string(c.max_iter), format_number(c.tolerance), c.strategy,
-                          std::to_string(c.instances), format_number(c.a_seconds), format_number(c.b_seconds),
-                          format_number(c.ratio), format_number(c.lo), format_number(c.hi), format_number(c.p), c.verdict,
-                          std::to_string(c.starved)});
-  return csv(t);
+std::string compare_markdown(const CompareReport& report, const std::string& a, const std::string& b) {
+  std::string out;
+  for (const auto& w : report.warnings)
+    out += "**Warning: " + w + ".** Times from different set-ups are not comparable like for like.\n\n";
+  const Table t = compare_table(report);
+  out += fmt::format("A = {}, B = {}. {}\n\n", a, b, t.note);
+  out += markdown_table(t);
+  return out + "\n" + compare_summary(report);
+}
+
+std::string compare_csv(const CompareReport& report) { return csv(compare_table(report)); }
+
+std::string compare_page(const CompareReport& report, const std::string& a, const std::string& b) {
+  Page page;
+  page.title = "B against A: " + b + " against " + a;
+  page.warnings = report.warnings;
+  Table t = compare_table(report);
+  page.intro = {fmt::format("A = `{}`, B = `{}`. {} Slower cells are marked.", a, b, t.note)};
+  for (const auto& line : split_list(compare_summary(report), '\n'))
+    if (!line.empty()) page.intro.push_back(line);
+  // The plot: B / A against N per strategy, for the chosen problem family.
+  nlohmann::ordered_json panels = nlohmann::ordered_json::array(), series = nlohmann::ordered_json::array();
+  nlohmann::ordered_json cells = {
+      {"panel", nlohmann::ordered_json::array()},    {"n", nlohmann::ordered_json::array()},
+      {"series", nlohmann::ordered_json::array()},   {"ratio", nlohmann::ordered_json::array()},
+      {"ratio_lo", nlohmann::ordered_json::array()}, {"ratio_hi", nlohmann::ordered_json::array()}};
+  std::map<std::string, std::size_t> panel_of, series_of;
+  for (const auto& c : report.cells) {
+    Row row;
+    row.problem = c.problem;
+    row.max_iter = c.max_iter;
+    row.tolerance = c.tolerance;
+    const std::string family = panel_title(row);
+    if (panel_of.emplace(family, panel_of.size()).second) panels.push_back(family);
+    if (series_of.emplace(c.strategy, series_of.size()).second) series.push_back(c.strategy);
+    cells["panel"].push_back(panel_of.at(family));
+    cells["n"].push_back(c.n);
+    cells["series"].push_back(series_of.at(c.strategy));
+    cells["ratio"].push_back(data_number(c.ratio));
+    cells["ratio_lo"].push_back(data_number(c.lo));
+    cells["ratio_hi"].push_back(data_number(c.hi));
+  }
+  const std::size_t ratio = t.column("ratio");
+  nlohmann::ordered_json chart = {{"id", "ratio"},
+                                  {"title", "B / A against N"},
+                                  {"kind", "vsn"},
+                                  {"note", "B's median time over A's (below 1: B is faster); the band is its " +
+                                               std::string(interval_name(t.columns[ratio].interval)) + "."},
+                                  {"y", "ratio"},
+                                  {"label", t.columns[ratio].header},
+                                  {"format", format_name(t.columns[ratio].format)},
+                                  {"interval", interval_name(t.columns[ratio].interval)}};
+  page.plots = {{"panels", std::move(panels)},
+                {"series", std::move(series)},
+                {"cells", std::move(cells)},
+                {"charts", nlohmann::ordered_json::array({std::move(chart)})}};
+  page.tables.push_back(std::move(t));
+  return html_page(page);
 }
 
 std::vector<const Comparison*> slowdowns(const CompareReport& report, double percent) {

@@ -12,11 +12,11 @@ namespace {
 
 constexpr std::size_t kMaxPivotColumns = 8;
 
+}  // namespace
+
 std::string panel_title(const Row& r) {
   return fmt::format("{} (max_iter {}, tolerance {})", r.problem, r.max_iter, format_number(r.tolerance));
 }
-
-}  // namespace
 
 namespace {
 
@@ -85,7 +85,8 @@ void make_panels(Model& m) {
     }
   };
   for (auto& [title, rows] : groups) {
-    std::stable_sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) { return m.rows.at(a).n < m.rows.at(b).n; });
+    std::stable_sort(rows.begin(), rows.end(),
+                     [&](const auto& a, const auto& b) { return m.rows.at(a).n < m.rows.at(b).n; });
     if (rows.size() == 1) {
       const Row& r = m.rows.at(rows.front());
       singles.rows.push_back(rows.front());
@@ -141,6 +142,5 @@ Model group(store::Records records) {
   make_panels(m);
   return m;
 }
-
 
 }  // namespace wcs::report

@@ -46,8 +46,8 @@ struct Panel {
 };
 
 struct Model {
-  std::vector<RunRecord> runs;       // plan order
-  std::vector<std::string> files;    // where each run was read, same order
+  std::vector<RunRecord> runs;     // plan order
+  std::vector<std::string> files;  // where each run was read, same order
   std::vector<store::Unreadable> unreadable;
   std::vector<std::string> ignored;  // entries of runs/ that are not regular files
   std::size_t planned = 0, missing = 0;
@@ -65,6 +65,9 @@ struct Model {
   }
 };
 
+/// The family of problems a row belongs to, its panel's title: "problem (max_iter M,
+/// tolerance T)".
+std::string panel_title(const Row& row);
 
 /// The records of a folder grouped into cells, rows and panels, in plan order; its
 /// experiment.json (may be null) gives the `baseline:`.

@@ -12,6 +12,14 @@ namespace wcs::report {
 
 double median_seconds(const RunRecord& run) { return median(run.rep_seconds); }
 
+Runtime runtime_to_target(const RunRecord& r) {
+  Runtime rt;
+  if (!r.ok() || !r.converged) return rt;
+  rt.evaluations = static_cast<double>(r.evaluations);
+  if (!r.rep_seconds.empty()) rt.seconds = median_seconds(r);
+  return rt;
+}
+
 std::string row_key(const RunRecord& r) {
   return fmt::format("{}\x1f{}\x1f{}\x1f{}", r.problem, r.n, r.max_iter, format_number(r.tolerance));
 }

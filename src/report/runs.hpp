@@ -1,6 +1,7 @@
 // The report's view of run records (record::RunRecord): the keys of the cells and
 // rows tables aggregate, and the statistics of a run's repetition times.
 #pragma once
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,14 @@ using record::Trajectory;
 
 /// Median of the repetitions' times (NaN when there are none).
 double median_seconds(const RunRecord& run);
+
+/// What a run took to meet the tolerance (COCO's runtime to the target): its
+/// evaluations and its median time per solve; infinite when it did not (or, for the
+/// time, was not timed).
+struct Runtime {
+  double evaluations = INFINITY, seconds = INFINITY;
+};
+Runtime runtime_to_target(const RunRecord& run);
 
 /// Key of the problem instance row (problem, N, max_iter, tolerance) over strategies.
 std::string row_key(const RunRecord& run);

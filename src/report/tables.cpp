@@ -8,7 +8,7 @@
 #include <map>
 #include <set>
 
-#include "record/outcome.hpp"
+#include "report/measures.hpp"
 #include "report/stats.hpp"
 #include "wcs/format.hpp"
 
@@ -18,13 +18,7 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-std::string csv_number(double x) { return std::isnan(x) ? "" : format_number(x); }
-
-double mean(const std::vector<double>& v) {
-  double s = 0;
-  for (double x : v) s += x;
-  return v.empty() ? NAN : s / static_cast<double>(v.size());
-}
+using Stats = std::map<std::string, CellStats>;
 
 // Column names of CSV files: lower case, anything but letters and digits as '_'.
 std::string snake(const std::string& s) {
@@ -38,43 +32,132 @@ std::string snake(const std::string& s) {
   return out;
 }
 
-std::string percent(double fraction) { return std::isnan(fraction) ? "-" : fmt::format("{:.0f}%", fraction * 100); }
-
-// "[lo, hi]" of an interval in the same format as its value.
-std::string bracket(const Estimate& e, const std::function<std::string(double)>& f) {
-  if (std::isnan(e.lo)) return "";
-  return " [" + f(e.lo) + ", " + f(e.hi) + "]";
+Column col(std::string header, std::vector<std::string> csv, Format f = Format::text, Interval i = Interval::none) {
+  return Column{std::move(header), std::move(csv), f, i, true};
 }
 
+// Every cell of the model, rows in plan order and strategies in plan order in each.
+void for_each_cell(const Model& m, const std::function<void(const Cell&)>& f) {
+  for (const auto& row : m.row_order)
+    for (const auto& label : m.labels)
+      if (const Cell* c = m.cell(row, label)) f(*c);
+}
 
-// A pivot table: one row per strategy label (plan order) with any cell, one column per
-// row key of the panel; `text` gives a cell's text (nullopt: "-").
-Table pivot(const Model& m, const Panel& p, const std::string& section, const std::string& note,
-            const std::vector<std::string>& headers,
-            const std::function<std::optional<std::string>(const Cell&, std::size_t)>& text) {
+// ---- Tables with one row per cell, described as data: which measures, in which output.
+
+enum class In { both, csv, markdown };
+struct Use {
+  std::string_view measure;
+  In in = In::both;
+};
+struct CellTable {
+  std::string_view name, title, note;
+  bool markdown;
+  bool (*include)(const Cell&);
+  std::vector<Use> columns;
+};
+
+bool timed(const Cell& c) { return !c.ok.empty() && c.seeds > 0; }
+bool ran_ok(const Cell& c) { return !c.ok.empty(); }
+bool ran(const Cell& c) { return !c.ok.empty() || !c.failed.empty(); }
+
+// clang-format off
+const CellTable kSpeed{"speed", "", "", false, timed,
+  {{"problem"}, {"n"}, {"max_iter"}, {"tolerance"}, {"strategy"}, {"family"}, {"seeds"}, {"repetitions"}, {"time"},
+   {"time_min"}, {"time_max"}, {"baseline"}, {"speedup"}}};
+const CellTable kAccuracy{"accuracy", "Accuracy against the exact answer",
+  "Error = |sum a[i] W[i] - target|. Converged: runs that met the tolerance, with the 95% Wilson interval. Agreement: "
+  "the same answer as the exact one on the same problem (`reference`, else the baseline or another identical "
+  "strategy): the same weights, or results within relative 1e-9 (a finite result never agrees with an infinite one); "
+  "gap = mean of (error - exact error).", true, ran_ok,
+  {{"problem"}, {"n"}, {"max_iter"}, {"tolerance"}, {"strategy"}, {"family", In::csv}, {"runs"}, {"converged"},
+   {"median_error"}, {"mean_error", In::csv}, {"worst_error"}, {"agrees_with"}, {"agreement"}, {"mean_gap"}}};
+const CellTable kCycles{"convergence", "Cycles, evaluations and weights",
+  "Means over seeds; `chose` counts the strategy `auto` picked (its note `chose`); trajectories: traced runs, and how "
+  "many of them were cut (a cap left cycles out: their convergence plots stop early).", true, ran_ok,
+  {{"problem"}, {"n"}, {"max_iter"}, {"tolerance"}, {"strategy"}, {"family", In::csv}, {"runs"}, {"mean_cycles"},
+   {"mean_evaluations"}, {"mean_nonzero_weights"}, {"chose"}, {"trajectories", In::markdown}, {"traced"},
+   {"traced_cut"}}};
+const CellTable kErt{"ert", "", "", false, ran,
+  {{"problem"}, {"n"}, {"max_iter"}, {"tolerance"}, {"strategy"}, {"family"}, {"runs"}, {"reached"},
+   {"ert_evaluations"}, {"ert_s"}}};
+// clang-format on
+
+Table cell_table(const Model& m, const Stats& stats, const CellTable& spec) {
   Table t;
-  t.section = section;
-  t.title = p.title;
+  t.name = spec.name;
+  t.title = spec.title;
+  t.note = spec.note;
+  t.markdown = spec.markdown;
+  std::vector<const Measure*> used;
+  for (const Use& u : spec.columns) {
+    used.push_back(&measure(u.measure));
+    Column c = used.back()->column;
+    if (u.in == In::csv) c.markdown = false;
+    if (u.in == In::markdown) c.csv.clear();
+    t.columns.push_back(std::move(c));
+  }
+  for_each_cell(m, [&](const Cell& c) {
+    if (!spec.include(c)) return;
+    const CellStats& s = stats.at(c.key);
+    std::vector<Value> row;
+    for (const Measure* u : used) row.push_back(u->of(s));
+    t.rows.push_back(std::move(row));
+  });
+  return t;
+}
+
+// ---- Pivot tables: one measure, strategy by N, one table per panel.
+
+struct Pivot {
+  std::string_view section, title_prefix, measure, note, link;
+};
+
+// clang-format off
+const Pivot kTimePivot{"Time per solve", "", "time",
+  "Median time per solve [95% bootstrap interval] over {counts} (Google Benchmark's time of each repetition); the unit "
+  "is chosen per column. A cell with other counts shows them as (seeds x repetitions).", "speed.csv"};
+const Pivot kSpeedupPivot{"Speed-up against the baseline", "", "speedup",
+  "Speed-up = the baseline's median time / this strategy's, on the same problem instances, with its 95% bootstrap "
+  "interval (seeds drawn in pairs). Baseline: `reference` where it ran{fallback}; above 1 is faster.", "speed.csv"};
+const Pivot kConvergencePivot{"Convergence rate", "", "converged",
+  "Runs that met the tolerance: count, rate and its 95% Wilson interval, over the seeds that ran.", "accuracy.csv"};
+const Pivot kErrorPivot{"Median error", "", "error",
+  "Median of the final error |sum a[i] W[i] - target| over the seeds, [smallest, largest] where they differ.",
+  "accuracy.csv"};
+const Pivot kErtPivot{"Fixed target: reaching the tolerance", "ERT in evaluations: ", "ert_evaluations",
+  "Expected running time in line evaluations (COCO's ERT): evaluations of all runs / runs that met the tolerance; inf "
+  "where none did.", "ert.csv"};
+// clang-format on
+
+// One pivot table of a panel; `headers` of its columns (default: the panel's), `remark`
+// adds a cell's remark. No row for a strategy without a value in the panel.
+Table pivot(const Model& m, const Stats& stats, const Panel& p, const Pivot& spec, const std::string& note,
+            const std::vector<std::string>& headers, const std::function<void(const Cell&, Value&)>& remark = nullptr) {
+  const Measure& mes = measure(spec.measure);
+  Table t;
+  t.section = spec.section;
+  t.title = std::string(spec.title_prefix) + p.title;
   t.note = note;
-  t.columns = {"strategy", "family"};
-  t.columns.insert(t.columns.end(), headers.begin(), headers.end());
-  t.text_columns = 2;
+  t.link = spec.link;
+  t.columns = {col("strategy", {}), col("family", {})};
+  for (const auto& h : headers) t.columns.push_back(col(h, {}, mes.column.format, mes.column.interval));
   for (const auto& label : m.labels) {
-    std::vector<std::string> row{label, m.family.at(label)};
+    std::vector<Value> row{text_value(label), text_value(m.family.at(label))};
     bool any = false;
-    for (std::size_t col = 0; col < p.rows.size(); ++col) {
-      const Cell* c = m.cell(p.rows[col], label);
-      std::optional<std::string> v = c ? text(*c, col) : std::nullopt;
-      any = any || v.has_value();
-      row.push_back(v.value_or("-"));
+    for (const auto& rk : p.rows) {
+      const Cell* c = m.cell(rk, label);
+      Value v = c ? mes.of(stats.at(c->key)) : Value{};
+      if (c && remark && !std::isnan(v.x)) remark(*c, v);
+      any = any || !std::isnan(v.x);
+      row.push_back(std::move(v));
     }
     if (any) t.rows.push_back(std::move(row));
   }
   return t;
 }
 
-// "S seeds x R repetitions" most cells of the panel have, and a cell's own count when
-// it differs.
+// "S seeds x R repetitions" most cells of the panel have.
 std::pair<std::size_t, std::size_t> usual_counts(const Model& m, const Panel& p) {
   std::map<std::pair<std::size_t, std::size_t>, int> seen;
   for (const auto& row : p.rows)
@@ -90,105 +173,50 @@ std::pair<std::size_t, std::size_t> usual_counts(const Model& m, const Panel& p)
   return best;
 }
 
-std::string counts_text(std::size_t seeds, std::size_t reps) {
-  return fmt::format("{} seed{} x {} repetition{}", seeds, seeds == 1 ? "" : "s", reps, reps == 1 ? "" : "s");
+void pivot_tables(const Model& m, const Stats& stats, const Pivot& spec, std::vector<Table>& out) {
+  for (const auto& p : m.panels) {
+    if (spec.measure == "time") {
+      const auto [seeds, reps] = usual_counts(m, p);
+      const std::string counts =
+          fmt::format("{} seed{} x {} repetition{}", seeds, seeds == 1 ? "" : "s", reps, reps == 1 ? "" : "s");
+      out.push_back(pivot(m, stats, p, spec, fmt::format(fmt::runtime(spec.note), fmt::arg("counts", counts)),
+                          p.headers, [&, seeds = seeds, reps = reps](const Cell& c, Value& v) {
+                            if (c.seeds != seeds || c.reps != reps) v.text = fmt::format("({}x{})", c.seeds, c.reps);
+                          }));
+    } else if (spec.measure == "speedup") {
+      std::vector<std::string> headers;
+      bool any = false;
+      for (std::size_t i = 0; i < p.rows.size(); ++i) {
+        const Row& r = m.rows.at(p.rows[i]);
+        any = any || !r.baseline.empty();
+        headers.push_back(r.baseline.empty()          ? p.headers[i] + " (no baseline)"
+                          : r.baseline == "reference" ? p.headers[i]
+                                                      : p.headers[i] + " vs " + r.baseline);
+      }
+      if (!any) continue;
+      const std::string fallback =
+          m.baseline_key.empty() ? "" : ", else `" + m.baseline_key + "` (the experiment's `baseline:`)";
+      // The baseline against itself is 1 by definition: no interval.
+      out.push_back(pivot(m, stats, p, spec, fmt::format(fmt::runtime(spec.note), fmt::arg("fallback", fallback)),
+                          headers, [](const Cell& c, Value& v) {
+                            if (c.label == c.baseline) v = Value{"(baseline)", 1};
+                          }));
+    } else {
+      out.push_back(pivot(m, stats, p, spec, std::string(spec.note), p.headers));
+    }
+  }
 }
 
 }  // namespace
 
-std::vector<Table> time_tables(const Model& m) {
-  std::vector<Table> out;
-  for (const auto& p : m.panels) {
-    std::vector<std::string> headers;
-    std::vector<TimeUnit> units;
-    for (std::size_t col = 0; col < p.rows.size(); ++col) {
-      std::vector<double> medians;
-      for (const auto& label : m.labels)
-        if (const Cell* c = m.cell(p.rows[col], label); c && c->seeds) medians.push_back(c->time.value);
-      units.push_back(unit_for(medians));
-      headers.push_back(p.headers[col] + " (" + unit_name(units.back()) + ")");
-    }
-    const auto counts = usual_counts(m, p);
-    const std::size_t seeds = counts.first, reps = counts.second;
-    const std::string note = fmt::format(
-        "Median time per solve [95% bootstrap interval] over {} (Google Benchmark's time of each repetition); "
-        "the unit is chosen per column. A cell with other counts shows them as (seeds x repetitions).",
-        counts_text(seeds, reps));
-    out.push_back(pivot(m, p, "Time per solve", note, headers, [&](const Cell& c, std::size_t col) -> std::optional<std::string> {
-      if (!c.seeds) return std::nullopt;
-      const auto f = [&](double x) { return time_in(x, units[col]); };
-      std::string s = f(c.time.value) + bracket(c.time, f);
-      if (c.seeds != seeds || c.reps != reps) s += fmt::format(" ({}x{})", c.seeds, c.reps);
-      return s;
-    }));
-    out.back().link = "speed.csv";
-  }
-  return out;
-}
-
-std::vector<Table> speedup_tables(const Model& m) {
-  std::vector<Table> out;
-  const std::string fallback = m.baseline_key.empty() ? "" : ", else `" + m.baseline_key + "` (the experiment's `baseline:`)";
-  for (const auto& p : m.panels) {
-    std::vector<std::string> headers;
-    bool any = false;
-    for (const auto& row : p.rows) {
-      const Row& r = m.rows.at(row);
-      any = any || !r.baseline.empty();
-      headers.push_back(r.baseline.empty()     ? p.headers[headers.size()] + " (no baseline)"
-                        : r.baseline == "reference" ? p.headers[headers.size()]
-                                                    : p.headers[headers.size()] + " vs " + r.baseline);
-    }
-    if (!any) continue;
-    const std::string note =
-        "Speed-up = the baseline's median time / this strategy's, on the same problem instances, with its 95% bootstrap "
-        "interval (seeds drawn in pairs). Baseline: `reference` where it ran" + fallback +
-        "; above 1 is faster.";
-    out.push_back(pivot(m, p, "Speed-up against the baseline", note, headers, [&](const Cell& c, std::size_t) -> std::optional<std::string> {
-      if (std::isnan(c.speedup.value)) return std::nullopt;
-      if (c.label == c.baseline) return std::string("1 (baseline)");
-      return sig3(c.speedup.value) + "x" + bracket(c.speedup, sig3);
-    }));
-    out.back().link = "speed.csv";
-  }
-  return out;
-}
-
-std::vector<Table> convergence_tables(const Model& m) {
-  std::vector<Table> out;
-  for (const auto& p : m.panels) {
-    const std::string note =
-        "Runs that met the tolerance: count, rate and its 95% Wilson interval, over the seeds that ran.";
-    out.push_back(pivot(m, p, "Convergence rate", note, p.headers, [&](const Cell& c, std::size_t) -> std::optional<std::string> {
-      if (c.ok.empty()) return std::nullopt;
-      std::size_t k = 0;
-      for (const RunRecord* r : c.ok) k += r->converged;
-      const Estimate w = wilson(k, c.ok.size());
-      return fmt::format("{}/{}, {} [{:.0f}, {:.0f}]", k, c.ok.size(), percent(w.value), w.lo * 100, w.hi * 100);
-    }));
-    out.back().link = "accuracy.csv";
-  }
-  return out;
-}
-
-std::vector<Table> error_tables(const Model& m) {
-  std::vector<Table> out;
-  for (const auto& p : m.panels) {
-    const std::string note =
-        "Median of the final error |sum a[i] W[i] - target| over the seeds, [smallest, largest] where they differ.";
-    out.push_back(pivot(m, p, "Median error", note, p.headers, [&](const Cell& c, std::size_t) -> std::optional<std::string> {
-      if (c.ok.empty()) return std::nullopt;
-      std::vector<double> e;
-      for (const RunRecord* r : c.ok) e.push_back(r->error);
-      const auto [lo, hi] = std::minmax_element(e.begin(), e.end());
-      return sig3(median(e)) + (*lo != *hi ? " [" + sig3(*lo) + ", " + sig3(*hi) + "]" : "");
-    }));
-    out.back().link = "accuracy.csv";
-  }
-  return out;
-}
+// ---- Fixed target: pooled over problems, N and seeds, per strategy.
 
 namespace {
+
+const char* const kFixedTarget = "Fixed target: reaching the tolerance";
+
+// Runs of each label that ran (ok or failed), pooled over problems, N and seeds.
+using Ran = std::map<std::string, std::vector<const RunRecord*>>;
 
 // Runtime to the target of each run that ran (infinite when it did not converge).
 struct Runtimes {
@@ -198,9 +226,9 @@ struct Runtimes {
 Runtimes runtimes_of(const std::vector<const RunRecord*>& runs) {
   Runtimes rt;
   for (const RunRecord* r : runs) {
-    const bool reached = r->ok() && r->converged;
-    rt.evaluations.push_back(reached ? static_cast<double>(r->evaluations) : INFINITY);
-    rt.seconds.push_back(reached && !r->rep_seconds.empty() ? median_seconds(*r) : INFINITY);
+    const Runtime one = runtime_to_target(*r);
+    rt.evaluations.push_back(one.evaluations);
+    rt.seconds.push_back(one.seconds);
   }
   return rt;
 }
@@ -229,94 +257,93 @@ std::string budget_text(double seconds) {
   return format_number(std::round(seconds / unit_seconds(u))) + " " + unit_name(u);
 }
 
-}  // namespace
-
-namespace {
-
-const char* const kFixedTarget = "Fixed target: reaching the tolerance";
-
-// Runs of each label that ran (ok or failed), pooled over problems, N and seeds.
-using Ran = std::map<std::string, std::vector<const RunRecord*>>;
-
-// What the reached table gathers for the tables after it.
+// Reached, the performance profile (with the ECDF and profile CSV files), and every
+// run's runtime to the target for the budget tables.
 struct Reached {
   Table summary, ecdf_csv, profile_csv;
-  std::vector<double> all_evals, all_seconds;  // every run's runtime to the target
+  std::vector<double> all_evals, all_seconds;
 };
 
-// Reached and the performance profile (with the ECDF and profile CSV files).
-Reached reached_tables(const Model& m, Ran& ran) {
-  Reached got;
-  Table& summary = got.summary;
-  Table& ecdf_csv = got.ecdf_csv;
-  Table& profile_csv = got.profile_csv;
-  std::vector<double>& all_evals = got.all_evals;
-  std::vector<double>& all_seconds = got.all_seconds;
-  // Performance profile on time to target over every instance anything ran on.
-  std::vector<std::string> instances;
+// Per label: the sorted performance ratios of time to target over every instance
+// anything ran on; `instances` counts them.
+std::vector<std::vector<double>> profile_ratios(const Model& m, Ran& ran, std::size_t& instances) {
   std::map<std::string, std::size_t> instance_pos;
   for (const auto& r : m.runs)
-    if (r.status != "skipped" && !instance_pos.contains(r.instance)) {
-      instance_pos[r.instance] = instances.size();
-      instances.push_back(r.instance);
-    }
-  std::vector<std::vector<double>> cost(instances.size(), std::vector<double>(m.labels.size(), INFINITY));
+    if (r.status != "skipped" && !instance_pos.contains(r.instance))
+      instance_pos.emplace(r.instance, instance_pos.size());
+  instances = instance_pos.size();
+  std::vector<std::vector<double>> cost(instances, std::vector<double>(m.labels.size(), INFINITY));
   for (std::size_t s = 0; s < m.labels.size(); ++s)
-    for (const RunRecord* r : ran[m.labels[s]])
-      if (r->ok() && r->converged && !r->rep_seconds.empty()) cost[instance_pos.at(r->instance)][s] = median_seconds(*r);
-  const auto ratios = performance_ratios(cost);
+    for (const RunRecord* r : ran[m.labels[s]]) cost[instance_pos.at(r->instance)][s] = runtime_to_target(*r).seconds;
+  return performance_ratios(cost);
+}
 
+Reached reached_tables(const Model& m, Ran& ran) {
+  Reached got;
+  std::size_t instances = 0;
+  const auto ratios = profile_ratios(m, ran, instances);
+  Table& summary = got.summary;
   summary.section = kFixedTarget;
   summary.title = "Reached, and the performance profile";
   summary.note = fmt::format(
-      "Over all problems, N and seeds each strategy ran on (runs skipped by max_n left out). Reached: runs that met the "
+      "Over all problems, N and seeds each strategy ran on (runs skipped by max_n left out). Reached: runs that met "
+      "the "
       "tolerance, with the 95% Wilson interval. Performance profile (Dolan-More) on the time to the target over the {} "
       "problem instances: rho(tau) = fraction of instances the strategy solved within tau times the fastest strategy's "
       "time on that instance (an instance it did not run on or did not solve counts against it).",
-      instances.size());
-  summary.columns = {"strategy", "family", "runs", "reached", "rho(1)", "rho(2)", "rho(10)", "rho(100)", "solved"};
-  summary.csv_columns = {"strategy", "family", "runs", "reached", "reached_rate", "reached_ci_low", "reached_ci_high",
-                         "profile_1", "profile_2", "profile_10", "profile_100", "profile_solved"};
-  summary.text_columns = 2;
+      instances);
   summary.name = "fixed_target";
-  ecdf_csv.name = "ecdf";
-  ecdf_csv.markdown = false;
-  ecdf_csv.csv_columns = {"strategy", "family", "measure", "budget", "fraction", "runs"};
-  profile_csv.name = "profile";
-  profile_csv.markdown = false;
-  profile_csv.csv_columns = {"strategy", "family", "tau", "fraction", "instances"};
-
+  summary.columns = {col("strategy", {"strategy"}), col("family", {"family"}), col("runs", {"runs"}, Format::count),
+                     col("reached", {"reached", "reached_rate", "reached_ci_low", "reached_ci_high"}, Format::tally,
+                         Interval::wilson)};
+  const double taus[] = {1, 2, 10, 100};
+  for (double tau : taus)
+    summary.columns.push_back(col(fmt::format("rho({:g})", tau), {fmt::format("profile_{:g}", tau)}, Format::percent));
+  summary.columns.push_back(col("solved", {"profile_solved"}, Format::percent));
+  got.ecdf_csv.name = "ecdf";
+  got.ecdf_csv.markdown = false;
+  got.ecdf_csv.columns = {col("strategy", {"strategy"}),
+                          col("family", {"family"}),
+                          col("measure", {"measure"}),
+                          col("budget", {"budget"}, Format::real),
+                          col("fraction", {"fraction"}, Format::real),
+                          col("runs", {"runs"}, Format::count)};
+  got.profile_csv.name = "profile";
+  got.profile_csv.markdown = false;
+  got.profile_csv.columns = {col("strategy", {"strategy"}), col("family", {"family"}),
+                             col("tau", {"tau"}, Format::real), col("fraction", {"fraction"}, Format::real),
+                             col("instances", {"instances"}, Format::count)};
   for (std::size_t s = 0; s < m.labels.size(); ++s) {
     const std::string& label = m.labels[s];
     const auto& runs = ran[label];
     if (runs.empty()) continue;
+    const Value name = text_value(label), family = text_value(m.family.at(label));
     std::size_t k = 0;
     for (const RunRecord* r : runs) k += r->ok() && r->converged;
     const Estimate w = wilson(k, runs.size());
+    Value reached = number(w.value, w.lo, w.hi);
+    reached.k = k;
+    reached.n = runs.size();
     const auto& rs = ratios[s];
     double solved = 0;
     for (double x : rs) solved += std::isfinite(x);
-    solved /= static_cast<double>(rs.size());
-    summary.rows.push_back({label, m.family.at(label), std::to_string(runs.size()),
-                            fmt::format("{}/{}, {} [{:.0f}, {:.0f}]", k, runs.size(), percent(w.value), w.lo * 100, w.hi * 100),
-                            percent(profile_at(rs, 1)), percent(profile_at(rs, 2)), percent(profile_at(rs, 10)),
-                            percent(profile_at(rs, 100)), percent(solved)});
-    summary.csv_rows.push_back({label, m.family.at(label), std::to_string(runs.size()), std::to_string(k), csv_number(w.value),
-                                csv_number(w.lo), csv_number(w.hi), csv_number(profile_at(rs, 1)), csv_number(profile_at(rs, 2)),
-                                csv_number(profile_at(rs, 10)), csv_number(profile_at(rs, 100)), csv_number(solved)});
+    std::vector<Value> row{name, family, count_value(runs.size()), reached};
+    for (double tau : taus) row.push_back(number(profile_at(rs, tau)));
+    row.push_back(number(solved / static_cast<double>(rs.size())));
+    summary.rows.push_back(std::move(row));
     const Runtimes rt = runtimes_of(runs);
-    for (const auto& [measure, values] : {std::pair{"evaluations", &rt.evaluations}, std::pair{"seconds", &rt.seconds}})
+    for (const auto& [what, values] : {std::pair{"evaluations", &rt.evaluations}, std::pair{"seconds", &rt.seconds}})
       for (const auto& [budget, fraction] : ecdf(*values))
-        ecdf_csv.csv_rows.push_back({label, m.family.at(label), measure, csv_number(budget), csv_number(fraction),
-                                     std::to_string(values->size())});
-    all_evals.insert(all_evals.end(), rt.evaluations.begin(), rt.evaluations.end());
-    all_seconds.insert(all_seconds.end(), rt.seconds.begin(), rt.seconds.end());
+        got.ecdf_csv.rows.push_back(
+            {name, family, text_value(what), number(budget), number(fraction), count_value(values->size())});
+    got.all_evals.insert(got.all_evals.end(), rt.evaluations.begin(), rt.evaluations.end());
+    got.all_seconds.insert(got.all_seconds.end(), rt.seconds.begin(), rt.seconds.end());
     for (std::size_t i = 0; i < rs.size(); ++i) {
       if (!std::isfinite(rs[i])) break;
       if (i + 1 < rs.size() && rs[i + 1] == rs[i]) continue;
-      profile_csv.csv_rows.push_back({label, m.family.at(label), csv_number(rs[i]),
-                                      csv_number(static_cast<double>(i + 1) / static_cast<double>(rs.size())),
-                                      std::to_string(rs.size())});
+      got.profile_csv.rows.push_back({name, family, number(rs[i]),
+                                      number(static_cast<double>(i + 1) / static_cast<double>(rs.size())),
+                                      count_value(rs.size())});
     }
   }
   return got;
@@ -324,270 +351,157 @@ Reached reached_tables(const Model& m, Ran& ran) {
 
 // The ECDF at budget decades, in evaluations and in time.
 void budget_tables(const Model& m, Ran& ran, const Reached& got, std::vector<Table>& out) {
-  const std::string section = kFixedTarget;
-  for (const auto& [what, values] : {std::pair{"evaluations", &got.all_evals}, std::pair{"time", &got.all_seconds}}) {
-    const auto budgets = decades(*values);
+  for (const bool time : {false, true}) {
+    const auto budgets = decades(time ? got.all_seconds : got.all_evals);
     if (budgets.empty()) continue;
     Table t;
-    t.section = section;
-    t.title = std::string("Reached within a budget of ") + what;
-    t.note = std::string("ECDF of the runtime to the target (COCO style): fraction of each strategy's runs that met the "
-                         "tolerance using at most the budget of ") +
-             (std::string(what) == "time" ? "time (the run's median time per solve)." : "line evaluations.");
-    t.columns = {"strategy", "family"};
-    for (double b : budgets) t.columns.push_back(std::string(what) == "time" ? budget_text(b) : fmt::format("{:g}", b));
-    t.text_columns = 2;
+    t.section = kFixedTarget;
+    t.title = std::string("Reached within a budget of ") + (time ? "time" : "evaluations");
+    t.note = std::string(
+                 "ECDF of the runtime to the target (COCO style): fraction of each strategy's runs that met the "
+                 "tolerance using at most the budget of ") +
+             (time ? "time (the run's median time per solve)." : "line evaluations.");
+    t.columns = {col("strategy", {}), col("family", {})};
+    for (double b : budgets)
+      t.columns.push_back(col(time ? budget_text(b) : fmt::format("{:g}", b), {}, Format::percent));
     t.link = "ecdf.csv";
     for (const auto& label : m.labels) {
       if (ran[label].empty()) continue;
       const Runtimes rt = runtimes_of(ran[label]);
-      const auto& v = std::string(what) == "time" ? rt.seconds : rt.evaluations;
-      std::vector<std::string> row{label, m.family.at(label)};
-      for (double b : budgets) row.push_back(percent(ecdf_at(v, b)));
+      std::vector<Value> row{text_value(label), text_value(m.family.at(label))};
+      for (double b : budgets) row.push_back(number(ecdf_at(time ? rt.seconds : rt.evaluations, b)));
       t.rows.push_back(std::move(row));
     }
     out.push_back(std::move(t));
   }
-
 }
 
-// ERT per cell: pivot tables in Markdown, every cell in CSV.
-void ert_tables(const Model& m, std::vector<Table>& out) {
-  const std::string section = kFixedTarget;
-  Table ert_csv;
-  ert_csv.name = "ert";
-  ert_csv.markdown = false;
-  ert_csv.csv_columns = {"problem", "n", "max_iter", "tolerance", "strategy", "family", "runs", "reached",
-                         "ert_evaluations", "ert_s"};
-  for (const auto& row : m.row_order)
-    for (const auto& label : m.labels) {
-      const Cell* c = m.cell(row, label);
-      if (!c || (c->ok.empty() && c->failed.empty())) continue;
-      std::vector<const RunRecord*> runs = c->ok;
-      runs.insert(runs.end(), c->failed.begin(), c->failed.end());
-      std::vector<double> evals, secs;
-      std::vector<bool> reached, reached_t;
-      for (const RunRecord* r : c->ok) {
-        evals.push_back(static_cast<double>(r->evaluations));
-        reached.push_back(r->converged);
-        if (!r->rep_seconds.empty()) {
-          secs.push_back(median_seconds(*r));
-          reached_t.push_back(r->converged);
-        }
-      }
-      std::size_t k = 0;
-      for (bool b : reached) k += b;
-      ert_csv.csv_rows.push_back({c->problem, std::to_string(c->n), std::to_string(c->max_iter), csv_number(c->tolerance), label,
-                                  c->family, std::to_string(c->ok.size()), std::to_string(k), csv_number(ert(evals, reached)),
-                                  csv_number(ert(secs, reached_t))});
-    }
-  out.push_back(ert_csv);
-  for (const auto& p : m.panels) {
-    const std::string note =
-        "Expected running time in line evaluations (COCO's ERT): evaluations of all runs / runs that met the tolerance; "
-        "inf where none did.";
-    out.push_back(pivot(m, p, section, note, p.headers, [&](const Cell& c, std::size_t) -> std::optional<std::string> {
-      if (c.ok.empty()) return std::nullopt;
-      std::vector<double> evals;
-      std::vector<bool> reached;
-      for (const RunRecord* r : c.ok) {
-        evals.push_back(static_cast<double>(r->evaluations));
-        reached.push_back(r->converged);
-      }
-      return sig3(ert(evals, reached));
-    }));
-    out.back().title = "ERT in evaluations: " + p.title;
-    out.back().link = "ert.csv";
-  }
-}
-
-}  // namespace
-
-std::vector<Table> fixed_target_tables(const Model& m) {
+std::vector<Table> fixed_target_tables(const Model& m, const Stats& stats) {
   Ran ran;
   for (const auto& r : m.runs)
     if (r.status != "skipped") ran[r.label].push_back(&r);
   Reached got = reached_tables(m, ran);
   std::vector<Table> out{got.summary};
   budget_tables(m, ran, got, out);
-  ert_tables(m, out);
+  out.push_back(cell_table(m, stats, kErt));
+  pivot_tables(m, stats, kErtPivot, out);
   out.push_back(std::move(got.ecdf_csv));
   out.push_back(std::move(got.profile_csv));
   return out;
 }
 
-namespace {
-
-// The exact answer of an instance: reference where it ran, else the experiment's
-// baseline when it is an identical strategy, else the first identical strategy.
-std::map<std::string, const RunRecord*> exact_answers(const Model& m) {
-  std::map<std::string, const RunRecord*> out;
-  auto rank = [&](const RunRecord& r) {
-    if (r.label == "reference") return 0;
-    if (r.label == m.baseline_key) return 1;
-    return 2;
-  };
-  for (const auto& r : m.runs) {
-    if (!r.ok() || r.family != "identical") continue;
-    auto it = out.find(r.instance);
-    if (it == out.end() || rank(r) < rank(*it->second)) out[r.instance] = &r;
-  }
-  return out;
-}
-
 }  // namespace
 
+// ---- Runs that did not count, and the records.
+
 namespace {
-
-// Every cell of the model, rows in plan order and strategies in plan order in each.
-void for_each_cell(const Model& m, const std::function<void(const Cell&)>& f) {
-  for (const auto& row : m.row_order)
-    for (const auto& label : m.labels)
-      if (const Cell* c = m.cell(row, label)) f(*c);
-}
-
-}  // namespace
-
-Table speed_table(const Model& m) {
-  Table speed;
-  speed.name = "speed";
-  speed.markdown = false;
-  speed.csv_columns = {"problem", "n", "max_iter", "tolerance", "strategy", "family", "seeds", "repetitions",
-                       "time_median_s", "time_ci_low_s", "time_ci_high_s", "time_min_s", "time_max_s",
-                       "baseline", "speedup", "speedup_ci_low", "speedup_ci_high"};
-  for_each_cell(m, [&](const Cell& c) {
-    if (c.ok.empty() || !c.seeds) return;
-    std::vector<double> t;
-    for (const RunRecord* r : c.ok) t.insert(t.end(), r->rep_seconds.begin(), r->rep_seconds.end());
-    const auto [lo, hi] = std::minmax_element(t.begin(), t.end());
-    speed.csv_rows.push_back({c.problem, std::to_string(c.n), std::to_string(c.max_iter), csv_number(c.tolerance), c.label,
-                              c.family, std::to_string(c.seeds), std::to_string(c.reps), csv_number(c.time.value),
-                              csv_number(c.time.lo), csv_number(c.time.hi), csv_number(*lo), csv_number(*hi), c.baseline,
-                              csv_number(c.speedup.value), csv_number(c.speedup.lo), csv_number(c.speedup.hi)});
-  });
-  return speed;
-}
-
-Table accuracy_table(const Model& m) {
-  Table accuracy;
-  accuracy.name = "accuracy";
-  accuracy.title = "Accuracy against the exact answer";
-  accuracy.note =
-      "Error = |sum a[i] W[i] - target|. Agreement: the same answer as the exact one on the same problem (`reference`, "
-      "else the baseline or another identical strategy): the same weights, or results within relative 1e-9 (a finite "
-      "result never agrees with an infinite one); gap = mean of (error - exact error).";
-  accuracy.columns = {"problem", "N", "max_iter", "tolerance", "strategy", "runs", "converged", "median error", "worst error",
-                      "agrees with", "agreement", "mean gap"};
-  accuracy.csv_columns = {"problem", "n", "max_iter", "tolerance", "strategy", "family", "runs", "converged",
-                          "converged_rate", "converged_ci_low", "converged_ci_high", "median_error", "mean_error",
-                          "worst_error", "agrees_with", "agreement", "mean_gap"};
-  accuracy.text_columns = 5;
-  const auto exact = exact_answers(m);
-  for_each_cell(m, [&](const Cell& c) {
-    if (c.ok.empty()) return;
-    const std::string n = std::to_string(c.n), mi = std::to_string(c.max_iter), tol = csv_number(c.tolerance);
-    std::vector<double> errors, gaps;
-    std::size_t converged = 0, agree = 0, compared = 0;
-    std::set<std::string> exact_names;
-    for (const RunRecord* r : c.ok) {
-      errors.push_back(r->error);
-      converged += r->converged;
-      auto it = exact.find(r->instance);
-      if (it != exact.end() && it->second != r) {
-        const RunRecord& x = *it->second;
-        ++compared;
-        exact_names.insert(x.label);
-        agree += record::agrees(*r, x);
-        gaps.push_back(record::error_gap(r->error, x.error));
-      }
-    }
-    const Estimate w = wilson(converged, c.ok.size());
-    const double worst = *std::max_element(errors.begin(), errors.end());
-    std::string with = "-";
-    if (compared) {
-      with.clear();
-      for (const auto& e : exact_names) with += (with.empty() ? "" : ", ") + e;
-    }
-    const std::string runs = std::to_string(c.ok.size());
-    accuracy.rows.push_back({c.problem, n, mi, tol, c.label, runs,
-                             fmt::format("{}/{} ({})", converged, c.ok.size(), percent(w.value)), sig3(median(errors)),
-                             sig3(worst), with, compared ? fmt::format("{}/{}", agree, compared) : "-",
-                             gaps.empty() ? "-" : sig3(mean(gaps))});
-    accuracy.csv_rows.push_back({c.problem, n, mi, tol, c.label, c.family, runs, std::to_string(converged), csv_number(w.value),
-                                 csv_number(w.lo), csv_number(w.hi), csv_number(median(errors)), csv_number(mean(errors)),
-                                 csv_number(worst), compared ? with : "",
-                                 compared ? csv_number(static_cast<double>(agree) / static_cast<double>(compared)) : "",
-                                 gaps.empty() ? "" : csv_number(mean(gaps))});
-  });
-  return accuracy;
-}
-
-Table cycles_table(const Model& m) {
-  Table convergence;
-  convergence.name = "convergence";
-  convergence.title = "Cycles, evaluations and weights";
-  convergence.note =
-      "Means over seeds; `chose` counts the strategy `auto` picked (its note `chose`); trajectories: traced runs, and "
-      "how many of them were cut (a cap left cycles out: their convergence plots stop early).";
-  convergence.columns = {"problem", "N", "max_iter", "strategy", "runs", "mean cycles", "mean evaluations",
-                         "mean non-zero weights", "chose", "trajectories"};
-  convergence.csv_columns = {"problem", "n", "max_iter", "tolerance", "strategy", "family", "runs", "mean_cycles",
-                             "mean_evaluations", "mean_nonzero_weights", "chose", "traced", "traced_cut"};
-  convergence.text_columns = 4;
-  for_each_cell(m, [&](const Cell& c) {
-    if (c.ok.empty()) return;
-    const std::string n = std::to_string(c.n), mi = std::to_string(c.max_iter), tol = csv_number(c.tolerance);
-    std::vector<double> cycles, evals, nonzero;
-    std::map<std::string, int> chose;
-    std::size_t traced = 0, cut = 0;
-    for (const RunRecord* r : c.ok) {
-      traced += r->traced;
-      cut += r->traced && !r->trajectory.complete;
-      cycles.push_back(static_cast<double>(r->cycles));
-      evals.push_back(static_cast<double>(r->evaluations));
-      nonzero.push_back(static_cast<double>(r->nonzero_weights));
-      if (auto it = r->notes.find("chose"); it != r->notes.end()) ++chose[it->second];
-    }
-    std::vector<std::pair<std::string, int>> picks(chose.begin(), chose.end());
-    std::stable_sort(picks.begin(), picks.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-    std::string chose_text;
-    for (const auto& [k, count] : picks) chose_text += fmt::format("{}{} x{}", chose_text.empty() ? "" : ", ", k, count);
-    const std::string runs = std::to_string(c.ok.size());
-    const std::string trajectories =
-        traced == 0 ? "-" : cut == 0 ? std::to_string(traced) : fmt::format("{} ({} cut)", traced, cut);
-    convergence.rows.push_back({c.problem, n, mi, c.label, runs, sig3(mean(cycles)), sig3(mean(evals)), sig3(mean(nonzero)),
-                                chose_text.empty() ? "-" : chose_text, trajectories});
-    convergence.csv_rows.push_back({c.problem, n, mi, tol, c.label, c.family, runs, csv_number(mean(cycles)),
-                                    csv_number(mean(evals)), csv_number(mean(nonzero)), chose_text, std::to_string(traced),
-                                    std::to_string(cut)});
-  });
-  return convergence;
-}
 
 std::optional<Table> skipped_table(const Model& m) {
-  Table skipped;
-  skipped.name = "skipped";
-  skipped.title = "Skipped and failed runs";
-  skipped.note =
+  Table t;
+  t.name = "skipped";
+  t.title = "Skipped and failed runs";
+  t.note =
       "Planned runs that did not run (max_n), whose strategy failed, or whose result failed its checks (non-finite, "
       "inconsistent), with the reason of the first; none of them counts in the tables above.";
-  skipped.columns = {"problem", "N", "max_iter", "strategy", "runs", "status", "reason"};
-  skipped.csv_columns = {"problem", "n", "max_iter", "tolerance", "strategy", "runs", "status", "reason"};
-  skipped.text_columns = 7;
+  t.columns = {col("problem", {"problem"}),     col("N", {"n"}, Format::count), col("max_iter", {"max_iter"}),
+               col("tolerance", {"tolerance"}), col("strategy", {"strategy"}),  col("runs", {"runs"}, Format::count),
+               col("status", {"status"}),       col("reason", {"reason"})};
   for_each_cell(m, [&](const Cell& c) {
-    const std::string n = std::to_string(c.n), mi = std::to_string(c.max_iter), tol = csv_number(c.tolerance);
     std::map<std::string, std::vector<const RunRecord*>> by_status;
     for (const auto* list : {&c.skipped, &c.failed})
       for (const RunRecord* r : *list) by_status[r->status].push_back(r);
-    for (const auto& [status, list] : by_status) {
-      const RunRecord& r = *list.front();
-      skipped.rows.push_back({c.problem, n, mi, c.label, std::to_string(list.size()), status, r.reason});
-      skipped.csv_rows.push_back({c.problem, n, mi, tol, c.label, std::to_string(list.size()), status, r.reason});
-    }
+    for (const auto& [status, list] : by_status)
+      t.rows.push_back({text_value(c.problem), count_value(c.n), text_value(std::to_string(c.max_iter)),
+                        text_value(csv_number(c.tolerance)), text_value(c.label), count_value(list.size()),
+                        text_value(status), text_value(list.front()->reason)});
   });
-  if (skipped.rows.empty()) return std::nullopt;
-  return skipped;
+  if (t.rows.empty()) return std::nullopt;
+  return t;
 }
+
+std::optional<Table> unread_table(const Model& m) {
+  Table t;
+  t.name = "unreadable";
+  t.title = "Records that could not be read";
+  t.note = fmt::format(
+      "Files of the folder that are not good run records (or not regular files), with the field and what is wrong; "
+      "the tables above leave them out. {} planned run{} {} no record.",
+      m.missing, m.missing == 1 ? "" : "s", m.missing == 1 ? "has" : "have");
+  t.columns = {col("file", {"file"}), col("field", {"field"}), col("what is wrong", {"problem"})};
+  for (const auto& u : m.unreadable) t.rows.push_back({text_value(u.file), text_value(u.field), text_value(u.what)});
+  for (const auto& i : m.ignored) t.rows.push_back({text_value(i), text_value(""), text_value("not a regular file")});
+  if (t.rows.empty()) return std::nullopt;
+  return t;
+}
+
+std::optional<Table> starved_table(const Model& m) {
+  Table t;
+  t.name = "starved";
+  t.title = "Runs whose timing was starved";
+  t.note =
+      "Repetitions whose real time was more than 1.5 times the process's CPU time: the process was stopped or "
+      "shared its core, and their times (in every table above) are not comparable. Run them again on a quiet "
+      "machine (remove their records and `wcs run --resume`).";
+  t.columns = {col("run", {"run_key"}), col("strategy", {"strategy"}),
+               col("starved repetitions", {"starved"}, Format::count), col("of", {"repetitions"}, Format::count)};
+  for (const auto& r : m.runs)
+    if (r.starved)
+      t.rows.push_back(
+          {text_value(r.key), text_value(r.label), count_value(r.starved), count_value(r.rep_seconds.size())});
+  if (t.rows.empty()) return std::nullopt;
+  return t;
+}
+
+std::optional<Table> estimates_table(const Model& m, const Json& experiment) {
+  if (!experiment.is_object() || !experiment.contains("estimates")) return std::nullopt;
+  Table est;
+  est.name = "estimates";
+  est.title = "Measured beside the document's estimates";
+  est.note = "Estimates: " + experiment.value("estimates_source", std::string("(no source given)")) +
+             ". Measured: median time per solve over seeds, this run; the unit is chosen per column.";
+  std::vector<std::string> keys, problems;  // estimates first ("est:" + label), then measured labels
+  std::map<std::pair<std::string, std::size_t>, std::map<std::string, double>> cells;  // seconds
+  const auto add_key = [&](const std::string& k) {
+    if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+  };
+  for (const auto& e : experiment["estimates"]) {
+    const std::string label = e["label"].get<std::string>(), problem = e["problem"].get<std::string>();
+    add_key("est:" + label);
+    if (std::find(problems.begin(), problems.end(), problem) == problems.end()) problems.push_back(problem);
+    cells[{problem, e["n"].get<std::size_t>()}]["est:" + label] = e["ms"].get<double>() * 1e-3;
+  }
+  for_each_cell(m, [&](const Cell& c) {
+    if (std::find(problems.begin(), problems.end(), c.problem) == problems.end()) return;
+    auto& slot = cells[{c.problem, c.n}];
+    if (c.seeds) slot[c.label] = c.time.value;
+  });
+  for (const auto& label : m.labels)  // measured columns in plan order
+    for (const auto& [key, values] : cells)
+      if (values.contains(label)) {
+        add_key(label);
+        break;
+      }
+  est.columns = {col("problem", {"problem"}), col("N", {"n"}, Format::count)};
+  for (const auto& k : keys) {
+    const bool is_est = k.rfind("est:", 0) == 0;
+    const std::string l = is_est ? k.substr(4) : k;
+    est.columns.push_back(
+        col(is_est ? "estimate: " + l : l, {snake(l) + (is_est ? "_estimate_s" : "_s")}, Format::seconds));
+  }
+  for (const auto& problem : problems)
+    for (const auto& [key, values] : cells) {
+      if (key.first != problem) continue;
+      std::vector<Value> row{text_value(problem), count_value(key.second)};
+      for (const auto& k : keys) {
+        auto it = values.find(k);
+        row.push_back(number(it == values.end() ? NAN : it->second));
+      }
+      est.rows.push_back(std::move(row));
+    }
+  return est;
+}
+
+}  // namespace
 
 // Tidy data: one row per record: the record's fields that have a runs.csv column
 // (record::record_fields; a map of options one column per option), then the
@@ -603,36 +517,37 @@ Table runs_table(const Model& m) {
       if (!v.empty()) options.insert(k);  // an option empty in every run says nothing
     reps = std::max(reps, r.rep_seconds.size());
   }
-  t.csv_columns = {"record"};
+  t.columns.push_back(col("record", {"record"}));
   for (const auto& f : record::record_fields()) {
     if (f.csv.empty()) continue;
     if (f.csv == "opt_") {
-      for (const auto& o : options) t.csv_columns.push_back("opt_" + snake(o));
+      for (const auto& o : options) t.columns.push_back(col("", {"opt_" + snake(o)}));
     } else {
-      t.csv_columns.emplace_back(f.csv);
+      t.columns.push_back(col("", {std::string(f.csv)}));
     }
   }
-  t.csv_columns.emplace_back("iterations");
-  for (const auto& s : run_statistics()) t.csv_columns.emplace_back(s.column);
-  for (std::size_t i = 1; i <= reps; ++i) t.csv_columns.push_back(fmt::format("time_rep{}_s", i));
+  t.columns.push_back(col("", {"iterations"}, Format::real));
+  for (const auto& s : run_statistics()) t.columns.push_back(col("", {s.column}, Format::seconds));
+  for (std::size_t i = 1; i <= reps; ++i)
+    t.columns.push_back(col("", {fmt::format("time_rep{}_s", i)}, Format::seconds));
   for (std::size_t k = 0; k < m.runs.size(); ++k) {
     const RunRecord& r = m.runs[k];
-    std::vector<std::string> row{m.files[k]};
+    std::vector<Value> row{text_value(m.files[k])};
     for (const auto& f : record::record_fields()) {
       if (f.csv.empty()) continue;
       if (f.csv != "opt_") {
-        row.push_back(record::cell_text(f, r));
+        row.push_back(text_value(record::cell_text(f, r)));
         continue;
       }
       for (const auto& o : options) {
         auto it = r.options.find(o);
-        row.push_back(it == r.options.end() ? "" : it->second);
+        row.push_back(text_value(it == r.options.end() ? "" : it->second));
       }
     }
-    row.push_back(r.rep_iterations.empty() ? "" : csv_number(r.rep_iterations.front()));
-    for (const auto& s : run_statistics()) row.push_back(csv_number(s.of(r.rep_seconds)));
-    for (std::size_t i = 0; i < reps; ++i) row.push_back(i < r.rep_seconds.size() ? csv_number(r.rep_seconds[i]) : "");
-    t.csv_rows.push_back(std::move(row));
+    row.push_back(number(r.rep_iterations.empty() ? NAN : r.rep_iterations.front()));
+    for (const auto& s : run_statistics()) row.push_back(number(s.of(r.rep_seconds)));
+    for (std::size_t i = 0; i < reps; ++i) row.push_back(number(i < r.rep_seconds.size() ? r.rep_seconds[i] : NAN));
+    t.rows.push_back(std::move(row));
   }
   return t;
 }
@@ -642,131 +557,37 @@ Table trajectories_table(const Model& m) {
   Table t;
   t.name = "trajectories";
   t.markdown = false;
-  t.csv_columns = {"experiment", "run_key", "problem", "n", "seed", "max_iter", "tolerance", "strategy", "family", "run",
-                   "source", "complete", "cycle", "evaluations", "seconds", "error", "best_error"};
+  for (const char* c : {"experiment", "run_key", "problem"}) t.columns.push_back(col("", {c}));
+  t.columns.push_back(col("", {"n"}, Format::count));
+  for (const char* c : {"seed", "max_iter", "tolerance", "strategy", "family"}) t.columns.push_back(col("", {c}));
+  t.columns.push_back(col("", {"run"}, Format::count));
+  t.columns.push_back(col("", {"source"}));
+  t.columns.push_back(col("", {"complete"}, Format::count));
+  for (const char* c : {"cycle", "evaluations", "seconds", "error", "best_error"})
+    t.columns.push_back(col("", {c}, Format::real));
   std::map<std::string, std::size_t> run_number;  // (problem, N, strategy) -> runs so far
   for (const auto& r : m.runs) {
     if (!r.traced) continue;
     const std::size_t run = ++run_number[r.problem + "\x1f" + std::to_string(r.n) + "\x1f" + r.label];
     const Trajectory& tr = r.trajectory;
     for (std::size_t i = 0; i < tr.cycle.size(); ++i)
-      t.csv_rows.push_back({r.experiment, r.key, r.problem, std::to_string(r.n), std::to_string(r.seed),
-                            std::to_string(r.max_iter), csv_number(r.tolerance), r.label, r.family, std::to_string(run),
-                            tr.source, tr.complete ? "1" : "0", csv_number(tr.cycle[i]), csv_number(tr.evaluations[i]), csv_number(tr.seconds[i]),
-                            csv_number(tr.error[i]), csv_number(tr.best_error[i])});
+      t.rows.push_back({text_value(r.experiment), text_value(r.key), text_value(r.problem), count_value(r.n),
+                        text_value(std::to_string(r.seed)), text_value(std::to_string(r.max_iter)),
+                        text_value(csv_number(r.tolerance)), text_value(r.label), text_value(r.family),
+                        count_value(run), text_value(tr.source), count_value(tr.complete ? 1 : 0), number(tr.cycle[i]),
+                        number(tr.evaluations[i]), number(tr.seconds[i]), number(tr.error[i]),
+                        number(tr.best_error[i])});
   }
-  return t;
-}
-
-std::optional<Table> estimates_table(const Model& m, const Json& experiment) {
-  if (!experiment.is_object() || !experiment.contains("estimates")) return std::nullopt;
-  Table est;
-  est.name = "estimates";
-  est.title = "Measured beside the document's estimates";
-  est.note = "Estimates: " + experiment.value("estimates_source", std::string("(no source given)")) +
-             ". Measured: median time per solve over seeds, this run; the unit is chosen per column.";
-  std::vector<std::string> est_labels, problems, measured_labels;
-  std::map<std::pair<std::string, std::size_t>, std::map<std::string, double>> cells;  // seconds
-  for (const auto& e : experiment["estimates"]) {
-    const std::string label = e["label"].get<std::string>(), problem = e["problem"].get<std::string>();
-    if (std::find(est_labels.begin(), est_labels.end(), label) == est_labels.end()) est_labels.push_back(label);
-    if (std::find(problems.begin(), problems.end(), problem) == problems.end()) problems.push_back(problem);
-    cells[{problem, e["n"].get<std::size_t>()}]["est:" + label] = e["ms"].get<double>() * 1e-3;
-  }
-  for (const auto& row : m.row_order)
-    for (const auto& label : m.labels) {
-      const Cell* c = m.cell(row, label);
-      if (!c || std::find(problems.begin(), problems.end(), c->problem) == problems.end()) continue;
-      if (std::find(measured_labels.begin(), measured_labels.end(), label) == measured_labels.end())
-        measured_labels.push_back(label);
-      auto& slot = cells[{c->problem, c->n}];
-      if (c->seeds) slot[label] = c->time.value;
-    }
-  std::vector<std::string> keys;
-  for (const auto& l : est_labels) keys.push_back("est:" + l);
-  keys.insert(keys.end(), measured_labels.begin(), measured_labels.end());
-  std::vector<TimeUnit> units;
-  for (const auto& k : keys) {
-    std::vector<double> v;
-    for (const auto& [key, values] : cells)
-      if (auto it = values.find(k); it != values.end()) v.push_back(it->second);
-    units.push_back(unit_for(v));
-  }
-  est.columns = {"problem", "N"};
-  est.csv_columns = {"problem", "n"};
-  est.text_columns = 2;
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    const bool is_est = i < est_labels.size();
-    const std::string l = is_est ? est_labels[i] : keys[i];
-    est.columns.push_back(l + (is_est ? " (estimate, " : " (") + unit_name(units[i]) + ")");
-    est.csv_columns.push_back(snake(l) + (is_est ? "_estimate_s" : "_s"));
-  }
-  for (const auto& problem : problems)
-    for (const auto& [key, values] : cells) {
-      if (key.first != problem) continue;
-      std::vector<std::string> row{problem, std::to_string(key.second)};
-      std::vector<std::string> crow = row;
-      for (std::size_t i = 0; i < keys.size(); ++i) {
-        auto it = values.find(keys[i]);
-        row.push_back(it == values.end() ? "-" : time_in(it->second, units[i]));
-        crow.push_back(it == values.end() ? "" : csv_number(it->second));
-      }
-      est.rows.push_back(std::move(row));
-      est.csv_rows.push_back(std::move(crow));
-    }
-  return est;
-}
-
-
-std::optional<Table> unread_table(const Model& m) {
-  Table t;
-  t.name = "unreadable";
-  t.title = "Records that could not be read";
-  t.note = fmt::format(
-      "Files of the folder that are not good run records (or not regular files), with the field and what is wrong; "
-      "the tables above leave them out. {} planned run{} {} no record.",
-      m.missing, m.missing == 1 ? "" : "s", m.missing == 1 ? "has" : "have");
-  t.columns = {"file", "field", "what is wrong"};
-  t.csv_columns = {"file", "field", "problem"};
-  t.text_columns = 3;
-  for (const auto& u : m.unreadable) {
-    t.rows.push_back({u.file, u.field, u.what});
-    t.csv_rows.push_back({u.file, u.field, u.what});
-  }
-  for (const auto& i : m.ignored) {
-    t.rows.push_back({i, "", "not a regular file"});
-    t.csv_rows.push_back({i, "", "not a regular file"});
-  }
-  if (t.rows.empty()) return std::nullopt;
-  return t;
-}
-
-std::optional<Table> starved_table(const Model& m) {
-  Table t;
-  t.name = "starved";
-  t.title = "Runs whose timing was starved";
-  t.note = "Repetitions whose real time was more than 1.5 times the process's CPU time: the process was stopped or "
-           "shared its core, and their times (in every table above) are not comparable. Run them again on a quiet "
-           "machine (remove their records and `wcs run --resume`).";
-  t.columns = {"run", "strategy", "starved repetitions", "of"};
-  t.csv_columns = {"run_key", "strategy", "starved", "repetitions"};
-  t.text_columns = 2;
-  for (const auto& r : m.runs)
-    if (r.starved) {
-      t.rows.push_back({r.key, r.label, std::to_string(r.starved), std::to_string(r.rep_seconds.size())});
-      t.csv_rows.push_back({r.key, r.label, std::to_string(r.starved), std::to_string(r.rep_seconds.size())});
-    }
-  if (t.rows.empty()) return std::nullopt;
   return t;
 }
 
 std::vector<Table> make_tables(const Model& m, const Json& experiment) {
+  const Stats stats = cell_stats(m);
   std::vector<Table> tables;
-  for (auto part : {time_tables(m), speedup_tables(m), convergence_tables(m), error_tables(m), fixed_target_tables(m)})
-    for (auto& t : part) tables.push_back(std::move(t));
-  tables.push_back(speed_table(m));
-  tables.push_back(accuracy_table(m));
-  tables.push_back(cycles_table(m));
+  for (const Pivot* p : {&kTimePivot, &kSpeedupPivot, &kConvergencePivot, &kErrorPivot})
+    pivot_tables(m, stats, *p, tables);
+  for (auto& t : fixed_target_tables(m, stats)) tables.push_back(std::move(t));
+  for (const CellTable* c : {&kSpeed, &kAccuracy, &kCycles}) tables.push_back(cell_table(m, stats, *c));
   for (auto optional : {skipped_table(m), unread_table(m), starved_table(m), estimates_table(m, experiment)})
     if (optional) tables.push_back(std::move(*optional));
   tables.push_back(runs_table(m));

@@ -166,7 +166,7 @@ TEST_CASE("report is byte-identical on rerun and accuracy tables repeat with the
   const auto first = file_texts(s.dir / "a" / "tables");
   REQUIRE(s.wcs("report a") == 0);
   CHECK(file_texts(s.dir / "a" / "tables") == first);
-  for (const char* name : {"report.md", "speed.csv", "accuracy.csv", "convergence.csv", "skipped.csv", "benchmarks.json",
+  for (const char* name : {"report.md", "report.html", "speed.csv", "accuracy.csv", "convergence.csv", "skipped.csv", "benchmarks.json",
                            "runs.csv", "trajectories.csv", "fixed_target.csv", "ecdf.csv", "profile.csv", "ert.csv"})
     CHECK(first.count(name) == 1);
   REQUIRE(s.wcs("report b") == 0);
@@ -416,7 +416,7 @@ TEST_CASE("an edited experiment under --resume runs its changed runs again and d
   for (const auto& [id, r] : after) {
     CHECK(r["wcs"]["experiment_hash"] == experiment["file_hash"]);  // one version in the folder
     if (r["wcs"]["problem"]["name"] == "worked") {
-      CHECK(before.count(id) == 0);
+      CHECK_FALSE(before.contains(id));
       CHECK(r["wcs"]["problem"]["target"] == 30);
     } else {
       kept += before.count(id);

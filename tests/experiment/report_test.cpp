@@ -1,12 +1,15 @@
 // The report's statistics and number formats: seeded bootstrap intervals, Wilson
 // intervals, the Mann-Whitney U test (values of scipy.stats.mannwhitneyu 1.10 with
-// its defaults), ECDF, ERT, performance profiles, time units.
+// its defaults), ECDF, ERT, performance profiles, time units; and one table printed
+// by its three writers (Markdown, CSV, the HTML page).
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <stdexcept>
 
+#include "report/html.hpp"
 #include "report/stats.hpp"
+#include "report/table.hpp"
 
 using namespace wcs::report;
 using Catch::Detail::Approx;
@@ -143,4 +146,56 @@ TEST_CASE("time units per column and three significant digits", "[report][format
   CHECK(time_in(3.14159e-7, TimeUnit::ns) == "314");
   CHECK(time_in(3.14159e-7, TimeUnit::us) == "0.314");  // not 0: sub-unit times keep their digits
   CHECK(time_in(2.0, TimeUnit::ms) == "2000");
+}
+
+TEST_CASE("one table, three writers: Markdown, CSV and the page's data say the same", "[report][table]") {
+  Table t;
+  t.name = "demo";
+  t.title = "Demo";
+  t.columns = {Column{"strategy", {"strategy"}, Format::text, Interval::none, true},
+               Column{"median time", {"time_s", "time_lo_s", "time_hi_s"}, Format::seconds, Interval::bootstrap, true},
+               Column{"converged", {"converged", "rate", "lo", "hi"}, Format::tally, Interval::wilson, true},
+               Column{"", {"extra"}, Format::count, Interval::none, true}};
+  const Estimate w = wilson(3, 4);
+  Value tally = number(w.value, w.lo, w.hi);
+  tally.k = 3;
+  tally.n = 4;
+  Value none;
+  t.rows = {{text_value("a"), number(2.5e-6, 2e-6, 3e-6), tally, count_value(7)},
+            {text_value("b,</script>"), number(NAN), none, count_value(1)}};
+  // Markdown: the unit in the header, the interval in brackets, no column without a header.
+  const std::string md = markdown_table(t);
+  CHECK(md.rfind("| strategy | median time (us) | converged |\n| --- | ---: | ---: |\n", 0) == 0);
+  CHECK(md.find("| a | 2.50 [2.00, 3.00] | 3/4, 75% [30, 95] |\n") != std::string::npos);
+  CHECK(md.find("| b,</script> | - | - |\n") != std::string::npos);
+  // CSV: full precision in seconds, each interval in two columns, "" for missing.
+  CHECK(csv(t) ==
+        "strategy,time_s,time_lo_s,time_hi_s,converged,rate,lo,hi,extra\n"
+        "a,2.5e-06,2e-06,3e-06,3,0.75," +
+            csv_number(w.lo) + "," + csv_number(w.hi) +
+            ",7\n"
+            "\"b,</script>\",,,,0,,,,1\n");
+  // The page: the Markdown cells, and the numbers to sort by.
+  const auto j = table_json(t);
+  REQUIRE(j["columns"].size() == 3);
+  CHECK(j["rows"] == 2);
+  CHECK(j["columns"][1]["h"] == "median time (us)");
+  CHECK(j["columns"][1]["i"] == "95% bootstrap interval");
+  CHECK(j["columns"][1]["text"] == nlohmann::ordered_json::array({"2.50 [2.00, 3.00]", "-"}));
+  CHECK(j["columns"][1]["x"] == nlohmann::ordered_json::array({2.5e-6, nullptr}));
+  CHECK(j["columns"][2]["text"][0] == "3/4, 75% [30, 95]");
+  CHECK_FALSE(j["columns"][0].contains("x"));
+  // Nothing in the data can end its <script> element, and nothing is fetched.
+  Page page;
+  page.title = "Demo <page>";
+  page.tables = {t};
+  const std::string html = html_page(page);
+  std::size_t ends = 0;
+  for (std::size_t p = 0; (p = html.find("</script>", p)) != std::string::npos; ++p) ++ends;
+  CHECK(ends == 3);  // the data, Chart.js, the page's script
+  CHECK(html.find("b,\\u003c/script>") != std::string::npos);
+  CHECK(html.find("<title>Demo &lt;page&gt;</title>") != std::string::npos);
+  CHECK(html.find("Content-Security-Policy\" content=\"default-src 'none'") != std::string::npos);
+  CHECK(html.find(" src=") == std::string::npos);
+  CHECK(html.find("Chart.js v") != std::string::npos);  // Debian's, inlined
 }
