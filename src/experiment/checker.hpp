@@ -11,12 +11,18 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "experiment/plan.hpp"
+#include "wcs/error.hpp"
 #include "wcs/format.hpp"
 
 namespace wcs::experiment {
+
+/// Offset of the first byte of `text` that is not UTF-8 text (an invalid sequence, an
+/// overlong form, a surrogate, or a control character other than tab, line feed and
+/// carriage return), or std::string::npos.
+std::size_t invalid_text_at(std::string_view text);
 
 inline std::string join(const std::vector<std::string>& items, const char* sep) {
   std::string out;

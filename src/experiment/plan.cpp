@@ -278,34 +278,6 @@ bool plain_file_name(const std::string& s) {
   return s.find('/') == std::string::npos && s.find('\\') == std::string::npos;
 }
 
-std::size_t invalid_text_at(std::string_view text) {
-  const auto* b = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t size = text.size();
-  for (std::size_t i = 0; i < size;) {
-    const unsigned char c = b[i];
-    if (c < 0x80) {
-      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) return i;
-      ++i;
-      continue;
-    }
-    // Lead byte: the sequence length and the smallest code point it may encode.
-    std::size_t len = 0;
-    std::uint32_t cp = 0, min = 0;
-    if (c >= 0xc2 && c <= 0xdf) { len = 2; cp = c & 0x1fu; min = 0x80; }
-    else if (c >= 0xe0 && c <= 0xef) { len = 3; cp = c & 0x0fu; min = 0x800; }
-    else if (c >= 0xf0 && c <= 0xf4) { len = 4; cp = c & 0x07u; min = 0x10000; }
-    else return i;
-    if (i + len > size) return i;
-    for (std::size_t k = 1; k < len; ++k) {
-      if ((b[i + k] & 0xc0u) != 0x80) return i;
-      cp = (cp << 6) | (b[i + k] & 0x3fu);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
-    i += len;
-  }
-  return std::string::npos;
-}
-
 std::string wcs_version() { return WCS_VERSION; }
 
 ExperimentError::ExperimentError(std::vector<std::string> messages)

@@ -122,9 +122,5 @@ bool valid_name(const std::string& s);
 /// Such files go under the run's results folder.
 bool plain_file_name(const std::string& s);
 
-/// Offset of the first byte of `text` that is not UTF-8 text (an invalid sequence, an
-/// overlong form, a surrogate, or a control character other than tab, line feed and
-/// carriage return), or std::string::npos.
-std::size_t invalid_text_at(std::string_view text);
 
 }  // namespace wcs::experiment

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "conformance.hpp"
+#include "experiment/checker.hpp"
 #include "experiment/generators.hpp"
 #include "experiment/plan.hpp"
 #include "wcs/format.hpp"
