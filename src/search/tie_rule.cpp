@@ -1,6 +1,7 @@
 #include "search/tie_rule.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <climits>
 #include <cmath>
 #include <limits>
@@ -90,80 +91,115 @@ class ListStream {
 };
 
 // The runs of the sums of two lists, every pair, in increasing (Up) or decreasing
-// order: a heap with one node per entry of the small list `first`, holding the next
-// run of equal sums of the big list `second` (src/search/four_list.hpp, in integers).
-// Nodes with equal sums are merged into one run.
+// order: a k-way merge of one sequence per entry of the small list `first` (its sum
+// plus each sum of the big list `second`), with a tournament tree of losers over the
+// sequences' heads (Knuth, TAOCP vol. 3, 5.4.1): after a sequence moves on, one
+// comparison per level on the path to the root, without branches. Heads are kept as
+// keys that increase along the stream (the sum, or its negation when decreasing);
+// heads with equal sums are merged into one run.
 template <bool Up>
-class HeapStream {
+class MergeStream {
  public:
-  HeapStream(const FixedSums& first, const FixedSums& second) : first_(first), second_(second) {
-    for (std::size_t j = 0; j < second.sum.size(); ++j)
-      if (j == 0 || second.sum[j] != second.sum[j - 1]) runs_.push_back(static_cast<std::uint32_t>(j));
-    runs_.push_back(static_cast<std::uint32_t>(second.sum.size()));
-    const auto start = static_cast<std::uint32_t>(Up ? 0 : runs_.size() - 2);
-    heap_.reserve(first.sum.size());
-    for (std::size_t a = 0; a < first.sum.size(); ++a)
-      heap_.push_back({first.sum[a] + second.sum[runs_[start]], static_cast<std::uint32_t>(a), start});
-    std::sort(heap_.begin(), heap_.end(), before);  // a sorted array is a heap
+  MergeStream(const FixedSums& first, const FixedSums& second) : first_(first), second_(second) {
+    k_ = std::bit_ceil(first.sum.size());
+    head_.assign(k_, kEnd);
+    pos_.assign(k_, 0);
+    for (std::size_t a = 0; a < first.sum.size(); ++a) {
+      pos_[a] = Up ? 0 : second.sum.size();
+      load(a);
+    }
+    // The tree: node i > 0 holds the loser of its two subtrees; leaves are k_ + a.
+    tree_.assign(k_, 0);
+    std::vector<std::uint32_t> winner(2 * k_);
+    for (std::size_t a = 0; a < k_; ++a) winner[k_ + a] = static_cast<std::uint32_t>(a);
+    for (std::size_t i = k_; i-- > 1;) {
+      const std::uint32_t x = winner[2 * i], y = winner[2 * i + 1];
+      const bool y_wins = head_[y] < head_[x];
+      winner[i] = y_wins ? y : x;
+      tree_[i] = y_wins ? x : y;
+    }
+    winner_ = winner[1];
   }
   bool next(SumRun& run) {
-    if (heap_.empty()) return false;
+    const Int128 top = head_[winner_];
+    if (top == kEnd) return false;
     run = SumRun{};
-    run.sum = heap_.front().sum;
-    do take_top(run);
-    while (!heap_.empty() && heap_.front().sum == run.sum);
+    run.sum = Up ? top : -top;
+    do {
+      take(winner_, run);
+      replay(winner_);
+    } while (head_[winner_] == top);
     return true;
   }
 
  private:
-  struct Node {
-    Int128 sum;
-    std::uint32_t a, b;  // entry of first, run of second
-  };
-  static bool before(const Node& x, const Node& y) {
-    if constexpr (Up) return x.sum < y.sum;
-    else return x.sum > y.sum;
-  }
-  void take_top(SumRun& run) {
-    const Node top = heap_.front();
-    const std::uint64_t a_key = first_.key[top.a];
-    const std::uint32_t j = runs_[top.b], end = runs_[top.b + 1];
-    run.offer(a_key | second_.key[j]);
-    if (end - j > 1) run.offer(a_key | second_.key[j + 1]);
-    run.count = add_sat(run.count, end - j);
-    const bool more = Up ? top.b + 2 < runs_.size() : top.b > 0;
-    if (more) {
-      const std::uint32_t b = Up ? top.b + 1 : top.b - 1;
-      replace_top({first_.sum[top.a] + second_.sum[runs_[b]], top.a, b});
+  static constexpr Int128 kEnd = Int128{1} << 125;  // after every key (sums stay below 2^125)
+
+  // Leaf a's head from its position in `second`.
+  void load(std::size_t a) {
+    const std::size_t p = pos_[a];
+    if constexpr (Up) {
+      head_[a] = p < second_.sum.size() ? first_.sum[a] + second_.sum[p] : kEnd;
+      if (p + 16 < second_.sum.size()) {
+        __builtin_prefetch(&second_.sum[p + 16]);
+        __builtin_prefetch(&second_.key[p + 16]);
+      }
     } else {
-      const Node last = heap_.back();
-      heap_.pop_back();
-      if (!heap_.empty()) replace_top(last);
+      head_[a] = p > 0 ? -(first_.sum[a] + second_.sum[p - 1]) : kEnd;
+      if (p > 16) {
+        __builtin_prefetch(&second_.sum[p - 16]);
+        __builtin_prefetch(&second_.key[p - 16]);
+      }
     }
   }
-  // The top replaced by x: the hole goes down to a leaf along the smaller children
-  // (one comparison a level), then x rises from there (Floyd's bottom-up sift).
-  void replace_top(const Node& x) {
-    const std::size_t n = heap_.size();
-    std::size_t i = 0;
-    for (std::size_t c = 1; c < n; c = 2 * i + 1) {
-      c += static_cast<std::size_t>(c + 1 < n && before(heap_[c + 1], heap_[c]));
-      heap_[i] = heap_[c];
-      i = c;
+  // Hands the run of equal sums at leaf a's head to `run` and moves the leaf past it.
+  void take(std::size_t a, SumRun& run) {
+    const std::vector<Int128>& s = second_.sum;
+    std::size_t lo = pos_[a], hi = pos_[a];
+    if constexpr (Up) {
+      for (hi = lo + 1; hi < s.size() && s[hi] == s[lo];) ++hi;
+      pos_[a] = hi;
+    } else {
+      for (lo = hi - 1; lo > 0 && s[lo - 1] == s[hi - 1];) --lo;
+      pos_[a] = lo;
     }
-    while (i > 0) {
-      const std::size_t p = (i - 1) / 2;
-      if (!before(x, heap_[p])) break;
-      heap_[i] = heap_[p];
-      i = p;
+    const std::uint64_t a_key = first_.key[a];
+    run.offer(a_key | second_.key[lo]);
+    if (hi - lo > 1) run.offer(a_key | second_.key[lo + 1]);
+    run.count = add_sat(run.count, hi - lo);
+    load(a);
+  }
+  // Leaf w's head changed: replays its matches up to the root. The selections are
+  // arithmetic on masks: the outcome of a match is a coin toss, which a branch would
+  // mispredict half the time.
+  void replay(std::uint32_t w) {
+    Int128 key = head_[w];
+    for (std::size_t i = (w + k_) >> 1; i >= 1; i >>= 1) {
+      const std::uint32_t other = tree_[i];
+      const Int128 other_key = head_[other];
+      // other_key < key from the sign of the difference (keys differ by less than 2^127).
+      const auto diff_high = static_cast<std::uint64_t>(static_cast<UInt128>(other_key - key) >> 64);
+      const std::uint64_t mask = 0 - (diff_high >> 63);
+      const auto mask32 = static_cast<std::uint32_t>(mask);
+      tree_[i] = (w & mask32) | (other & ~mask32);
+      w = (other & mask32) | (w & ~mask32);
+      key = select(mask, other_key, key);
     }
-    heap_[i] = x;
+    winner_ = w;
+  }
+  static Int128 select(std::uint64_t mask, Int128 x, Int128 y) {
+    const auto ux = static_cast<UInt128>(x), uy = static_cast<UInt128>(y);
+    const UInt128 m = (static_cast<UInt128>(mask) << 64) | mask;
+    return static_cast<Int128>((ux & m) | (uy & ~m));
   }
 
   const FixedSums& first_;
   const FixedSums& second_;
-  std::vector<std::uint32_t> runs_;  // start of each run of `second`, then its size
-  std::vector<Node> heap_;
+  std::size_t k_ = 1;
+  std::vector<Int128> head_;       // per leaf: its next key, kEnd once done
+  std::vector<std::size_t> pos_;   // per leaf: the next entry of `second` (Up), or one past it
+  std::vector<std::uint32_t> tree_;
+  std::uint32_t winner_ = 0;
 };
 
 struct Context {
@@ -366,8 +402,8 @@ std::optional<TieRuleOutcome> TieRule::decide(const CycleInput& in) {
     build(act.subspan(m / 2, low_small), lists_[2]);
     build(act.subspan(m / 2 + low_small), lists_[3]);
     c.bare_empty = !c.zero_key && zero_sums(lists_[0], lists_[1]) == 1 && zero_sums(lists_[2], lists_[3]) == 1;
-    HeapStream<true> up(lists_[0], lists_[1]);
-    HeapStream<false> down(lists_[2], lists_[3]);
+    MergeStream<true> up(lists_[0], lists_[1]);
+    MergeStream<false> down(lists_[2], lists_[3]);
     walk(up, down, c, best);
     out.half_entries = lists_[0].sum.size() * lists_[1].sum.size() + lists_[2].sum.size() * lists_[3].sum.size();
   }

@@ -24,7 +24,8 @@
 
 namespace wcs::search {
 
-__extension__ typedef __int128 Int128;  // NOLINT(modernize-use-using): __extension__ keeps -Wpedantic quiet
+__extension__ typedef __int128 Int128;            // NOLINT(modernize-use-using): __extension__ keeps -Wpedantic quiet
+__extension__ typedef unsigned __int128 UInt128;  // NOLINT(modernize-use-using)
 
 /// A subset-sum list of one half or quarter in exact integers, sorted by (sum, key).
 struct FixedSums {
@@ -44,7 +45,7 @@ class TieRule {
  public:
   /// The largest span, in bits, of the integers (terms, target, and every sum of them)
   /// that 128-bit arithmetic holds here with room to spare.
-  static constexpr int kMaxSpanBits = 116;
+  static constexpr int kMaxSpanBits = 112;
 
   TieRule(std::size_t two_list_max_bits, std::size_t big_list_bits)
       : two_list_max_bits_(two_list_max_bits), big_list_bits_(big_list_bits) {}
