@@ -5,6 +5,7 @@
 #include <climits>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "search/exact_step.hpp"
 #include "wcs/formula.hpp"
@@ -90,116 +91,173 @@ class ListStream {
   std::size_t pos_;
 };
 
-// The runs of the sums of two lists, every pair, in increasing (Up) or decreasing
-// order: a k-way merge of one sequence per entry of the small list `first` (its sum
-// plus each sum of the big list `second`), with a tournament tree of losers over the
-// sequences' heads (Knuth, TAOCP vol. 3, 5.4.1): after a sequence moves on, one
-// comparison per level on the path to the root, without branches. Heads are kept as
-// keys that increase along the stream (the sum, or its negation when decreasing);
-// heads with equal sums are merged into one run.
-template <bool Up>
-class MergeStream {
- public:
-  MergeStream(const FixedSums& first, const FixedSums& second) : first_(first), second_(second) {
-    k_ = std::bit_ceil(first.sum.size());
-    head_.assign(k_, kEnd);
-    pos_.assign(k_, 0);
-    for (std::size_t a = 0; a < first.sum.size(); ++a) {
-      pos_[a] = Up ? 0 : second.sum.size();
-      load(a);
-    }
-    // The tree: node i > 0 holds the loser of its two subtrees; leaves are k_ + a.
-    tree_.assign(k_, 0);
-    std::vector<std::uint32_t> winner(2 * k_);
-    for (std::size_t a = 0; a < k_; ++a) winner[k_ + a] = static_cast<std::uint32_t>(a);
-    for (std::size_t i = k_; i-- > 1;) {
-      const std::uint32_t x = winner[2 * i], y = winner[2 * i + 1];
-      const bool y_wins = head_[y] < head_[x];
-      winner[i] = y_wins ? y : x;
-      tree_[i] = y_wins ? x : y;
-    }
-    winner_ = winner[1];
+// Sorts records by `off` (least significant digit first, 11 bits a digit), on the
+// `bits` low bits that can differ; `tmp` is scratch.
+struct Record {
+  std::uint64_t off, key;
+};
+void radix_sort(std::vector<Record>& v, std::vector<Record>& tmp, unsigned bits, std::vector<std::uint32_t>& counts) {
+  constexpr unsigned kDigit = 11;
+  constexpr std::size_t kBuckets = std::size_t{1} << kDigit;
+  const unsigned passes = (bits + kDigit - 1) / kDigit;
+  counts.assign(passes * kBuckets, 0);
+  for (const Record& r : v)
+    for (unsigned p = 0; p < passes; ++p) ++counts[p * kBuckets + ((r.off >> (p * kDigit)) & (kBuckets - 1))];
+  tmp.resize(v.size());
+  for (unsigned p = 0; p < passes; ++p) {
+    std::uint32_t* c = counts.data() + p * kBuckets;
+    if (std::find(c, c + kBuckets, static_cast<std::uint32_t>(v.size())) != c + kBuckets) continue;  // one digit
+    std::uint32_t total = 0;
+    for (std::size_t b = 0; b < kBuckets; ++b) total += std::exchange(c[b], total);
+    for (const Record& r : v) tmp[c[(r.off >> (p * kDigit)) & (kBuckets - 1)]++] = r;
+    v.swap(tmp);
   }
+}
+
+// The runs of the sums of two lists, every pair, in increasing (Up) or decreasing
+// order, a chunk at a time: one sequence per entry a of the small list `first` (its
+// sum plus each sum of the big list `second`, in order), and a chunk takes from every
+// sequence the pairs whose key (the sum, or its negation when decreasing) lies in
+// [lo, lo + width): a contiguous block of each, found by galloping from where the
+// sequence stands. The chunk, at most chunk_pairs_ pairs and a width below 2^62, is sorted
+// by its keys' offsets from lo (64-bit radix sort), and its runs handed out. Memory
+// stays a few MB; each pair is touched a few times in cache, where a heap or a
+// tournament over 2^8 sequences pays a chain of dependent comparisons per pair.
+template <bool Up>
+class ChunkStream {
+ public:
+  ChunkStream(const FixedSums& first, const FixedSums& second, std::size_t chunk)
+      : first_(first), second_(second), chunk_pairs_(chunk), pos_(first.sum.size(), Up ? 0 : second.sum.size()),
+        bound_(first.sum.size()) {}
+
   bool next(SumRun& run) {
-    const Int128 top = head_[winner_];
-    if (top == kEnd) return false;
+    if (at_ == chunk_.size()) {
+      chunk_.clear();
+      at_ = 0;
+      if (!refill(run)) return false;
+      if (chunk_.empty()) return true;  // one sum held by more pairs than a chunk: its run directly
+    }
+    const std::uint64_t off = chunk_[at_].off;
     run = SumRun{};
-    run.sum = Up ? top : -top;
-    do {
-      take(winner_, run);
-      replay(winner_);
-    } while (head_[winner_] == top);
+    run.sum = Up ? lo_ + off : -(lo_ + off);
+    for (; at_ < chunk_.size() && chunk_[at_].off == off; ++at_) {
+      run.offer(chunk_[at_].key);
+      ++run.count;
+    }
     return true;
   }
 
  private:
-  static constexpr Int128 kEnd = Int128{1} << 125;  // after every key (sums stay below 2^125)
+  static constexpr std::uint64_t kMaxWidth = std::uint64_t{1} << 62;
 
-  // Leaf a's head from its position in `second`.
-  void load(std::size_t a) {
+  // Sequence a's next key (false when it is done).
+  bool head(std::size_t a, Int128& key) const {
     const std::size_t p = pos_[a];
     if constexpr (Up) {
-      head_[a] = p < second_.sum.size() ? first_.sum[a] + second_.sum[p] : kEnd;
-      if (p + 16 < second_.sum.size()) {
-        __builtin_prefetch(&second_.sum[p + 16]);
-        __builtin_prefetch(&second_.key[p + 16]);
-      }
+      if (p == second_.sum.size()) return false;
+      key = first_.sum[a] + second_.sum[p];
     } else {
-      head_[a] = p > 0 ? -(first_.sum[a] + second_.sum[p - 1]) : kEnd;
-      if (p > 16) {
-        __builtin_prefetch(&second_.sum[p - 16]);
-        __builtin_prefetch(&second_.key[p - 16]);
-      }
+      if (p == 0) return false;
+      key = -(first_.sum[a] + second_.sum[p - 1]);
     }
+    return true;
   }
-  // Hands the run of equal sums at leaf a's head to `run` and moves the leaf past it.
-  void take(std::size_t a, SumRun& run) {
-    const std::vector<Int128>& s = second_.sum;
-    std::size_t lo = pos_[a], hi = pos_[a];
+  // Where sequence a stops below key `hi`: Up, the first entry at or after pos with
+  // sum >= hi - first; down, the first entry before pos of a run of sums > -hi - first.
+  std::size_t stop(std::size_t a, Int128 hi) const {
+    const std::vector<Int128>& b = second_.sum;
+    const std::size_t pos = pos_[a];
     if constexpr (Up) {
-      for (hi = lo + 1; hi < s.size() && s[hi] == s[lo];) ++hi;
-      pos_[a] = hi;
+      const Int128 x = hi - first_.sum[a];
+      std::size_t lo = pos;
+      for (std::size_t step = 1; lo < b.size(); step *= 2) {
+        const std::size_t probe = std::min(lo + step, b.size()) - 1;
+        if (!(b[probe] < x)) return static_cast<std::size_t>(std::lower_bound(b.begin() + lo, b.begin() + probe + 1, x) - b.begin());
+        lo = probe + 1;
+      }
+      return b.size();
     } else {
-      for (lo = hi - 1; lo > 0 && s[lo - 1] == s[hi - 1];) --lo;
-      pos_[a] = lo;
+      const Int128 x = -hi - first_.sum[a];
+      std::size_t end = pos;  // b[end, pos) > x
+      for (std::size_t step = 1; end > 0; step *= 2) {
+        const std::size_t probe = end > step ? end - step : 0;
+        if (!(b[probe] > x)) return static_cast<std::size_t>(std::upper_bound(b.begin() + probe + 1, b.begin() + end, x) - b.begin());
+        end = probe;
+      }
+      return 0;
     }
-    const std::uint64_t a_key = first_.key[a];
-    run.offer(a_key | second_.key[lo]);
-    if (hi - lo > 1) run.offer(a_key | second_.key[lo + 1]);
-    run.count = add_sat(run.count, hi - lo);
-    load(a);
   }
-  // Leaf w's head changed: replays its matches up to the root. The selections are
-  // arithmetic on masks: the outcome of a match is a coin toss, which a branch would
-  // mispredict half the time.
-  void replay(std::uint32_t w) {
-    Int128 key = head_[w];
-    for (std::size_t i = (w + k_) >> 1; i >= 1; i >>= 1) {
-      const std::uint32_t other = tree_[i];
-      const Int128 other_key = head_[other];
-      // other_key < key from the sign of the difference (keys differ by less than 2^127).
-      const auto diff_high = static_cast<std::uint64_t>(static_cast<UInt128>(other_key - key) >> 64);
-      const std::uint64_t mask = 0 - (diff_high >> 63);
-      const auto mask32 = static_cast<std::uint32_t>(mask);
-      tree_[i] = (w & mask32) | (other & ~mask32);
-      w = (other & mask32) | (w & ~mask32);
-      key = select(mask, other_key, key);
+  // Pairs with key below hi (stops at `cap`), and each sequence's stop in bound_.
+  std::size_t count(Int128 hi, std::size_t cap) {
+    std::size_t total = 0;
+    for (std::size_t a = 0; a < pos_.size() && total <= cap; ++a) {
+      bound_[a] = stop(a, hi);
+      total += Up ? bound_[a] - pos_[a] : pos_[a] - bound_[a];
     }
-    winner_ = w;
+    return total;
   }
-  static Int128 select(std::uint64_t mask, Int128 x, Int128 y) {
-    const auto ux = static_cast<UInt128>(x), uy = static_cast<UInt128>(y);
-    const UInt128 m = (static_cast<UInt128>(mask) << 64) | mask;
-    return static_cast<Int128>((ux & m) | (uy & ~m));
+  // The next chunk, or (when the smallest key alone has more than chunk_pairs_ pairs) its
+  // run into `run`. False when every sequence is done.
+  bool refill(SumRun& run) {
+    bool any = false;
+    for (std::size_t a = 0; a < pos_.size(); ++a) {
+      Int128 key = 0;
+      if (head(a, key) && (!any || key < lo_)) lo_ = key;
+      any = any || head(a, key);
+    }
+    if (!any) return false;
+    if (count(lo_ + 1, chunk_pairs_) > chunk_pairs_) {
+      take_equal(run);
+      return true;
+    }
+    std::uint64_t w = std::max<std::uint64_t>(width_, 1);
+    while (w > 1 && count(lo_ + static_cast<Int128>(w), chunk_pairs_) > chunk_pairs_) w >>= 1;
+    while (w < kMaxWidth && count(lo_ + static_cast<Int128>(2 * w), chunk_pairs_) <= chunk_pairs_) w <<= 1;
+    width_ = w;
+    count(lo_ + static_cast<Int128>(w), SIZE_MAX);
+    gather();
+    radix_sort(chunk_, scratch_, static_cast<unsigned>(std::bit_width(w - 1)), counts_);
+    return true;
+  }
+  // Every pair whose key is lo_ (bound_ holds the stops for lo_ + 1), as one run.
+  void take_equal(SumRun& run) {
+    count(lo_ + 1, SIZE_MAX);
+    run = SumRun{};
+    run.sum = Up ? lo_ : -lo_;
+    for (std::size_t a = 0; a < pos_.size(); ++a) {
+      const std::size_t from = std::min(pos_[a], bound_[a]), to = std::max(pos_[a], bound_[a]);
+      if (from == to) continue;
+      run.offer(first_.key[a] | second_.key[from]);  // the smallest keys of a run of equal sums
+      if (to - from > 1) run.offer(first_.key[a] | second_.key[from + 1]);
+      run.count = add_sat(run.count, to - from);
+      pos_[a] = bound_[a];
+    }
+  }
+  void gather() {
+    for (std::size_t a = 0; a < pos_.size(); ++a) {
+      const Int128 base = Up ? first_.sum[a] - lo_ : -first_.sum[a] - lo_;
+      const std::uint64_t a_key = first_.key[a];
+      if constexpr (Up) {
+        for (std::size_t j = pos_[a]; j < bound_[a]; ++j)
+          chunk_.push_back({static_cast<std::uint64_t>(base + second_.sum[j]), a_key | second_.key[j]});
+      } else {
+        for (std::size_t j = pos_[a]; j-- > bound_[a];)
+          chunk_.push_back({static_cast<std::uint64_t>(base - second_.sum[j]), a_key | second_.key[j]});
+      }
+      pos_[a] = bound_[a];
+    }
   }
 
   const FixedSums& first_;
   const FixedSums& second_;
-  std::size_t k_ = 1;
-  std::vector<Int128> head_;       // per leaf: its next key, kEnd once done
-  std::vector<std::size_t> pos_;   // per leaf: the next entry of `second` (Up), or one past it
-  std::vector<std::uint32_t> tree_;
-  std::uint32_t winner_ = 0;
+  std::size_t chunk_pairs_;
+  std::vector<std::size_t> pos_;    // per sequence: its next entry of `second` (Up), or one past it
+  std::vector<std::size_t> bound_;  // per sequence: where it stops in this chunk
+  std::vector<Record> chunk_, scratch_;
+  std::vector<std::uint32_t> counts_;
+  std::size_t at_ = 0;
+  Int128 lo_ = 0;
+  std::uint64_t width_ = 2;
 };
 
 struct Context {
@@ -402,8 +460,8 @@ std::optional<TieRuleOutcome> TieRule::decide(const CycleInput& in) {
     build(act.subspan(m / 2, low_small), lists_[2]);
     build(act.subspan(m / 2 + low_small), lists_[3]);
     c.bare_empty = !c.zero_key && zero_sums(lists_[0], lists_[1]) == 1 && zero_sums(lists_[2], lists_[3]) == 1;
-    MergeStream<true> up(lists_[0], lists_[1]);
-    MergeStream<false> down(lists_[2], lists_[3]);
+    ChunkStream<true> up(lists_[0], lists_[1], chunk_pairs_);
+    ChunkStream<false> down(lists_[2], lists_[3], chunk_pairs_);
     walk(up, down, c, best);
     out.half_entries = lists_[0].sum.size() * lists_[1].sum.size() + lists_[2].sum.size() * lists_[3].sum.size();
   }

@@ -47,8 +47,10 @@ class TieRule {
   /// that 128-bit arithmetic holds here with room to spare.
   static constexpr int kMaxSpanBits = 112;
 
-  TieRule(std::size_t two_list_max_bits, std::size_t big_list_bits)
-      : two_list_max_bits_(two_list_max_bits), big_list_bits_(big_list_bits) {}
+  /// `chunk_pairs`: pairs of the four-list walk sorted at a time (a few MB); tests
+  /// lower it to cross chunk boundaries.
+  TieRule(std::size_t two_list_max_bits, std::size_t big_list_bits, std::size_t chunk_pairs = std::size_t{1} << 17)
+      : two_list_max_bits_(two_list_max_bits), big_list_bits_(big_list_bits), chunk_pairs_(chunk_pairs) {}
 
   /// The winner by exact values, or nullopt when the terms of the cycle span more
   /// than kMaxSpanBits bits (then no 128-bit integer holds them all).
@@ -60,7 +62,7 @@ class TieRule {
  private:
   void build(std::span<const std::size_t> coefficients, FixedSums& out);
 
-  std::size_t two_list_max_bits_, big_list_bits_;
+  std::size_t two_list_max_bits_, big_list_bits_, chunk_pairs_;
   std::vector<Int128> d_;
   std::vector<std::size_t> active_;
   FixedSums lists_[4];

@@ -9,6 +9,7 @@
 #include <climits>
 #include <cmath>
 #include <random>
+#include <tuple>
 
 #include "boundary.hpp"
 #include "conformance.hpp"
@@ -163,11 +164,12 @@ TEST_CASE("the tie rule gives the line of smallest exact error on every path, an
       differ_from_reference += want->line != t.line;
       const auto terms = wcs::cycle_terms(in.a, in.w, in.wpn);
       const Want all = every_line(in);
-      for (const auto& [two_list_bits, big_list_bits] :
-           {std::pair<std::size_t, std::size_t>{20, 22}, {0, 22}, {0, 1}, {2, 1}}) {
-        INFO(fmt::format("{} ({}), cycle {}, lists {}/{}: {}", k, c.label, t.cycle, two_list_bits, big_list_bits,
-                         wcs::test::solve_command("reference", {}, p)));
-        wcs::search::TieRule rule(two_list_bits, big_list_bits);
+      for (const auto& [two_list_bits, big_list_bits, chunk] :
+           {std::tuple<std::size_t, std::size_t, std::size_t>{20, 22, 1 << 17}, {0, 22, 1 << 17}, {0, 22, 3}, {0, 1, 1},
+            {2, 1, 2}}) {
+        INFO(fmt::format("{} ({}), cycle {}, lists {}/{}, chunks of {}: {}", k, c.label, t.cycle, two_list_bits,
+                         big_list_bits, chunk, wcs::test::solve_command("reference", {}, p)));
+        wcs::search::TieRule rule(two_list_bits, big_list_bits, chunk);
         const auto got = rule.decide(in);
         REQUIRE(got.has_value());
         CHECK(wcs::search::line_of_key(got->key, n) == want->line);
