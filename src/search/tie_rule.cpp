@@ -294,6 +294,8 @@ struct Best {
 // A pair of runs of the two halves as the line it stands for (its smallest key) and
 // the lines it holds.
 void offer_pair(const SumRun& h, const SumRun& l, const Context& c, Best& best) {
+  const Int128 value = c.base + h.sum + l.sum;
+  if (best.have && abs128(value - c.target) > best.error) return;  // most pairs: nothing to do
   std::uint64_t key = h.first | l.first;
   std::uint64_t lines = shl_sat(mul_sat(h.count, l.count), c.zero_count);
   if (key == 0) {  // both empty subsets: another subset of the same sums, or a zero-d coefficient
@@ -303,7 +305,7 @@ void offer_pair(const SumRun& h, const SumRun& l, const Context& c, Best& best) 
     if (key == 0) return;  // the empty combination alone: no line
     lines -= 1;
   }
-  best.offer(c.base + h.sum + l.sum, key, lines, c.target);
+  best.offer(value, key, lines, c.target);
 }
 
 // Two pointers over the runs of the high half (increasing) and of the low half
