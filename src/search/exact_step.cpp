@@ -303,7 +303,7 @@ ExactOutcome ExactStep::resolve(const CycleInput& in, double base, std::span<con
   try {
     if (four_lists_) {
       candidates_ = four_list_candidates(quarters_, base, in.target, b.exact ? 0.0 : kPad * b.eps, b.exact, zero_key,
-                                         max_rechecks_);
+                                         std::min(max_rechecks_, kMaxRechecksFourLists));
       out = b.exact ? pick_exact() : pick_repaired(in, b, std::nullopt);
       out.half_entries =
           quarters_[0].sum.size() * quarters_[1].sum.size() + quarters_[2].sum.size() * quarters_[3].sum.size();
@@ -538,6 +538,23 @@ ExactOutcome ExactStep::decide_by_tie_rule(const CycleInput& in) {
   out.tie_rule = true;
   out.tied_lines = t->tied_lines;
   return out;
+}
+
+void TieRuleTally::add(const ExactOutcome& outcome) {
+  if (!outcome.tie_rule) return;
+  ++cycles;
+  tied_lines = tied_lines > UINT64_MAX - outcome.tied_lines ? UINT64_MAX : tied_lines + outcome.tied_lines;
+}
+
+void TieRuleTally::write(std::map<std::string, std::string>& notes) const {
+  if (cycles == 0) return;  // every winner is reference's: no note (records stay as they were)
+  notes["exact_ties"] = std::to_string(cycles);
+  notes["tie_rule"] = fmt::format(
+      "in {} cycle(s) more lines lay within rounding of the closest value than are re-evaluated (2^24; 2^19 past 40 "
+      "coefficients with d != 0): the winner is the line of smallest exact error (sums compared as exact integers), "
+      "then larger r, then smallest line; reference may pick another of the lines within rounding",
+      cycles);
+  notes["tied_lines"] = std::to_string(tied_lines);
 }
 
 double ExactStep::reach_of(double error, const CycleBounds& b) {

@@ -25,12 +25,20 @@
 //   largest line value unless it lies within 2 eps of the target; then the few
 //   lines near the top are found by flipping the smallest |d_i| and checked exactly.
 //
+// - Too many lines within rounding. When more than max_rechecks lines (2^24 by
+//   default: never at N <= 24) lie within rounding of the closest, as on a decimal
+//   lattice at N = 60, listing them would take gigabytes: the step decides by the
+//   tie rule on exact integer sums instead (src/search/tie_rule.hpp; the outcome says
+//   so), which is not necessarily reference's choice among those lines.
+//
 // Lines that differ only in coefficients whose d_i is exactly 0 have bit-identical
 // values in the reference form ((a W) p == a W means both terms are the same
 // double), so only the smallest of them is ever considered.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <string>
 #include <span>
 #include <vector>
 
@@ -89,6 +97,16 @@ struct ExactOutcome {
   std::uint64_t tied_lines = 0;   ///< with tie_rule: lines sharing the winner's exact value
 };
 
+/// The cycles of a solve decided by the tie rule, for the result's notes, written
+/// only when there were some: "exact_ties" (how many cycles), "tie_rule" (the rule
+/// in words) and "tied_lines" (lines sharing the winners' exact values, summed over
+/// those cycles, saturating).
+struct TieRuleTally {
+  std::uint64_t cycles = 0, tied_lines = 0;
+  void add(const ExactOutcome& outcome);
+  void write(std::map<std::string, std::string>& notes) const;
+};
+
 /// The exact step. One object serves one solve at a time; buffers are kept between
 /// cycles, so a cycle allocates nothing once they have grown.
 class ExactStep {
@@ -108,6 +126,11 @@ class ExactStep {
         tie_rule_(two_list_max_bits, big_list_bits) {}
 
   static constexpr std::size_t kMaxRechecks = std::size_t{1} << 24;
+  /// In the four-list walk (more than 40 coefficients with d != 0) at most 2^20: the
+  /// walk stops as soon as that many lines tie within rounding, where a larger cap
+  /// would walk on (half the time of a cycle at N = 60 with six decimals) only to
+  /// hand over to the tie rule anyway.
+  static constexpr std::size_t kMaxRechecksFourLists = std::size_t{1} << 20;
 
   /// The most bytes the step's lists and buffers take for N coefficients, with these
   /// settings, in the worst case (saturating): the lists, the candidates and their

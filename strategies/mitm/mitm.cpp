@@ -14,11 +14,8 @@
 // near-ties are re-evaluated in the bit-exact form). Past 48 coefficients it uses
 // Schroeppel and Shamir's four lists (src/search/four_list.hpp): the same time,
 // O(2^(N/4)) memory.
-#include <cstdint>
 #include <memory>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "search/exact_step.hpp"
 #include "wcs/formula.hpp"
@@ -35,7 +32,8 @@ class MitmSearch final : public wcs::CycleSearch {
  public:
   void prepare(const wcs::Problem& problem, const wcs::SolveOptions&) override {
     d_.assign(problem.n(), 0.0);
-    exact_rechecks_ = exact_cycles_ = tie_rule_cycles_ = tied_lines_ = 0;
+    exact_rechecks_ = exact_cycles_ = 0;
+    ties_ = {};
   }
 
   wcs::CycleOutcome search(const wcs::CycleInput& in) override {
@@ -43,10 +41,7 @@ class MitmSearch final : public wcs::CycleSearch {
     const wcs::search::ExactOutcome exact = exact_.resolve(in, base, d_);
     exact_rechecks_ += exact.exact_rechecks;
     exact_cycles_ += exact.exact_arithmetic;
-    if (exact.tie_rule) {
-      ++tie_rule_cycles_;
-      tied_lines_ = tied_lines_ > UINT64_MAX - exact.tied_lines ? UINT64_MAX : tied_lines_ + exact.tied_lines;
-    }
+    ties_.add(exact);
     wcs::CycleOutcome out;
     out.winner = wcs::search::combination_of_key(exact.key, d_.size());
     out.result = exact.result;
@@ -60,21 +55,14 @@ class MitmSearch final : public wcs::CycleSearch {
     result.notes["exact_rechecks"] = std::to_string(exact_rechecks_);
     // Cycles whose lines within rounding of the closest were too many to re-evaluate
     // (src/search/tie_rule.hpp): their winner is the tie rule's on exact values.
-    result.notes["exact_ties"] = std::to_string(tie_rule_cycles_);
-    if (tie_rule_cycles_ > 0) {
-      result.notes["tie_rule"] = fmt::format(
-          "in {} cycle(s) more than {} lines lay within rounding of the closest value: the winner is the line of "
-          "smallest exact error (sums compared as exact integers), then larger r, then smallest line; reference "
-          "may pick another of the lines within rounding",
-          tie_rule_cycles_, wcs::search::ExactStep::kMaxRechecks);
-      result.notes["tied_lines"] = std::to_string(tied_lines_);
-    }
+    ties_.write(result.notes);
   }
 
  private:
   std::vector<double> d_;
   wcs::search::ExactStep exact_;
-  std::uint64_t exact_rechecks_ = 0, exact_cycles_ = 0, tie_rule_cycles_ = 0, tied_lines_ = 0;
+  std::uint64_t exact_rechecks_ = 0, exact_cycles_ = 0;
+  wcs::search::TieRuleTally ties_;
 };
 
 void register_mitm(wcs::Registry& registry) {
