@@ -49,7 +49,7 @@ class TieRule {
 
   /// `chunk_pairs`: pairs of the four-list walk sorted at a time (a few MB); tests
   /// lower it to cross chunk boundaries.
-  TieRule(std::size_t two_list_max_bits, std::size_t big_list_bits, std::size_t chunk_pairs = std::size_t{1} << 17)
+  TieRule(std::size_t two_list_max_bits, std::size_t big_list_bits, std::size_t chunk_pairs = std::size_t{1} << 15)
       : two_list_max_bits_(two_list_max_bits), big_list_bits_(big_list_bits), chunk_pairs_(chunk_pairs) {}
 
   /// The winner by exact values, or nullopt when the terms of the cycle span more
