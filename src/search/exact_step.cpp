@@ -248,10 +248,10 @@ std::uint64_t ExactStep::memory_bytes(std::size_t n, std::size_t two_list_max_bi
   // and a split point and nearest error (12).
   std::uint64_t lists = 0;
   if (h <= two_list_max_bits) {
-    lists = pow2_bytes(h, 2 * 16 + 16 + 4 + 12);
+    lists = pow2_bytes(h, std::uint64_t{2} * 16 + 16 + 4 + 12);
   } else {
     const std::size_t big = std::min(h, big_list_bits), small = h - big;
-    lists = add_bytes(pow2_bytes(big, 2 * 16 + 16 + 4), pow2_bytes(small, 2 * (16 + 16)));
+    lists = add_bytes(pow2_bytes(big, std::uint64_t{2} * 16 + 16 + 4), pow2_bytes(small, std::uint64_t{2} * (16 + 16)));
   }
   // The candidates (24 bytes) and their re-evaluation (key and value, 16), at most one
   // per line and at most max_rechecks; the tie rule's lists when they overflow.
@@ -348,7 +348,7 @@ void walk_outward(const std::vector<std::int32_t>& split, const std::vector<doub
       const double value = hb + low(static_cast<std::size_t>(c));
       if (!visit(a, static_cast<std::size_t>(c), value, std::fabs(value - target))) break;
     }
-    for (std::size_t c = static_cast<std::size_t>(split[a] + 1); c < nl; ++c) {
+    for (std::size_t c = static_cast<std::size_t>(split[a]) + 1; c < nl; ++c) {  // split -1: from 0
       const double value = hb + low(c);
       if (!visit(a, c, value, std::fabs(value - target))) break;
     }

@@ -29,7 +29,7 @@ Int128 abs128(Int128 x) { return x < 0 ? -x : x; }
 Int128 to_fixed(double x, int g) {
   if (x == 0.0) return 0;
   int e = 0;
-  const double m = std::frexp(x, &e);                                // x = m 2^e, 0.5 <= |m| < 1
+  const double m = std::frexp(x, &e);                                  // x = m 2^e, 0.5 <= |m| < 1
   const auto mantissa = static_cast<std::int64_t>(std::ldexp(m, 53));  // x = mantissa 2^(e - 53), exactly
   const int shift = e - 53 - g;
   const Int128 v = mantissa;
@@ -91,6 +91,18 @@ class ListStream {
   std::size_t pos_;
 };
 
+// The first index in [from, to) of sorted `b` whose value is >= x (or > x), else to.
+std::size_t first_at_least(const std::vector<Int128>& b, std::size_t from, std::size_t to, Int128 x) {
+  const auto at =
+      std::lower_bound(b.begin() + static_cast<std::ptrdiff_t>(from), b.begin() + static_cast<std::ptrdiff_t>(to), x);
+  return static_cast<std::size_t>(at - b.begin());
+}
+std::size_t first_above(const std::vector<Int128>& b, std::size_t from, std::size_t to, Int128 x) {
+  const auto at =
+      std::upper_bound(b.begin() + static_cast<std::ptrdiff_t>(from), b.begin() + static_cast<std::ptrdiff_t>(to), x);
+  return static_cast<std::size_t>(at - b.begin());
+}
+
 // Sorts records by `off` (least significant digit first, 11 bits a digit), on the
 // `bits` low bits that can differ; `tmp` is scratch.
 struct Record {
@@ -127,7 +139,10 @@ template <bool Up>
 class ChunkStream {
  public:
   ChunkStream(const FixedSums& first, const FixedSums& second, std::size_t chunk)
-      : first_(first), second_(second), chunk_pairs_(chunk), pos_(first.sum.size(), Up ? 0 : second.sum.size()),
+      : first_(first),
+        second_(second),
+        chunk_pairs_(chunk),
+        pos_(first.sum.size(), Up ? 0 : second.sum.size()),
         bound_(first.sum.size()) {}
 
   bool next(SumRun& run) {
@@ -172,7 +187,7 @@ class ChunkStream {
       std::size_t lo = pos;
       for (std::size_t step = 1; lo < b.size(); step *= 2) {
         const std::size_t probe = std::min(lo + step, b.size()) - 1;
-        if (!(b[probe] < x)) return static_cast<std::size_t>(std::lower_bound(b.begin() + lo, b.begin() + probe + 1, x) - b.begin());
+        if (!(b[probe] < x)) return first_at_least(b, lo, probe + 1, x);
         lo = probe + 1;
       }
       return b.size();
@@ -181,7 +196,7 @@ class ChunkStream {
       std::size_t end = pos;  // b[end, pos) > x
       for (std::size_t step = 1; end > 0; step *= 2) {
         const std::size_t probe = end > step ? end - step : 0;
-        if (!(b[probe] > x)) return static_cast<std::size_t>(std::upper_bound(b.begin() + probe + 1, b.begin() + end, x) - b.begin());
+        if (!(b[probe] > x)) return first_above(b, probe + 1, end, x);
         end = probe;
       }
       return 0;
@@ -477,9 +492,9 @@ std::uint64_t TieRule::memory_bytes(std::size_t n, std::size_t two_list_max_bits
   // Per entry a 16-byte sum and an 8-byte key, in a list and in the merge buffer
   // (which grows to the largest list); heap nodes of 32 bytes per small-list entry.
   const std::size_t h = n - n / 2;
-  if (h <= two_list_max_bits) return pow2_bytes(h, 3 * 24);
+  if (h <= two_list_max_bits) return pow2_bytes(h, std::uint64_t{3} * 24);
   const std::size_t big = std::min(h, big_list_bits), small = h - big;
-  return add_bytes(pow2_bytes(big, 3 * 24), pow2_bytes(small, 2 * (24 + 32)));
+  return add_bytes(pow2_bytes(big, std::uint64_t{3} * 24), pow2_bytes(small, std::uint64_t{2} * (24 + 32)));
 }
 
 }  // namespace wcs::search
