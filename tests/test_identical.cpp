@@ -120,7 +120,7 @@ TEST_CASE("every identical strategy equals reference, cycle by cycle, on boundar
   std::cout << fmt::format("differential: {} boundary problems from seed {}, {} differences;", problems, seed, differences);
   for (const auto& [name, n] : compared) {
     std::cout << fmt::format(" {} {}", name, n);
-    if (refused.count(name)) std::cout << fmt::format(" ({} refused outside its domain)", refused[name]);
+    if (refused.contains(name)) std::cout << fmt::format(" ({} refused outside its domain)", refused[name]);
   }
   std::cout << "\n";
   CHECK(differences == 0);
