@@ -550,7 +550,7 @@ void TieRuleTally::write(std::map<std::string, std::string>& notes) const {
   if (cycles == 0) return;  // every winner is reference's: no note (records stay as they were)
   notes["exact_ties"] = std::to_string(cycles);
   notes["tie_rule"] = fmt::format(
-      "in {} cycle(s) more lines lay within rounding of the closest value than are re-evaluated (2^24; 2^19 past 40 "
+      "in {} cycle(s) more lines lay within rounding of the closest value than are re-evaluated (2^24; 2^15 past 40 "
       "coefficients with d != 0): the winner is the line of smallest exact error (sums compared as exact integers), "
       "then larger r, then smallest line; reference may pick another of the lines within rounding",
       cycles);

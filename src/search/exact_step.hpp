@@ -126,11 +126,11 @@ class ExactStep {
         tie_rule_(two_list_max_bits, big_list_bits) {}
 
   static constexpr std::size_t kMaxRechecks = std::size_t{1} << 24;
-  /// In the four-list walk (more than 40 coefficients with d != 0) at most 2^20: the
-  /// walk stops as soon as that many lines tie within rounding, where a larger cap
-  /// would walk on (half the time of a cycle at N = 60 with six decimals) only to
-  /// hand over to the tie rule anyway.
-  static constexpr std::size_t kMaxRechecksFourLists = std::size_t{1} << 20;
+  /// In the four-list walk (more than 40 coefficients with d != 0) at most 2^16 (it
+  /// stops once more than 2^15 lines tie within rounding): a larger cap walks on (with
+  /// 2^24, half the time of a cycle at N = 60 with six decimals) only to hand over
+  /// to the tie rule anyway.
+  static constexpr std::size_t kMaxRechecksFourLists = std::size_t{1} << 16;
 
   /// The most bytes the step's lists and buffers take for N coefficients, with these
   /// settings, in the worst case (saturating): the lists, the candidates and their

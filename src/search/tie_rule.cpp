@@ -103,13 +103,13 @@ std::size_t first_above(const std::vector<Int128>& b, std::size_t from, std::siz
   return static_cast<std::size_t>(at - b.begin());
 }
 
-// Sorts records by `off` (least significant digit first, 11 bits a digit), on the
+// Sorts records by `off` (least significant digit first, 13 bits a digit), on the
 // `bits` low bits that can differ; `tmp` is scratch.
 struct Record {
   std::uint64_t off, key;
 };
 void radix_sort(std::vector<Record>& v, std::vector<Record>& tmp, unsigned bits, std::vector<std::uint32_t>& counts) {
-  constexpr unsigned kDigit = 11;
+  constexpr unsigned kDigit = 13;
   constexpr std::size_t kBuckets = std::size_t{1} << kDigit;
   const unsigned passes = (bits + kDigit - 1) / kDigit;
   counts.assign(passes * kBuckets, 0);
