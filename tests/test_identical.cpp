@@ -120,7 +120,7 @@ TEST_CASE("every identical strategy equals reference, cycle by cycle, on boundar
   std::cout << fmt::format("differential: {} boundary problems from seed {}, {} differences;", problems, seed, differences);
   for (const auto& [name, n] : compared) {
     std::cout << fmt::format(" {} {}", name, n);
-    if (refused.count(name)) std::cout << fmt::format(" ({} refused outside its domain)", refused[name]);
+    if (refused.contains(name)) std::cout << fmt::format(" ({} refused outside its domain)", refused[name]);
   }
   std::cout << "\n";
   CHECK(differences == 0);
@@ -130,6 +130,52 @@ TEST_CASE("every identical strategy equals reference, cycle by cycle, on boundar
     // A strategy with a domain solved a fair share (dp: the integer problems are a quarter).
     CHECK(compared[c.name] - refused[c.name] >= count / 5);
   }
+}
+
+TEST_CASE("every identical strategy equals reference on lattice problems up to N = 24", "[differential][lattice]") {
+  // Decimal lattices with 0 to 6 decimals (tests/conformance/boundary.hpp,
+  // lattice_problem): line values tie by the thousand at every level; below N = 25
+  // every line within rounding of the closest is re-evaluated, so the winner is
+  // reference's. Settings: WCS_LATTICE_COUNT (default 150), WCS_DIFF_SECONDS,
+  // WCS_DIFF_SEED, WCS_DIFF_STRATEGIES.
+  const std::uint64_t count = env_number("WCS_LATTICE_COUNT", 150);
+  const std::uint64_t seconds = env_number("WCS_DIFF_SECONDS", 0);
+  const std::uint64_t seed = env_number("WCS_DIFF_SEED", 20261206);
+  const auto list = candidates();
+  auto& registry = wcs::test::plugins();
+  wcs::Solver reference = registry.create("reference");
+  wcs::SolveOptions traced;
+  traced.trace = true;
+  const auto start = std::chrono::steady_clock::now();
+  std::uint64_t problems = 0, differences = 0, compared = 0;
+  for (std::uint64_t k = 0;; ++k) {
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (k >= count && elapsed >= static_cast<double>(seconds)) break;
+    wcs::test::SeededDraw draw(problem_seed(seed, k) * 0x9e3779b97f4a7c15u + 0x2545f4914f6cdd1du);
+    const wcs::test::Case c = wcs::test::lattice_problem(draw, 24);
+    const wcs::SolveResult want = reference.solve(c.problem, traced);
+    ++problems;
+    for (const Candidate& candidate : list) {
+      wcs::Solver solver = registry.create(candidate.name, candidate.options);
+      if (c.problem.n() > solver.info().max_n) continue;
+      if (candidate.name == "sampling" && c.problem.n() > 12) continue;  // identical up to its threshold
+      wcs::SolveResult got;
+      try {
+        got = solver.solve(c.problem, traced);
+      } catch (const wcs::InputError&) {
+        if (solver.info().domain.empty()) throw;
+        continue;  // dp outside exact binary arithmetic (checked by the boundary test)
+      }
+      ++compared;
+      if (const auto difference = wcs::test::identical_difference(got, want); difference && ++differences <= 20)
+        FAIL_CHECK(fmt::format("{} on lattice problem {} ({}): {}\n  reproduce: {}", candidate.name, k, c.label,
+                               *difference, wcs::test::solve_command(candidate.name, candidate.options, c.problem)));
+    }
+  }
+  std::cout << fmt::format("lattice differential: {} problems from seed {}, {} solves compared, {} differences\n",
+                           problems, seed, compared, differences);
+  CHECK(differences == 0);
+  CHECK(compared >= problems);
 }
 
 TEST_CASE("the boundary generator is reproducible and reaches the boundaries it promises") {

@@ -241,13 +241,24 @@ void ExactStep::build_half(std::span<const double> d, std::size_t from, std::siz
   }
 }
 
-std::uint64_t ExactStep::memory_bytes(std::size_t n, std::size_t two_list_max_bits, std::size_t big_list_bits) {
+std::uint64_t ExactStep::memory_bytes(std::size_t n, std::size_t two_list_max_bits, std::size_t big_list_bits,
+                                     std::size_t max_rechecks) {
   const std::size_t h = n - n / 2;  // bits of the larger half
   // Per entry: sum and key (16 bytes) in the list, the merge buffer, a run start (4)
-  // and room for as many candidates (24).
-  if (h <= two_list_max_bits) return pow2_bytes(h, 2 * 16 + 16 + 8 + 24);
-  const std::size_t big = std::min(h, big_list_bits), small = h - big;
-  return add_bytes(pow2_bytes(big, 2 * 16 + 16 + 8 + 24), pow2_bytes(small, 2 * (16 + 16)));
+  // and a split point and nearest error (12).
+  std::uint64_t lists = 0;
+  if (h <= two_list_max_bits) {
+    lists = pow2_bytes(h, std::uint64_t{2} * 16 + 16 + 4 + 12);
+  } else {
+    const std::size_t big = std::min(h, big_list_bits), small = h - big;
+    lists = add_bytes(pow2_bytes(big, std::uint64_t{2} * 16 + 16 + 4), pow2_bytes(small, std::uint64_t{2} * (16 + 16)));
+  }
+  // The candidates (24 bytes) and their re-evaluation (key and value, 16), at most one
+  // per line and at most max_rechecks; the tie rule's lists when they overflow.
+  const std::uint64_t lines = n >= 64 ? UINT64_MAX : (std::uint64_t{1} << n);
+  const std::uint64_t candidates = mul_bytes(std::min<std::uint64_t>(lines, max_rechecks), 24 + 16);
+  const std::uint64_t tie_rule = lines > max_rechecks ? TieRule::memory_bytes(n, two_list_max_bits, big_list_bits) : 0;
+  return add_bytes(lists, add_bytes(candidates, tie_rule));
 }
 
 void ExactStep::stage(std::span<const double> d) {
@@ -289,20 +300,26 @@ ExactOutcome ExactStep::resolve(const CycleInput& in, double base, std::span<con
   // (each standing for its smallest line); otherwise every line that can rank
   // before the best of the halves' own rounding (or before the hint).
   ExactOutcome out;
-  if (four_lists_) {
-    candidates_ = four_list_candidates(quarters_, base, in.target, b.exact ? 0.0 : kPad * b.eps, b.exact, zero_key);
-    out = b.exact ? pick_exact() : pick_repaired(in, b, std::nullopt);
-    out.half_entries = quarters_[0].sum.size() * quarters_[1].sum.size() + quarters_[2].sum.size() * quarters_[3].sum.size();
-  } else {
-    if (b.exact) {
-      exact_candidates(base, in.target, zero_key);
-      out = pick_exact();
+  try {
+    if (four_lists_) {
+      candidates_ = four_list_candidates(quarters_, base, in.target, b.exact ? 0.0 : kPad * b.eps, b.exact, zero_key,
+                                         std::min(max_rechecks_, kMaxRechecksFourLists));
+      out = b.exact ? pick_exact() : pick_repaired(in, b, std::nullopt);
+      out.half_entries =
+          quarters_[0].sum.size() * quarters_[1].sum.size() + quarters_[2].sum.size() * quarters_[3].sum.size();
     } else {
-      if (!hint) closest_candidates(base, in.target, b, zero_key);
-      else window_candidates(in, base, b, zero_key, *hint);
-      out = pick_repaired(in, b, hint);
+      if (b.exact) {
+        exact_candidates(base, in.target, zero_key);
+        out = pick_exact();
+      } else {
+        if (!hint) closest_candidates(base, in.target, b, zero_key);
+        else window_candidates(in, base, b, zero_key, *hint);
+        out = pick_repaired(in, b, hint);
+      }
+      out.half_entries = high_.sum.size() + low_.sum.size();
     }
-    out.half_entries = high_.sum.size() + low_.sum.size();
+  } catch (const CandidateOverflow&) {
+    out = decide_by_tie_rule(in);
   }
   out.all_below_target = all_below_target(in, base, d, b, out.exact_rechecks);
   out.exact_arithmetic = b.exact;
@@ -331,7 +348,7 @@ void walk_outward(const std::vector<std::int32_t>& split, const std::vector<doub
       const double value = hb + low(static_cast<std::size_t>(c));
       if (!visit(a, static_cast<std::size_t>(c), value, std::fabs(value - target))) break;
     }
-    for (std::size_t c = static_cast<std::size_t>(split[a] + 1); c < nl; ++c) {
+    for (std::size_t c = static_cast<std::size_t>(split[a]) + 1; c < nl; ++c) {  // split -1: from 0
       const double value = hb + low(c);
       if (!visit(a, c, value, std::fabs(value - target))) break;
     }
@@ -452,7 +469,7 @@ void ExactStep::closest_candidates(double base, double target, const CycleBounds
   candidates_.clear();
   walk_outward(split_, near_, bar, L.sum.size(), target, hb_of, low, [&](std::size_t i, std::size_t j, double value, double e) {
     if (e > bar) return false;
-    if (const std::uint64_t key = line_of(i, j); key != 0) candidates_.push_back({value, e, key});
+    if (const std::uint64_t key = line_of(i, j); key != 0) add_candidate({value, e, key});
     return true;
   });
 }
@@ -493,9 +510,51 @@ void ExactStep::window_candidates(const CycleInput& in, double base, const Cycle
         key = *zero_key;
       }
       const double value = hb + L.sum[j];
-      candidates_.push_back({value, std::fabs(value - target), key});
+      add_candidate({value, std::fabs(value - target), key});
     }
   }
+}
+
+void ExactStep::add_candidate(const FourListCandidate& c) {
+  if (candidates_.size() >= max_rechecks_) throw CandidateOverflow{};
+  candidates_.push_back(c);
+}
+
+ExactOutcome ExactStep::decide_by_tie_rule(const CycleInput& in) {
+  std::vector<FourListCandidate>().swap(candidates_);  // give their memory to the tie rule's lists
+  std::vector<std::uint64_t>().swap(recheck_keys_);
+  std::vector<double>().swap(recheck_values_);
+  const std::optional<TieRuleOutcome> t = tie_rule_.decide(in);
+  if (!t)
+    throw InputError(fmt::format(
+        "cycle {}: more than {} lines lie within rounding of the closest value and its terms span more than {} bits: "
+        "no exact decision",
+        in.cycle, max_rechecks_, TieRule::kMaxSpanBits));
+  ExactOutcome out;
+  out.key = t->key;
+  out.result = value_of(t->key);
+  out.exact_rechecks = 1;
+  out.half_entries = t->half_entries;
+  out.tie_rule = true;
+  out.tied_lines = t->tied_lines;
+  return out;
+}
+
+void TieRuleTally::add(const ExactOutcome& outcome) {
+  if (!outcome.tie_rule) return;
+  ++cycles;
+  tied_lines = tied_lines > UINT64_MAX - outcome.tied_lines ? UINT64_MAX : tied_lines + outcome.tied_lines;
+}
+
+void TieRuleTally::write(std::map<std::string, std::string>& notes) const {
+  if (cycles == 0) return;  // every winner is reference's: no note (records stay as they were)
+  notes["exact_ties"] = std::to_string(cycles);
+  notes["tie_rule"] = fmt::format(
+      "in {} cycle(s) more lines lay within rounding of the closest value than are re-evaluated (2^24; 2^15 past 40 "
+      "coefficients with d != 0): the winner is the line of smallest exact error (sums compared as exact integers), "
+      "then larger r, then smallest line; reference may pick another of the lines within rounding",
+      cycles);
+  notes["tied_lines"] = std::to_string(tied_lines);
 }
 
 double ExactStep::reach_of(double error, const CycleBounds& b) {

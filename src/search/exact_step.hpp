@@ -25,16 +25,25 @@
 //   largest line value unless it lies within 2 eps of the target; then the few
 //   lines near the top are found by flipping the smallest |d_i| and checked exactly.
 //
+// - Too many lines within rounding. When more than max_rechecks lines (2^24 by
+//   default: never at N <= 24) lie within rounding of the closest, as on a decimal
+//   lattice at N = 60, listing them would take gigabytes: the step decides by the
+//   tie rule on exact integer sums instead (src/search/tie_rule.hpp; the outcome says
+//   so), which is not necessarily reference's choice among those lines.
+//
 // Lines that differ only in coefficients whose d_i is exactly 0 have bit-identical
 // values in the reference form ((a W) p == a W means both terms are the same
 // double), so only the smallest of them is ever considered.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <string>
 #include <span>
 #include <vector>
 
 #include "search/four_list.hpp"
+#include "search/tie_rule.hpp"
 #include "wcs/combination.hpp"
 #include "wcs/strategy.hpp"
 
@@ -82,6 +91,20 @@ struct ExactOutcome {
   std::uint64_t exact_rechecks = 0; ///< lines evaluated in the bit-exact form
   std::uint64_t half_entries = 0; ///< subset sums listed in the two halves (0 when not staged)
   bool exact_arithmetic = false;  ///< the cycle's sums were exact (nothing to repair)
+  /// More lines lay within rounding of the closest than max_rechecks: the winner is
+  /// the tie rule's on exact values (src/search/tie_rule.hpp), not re-evaluated.
+  bool tie_rule = false;
+  std::uint64_t tied_lines = 0;   ///< with tie_rule: lines sharing the winner's exact value
+};
+
+/// The cycles of a solve decided by the tie rule, for the result's notes, written
+/// only when there were some: "exact_ties" (how many cycles), "tie_rule" (the rule
+/// in words) and "tied_lines" (lines sharing the winners' exact values, summed over
+/// those cycles, saturating).
+struct TieRuleTally {
+  std::uint64_t cycles = 0, tied_lines = 0;
+  void add(const ExactOutcome& outcome);
+  void write(std::map<std::string, std::string>& notes) const;
 };
 
 /// The exact step. One object serves one solve at a time; buffers are kept between
@@ -94,13 +117,26 @@ class ExactStep {
   /// (about 130 MB for the two at 22): memory stays bounded, and the smaller heap
   /// walks faster than the O(2^(m/4)) heap of the textbook form. Tests lower both to
   /// run every path on the same problems.
-  explicit ExactStep(std::size_t two_list_max_bits = 20, std::size_t big_list_bits = 22)
-      : two_list_max_bits_(two_list_max_bits), big_list_bits_(big_list_bits) {}
+  /// At most `max_rechecks` lines within rounding of the closest are held and
+  /// re-evaluated bit-exactly (2^24: every line of N <= 24, so that reference's winner
+  /// is found on any data there); beyond, the tie rule decides.
+  explicit ExactStep(std::size_t two_list_max_bits = 20, std::size_t big_list_bits = 22,
+                     std::size_t max_rechecks = kMaxRechecks)
+      : two_list_max_bits_(two_list_max_bits), big_list_bits_(big_list_bits), max_rechecks_(max_rechecks),
+        tie_rule_(two_list_max_bits, big_list_bits) {}
+
+  static constexpr std::size_t kMaxRechecks = std::size_t{1} << 24;
+  /// In the four-list walk (more than 40 coefficients with d != 0) at most 2^16 (it
+  /// stops once more than 2^15 lines tie within rounding): a larger cap walks on (with
+  /// 2^24, half the time of a cycle at N = 60 with six decimals) only to hand over
+  /// to the tie rule anyway.
+  static constexpr std::size_t kMaxRechecksFourLists = std::size_t{1} << 16;
 
   /// The most bytes the step's lists and buffers take for N coefficients, with these
-  /// settings (saturating; the candidate list of a cycle whose lines tie by the
-  /// million in inexact arithmetic comes on top).
-  static std::uint64_t memory_bytes(std::size_t n, std::size_t two_list_max_bits = 20, std::size_t big_list_bits = 22);
+  /// settings, in the worst case (saturating): the lists, the candidates and their
+  /// re-evaluation up to max_rechecks lines, and the tie rule's integer lists.
+  static std::uint64_t memory_bytes(std::size_t n, std::size_t two_list_max_bits = 20, std::size_t big_list_bits = 22,
+                                    std::size_t max_rechecks = kMaxRechecks);
 
   /// Largest N for which a cycle with overflowing values (no rounding bound) is
   /// decided by evaluating every line bit-exactly; above it such a cycle throws
@@ -140,6 +176,10 @@ class ExactStep {
   ExactOutcome pick_exact() const;
   ExactOutcome pick_repaired(const CycleInput& in, const CycleBounds& b, std::optional<std::uint64_t> hint);
   ExactOutcome full_scan(const CycleInput& in) const;
+  // The winner by the tie rule on exact values, when the candidates overflowed.
+  ExactOutcome decide_by_tie_rule(const CycleInput& in);
+  // Throws CandidateOverflow once the candidates reach max_rechecks_.
+  void add_candidate(const FourListCandidate& c);
   // Each coefficient's term off and on the line, as reference computes it, and a
   // line's value from them (bit for bit exact_value()).
   void load_terms(const CycleInput& in);
@@ -149,7 +189,8 @@ class ExactStep {
   // same order.
   void values_of(std::span<const std::uint64_t> keys, std::span<double> out) const;
 
-  std::size_t two_list_max_bits_, big_list_bits_;
+  std::size_t two_list_max_bits_, big_list_bits_, max_rechecks_;
+  TieRule tie_rule_;
   std::vector<std::size_t> active_;  // coefficients with d != 0, in index order
   bool four_lists_ = false;
   SubsetSums high_, low_;            // the two halves (two-list)

@@ -100,11 +100,12 @@ struct Run {
 
 // Takes the next run (every subset of the next sum) from a stream. With exact sums
 // only the two smallest keys matter: each pair hands over its two smallest.
-void next_run(PairStream& stream, Run& run, bool keep_members) {
+void next_run(PairStream& stream, Run& run, bool keep_members, std::size_t max_members) {
   run.count = 0;
   run.members.clear();
   std::size_t taken = 0;
   auto visit = [&](std::uint64_t key) {
+    if (keep_members && run.members.size() >= max_members) throw CandidateOverflow{};
     run.add(key, keep_members);
     return keep_members || ++taken < 2;
   };
@@ -126,7 +127,8 @@ void prune(std::vector<FourListCandidate>& candidates, double bar, std::size_t& 
 }
 
 std::vector<FourListCandidate> four_list_candidates(const SubsetSums (&q)[4], double base, double target, double pad,
-                                                    bool exact, std::optional<std::uint64_t> zero_key) {
+                                                    bool exact, std::optional<std::uint64_t> zero_key,
+                                                    std::size_t max_candidates) {
   PairStream up(q[0], q[1], true);     // A + B, increasing
   PairStream down(q[2], q[3], false);  // C + D, decreasing
   const bool members = !exact;
@@ -136,6 +138,13 @@ std::vector<FourListCandidate> four_list_candidates(const SubsetSums (&q)[4], do
   double best = std::numeric_limits<double>::infinity();
   std::size_t limit = 4096;
   auto bar = [&] { return best + pad; };
+  // Room for one more candidate: past the cap, those above the bar go; when more than
+  // half the cap stays (lines tied by the million), the caller decides otherwise.
+  auto make_room = [&] {
+    if (out.size() < max_candidates) return;
+    std::erase_if(out, [&](const FourListCandidate& c) { return c.error > bar(); });
+    if (out.size() > max_candidates / 2) throw CandidateOverflow{};
+  };
 
   // Whether a pair of runs stands for a line (the empty line is none).
   auto eligible = [&](const Run& h, const Run& l) {
@@ -152,6 +161,7 @@ std::vector<FourListCandidate> four_list_candidates(const SubsetSums (&q)[4], do
         else if (other != 0) key = other;
         else return;
       }
+      make_room();
       out.push_back({value, e, key});
       return;
     }
@@ -162,6 +172,7 @@ std::vector<FourListCandidate> four_list_candidates(const SubsetSums (&q)[4], do
           if (!zero_key) continue;
           key = *zero_key;
         }
+        make_room();
         out.push_back({value, e, key});
       }
   };
@@ -175,18 +186,18 @@ std::vector<FourListCandidate> four_list_candidates(const SubsetSums (&q)[4], do
 
   Run h, l;
   while (!up.empty()) {
-    next_run(up, h, members);
+    next_run(up, h, members, max_candidates);
     const double hb = base + h.sum;
     for (const Run& w : window) note(h, w, hb);
     // C + D runs above the target for this sum, then below it while within the bar.
     while (!down.empty() && hb + down.peek() > target) {
-      next_run(down, l, members);
+      next_run(down, l, members, max_candidates);
       window.push_back(std::move(l));
       note(h, window.back(), hb);
       trim(hb);
     }
     while (!down.empty() && (std::isinf(best) || target - (hb + down.peek()) <= bar())) {
-      next_run(down, l, members);
+      next_run(down, l, members, max_candidates);
       window.push_back(std::move(l));
       note(h, window.back(), hb);
     }

@@ -33,14 +33,21 @@ struct FourListCandidate {
   std::uint64_t key = 0;
 };
 
+/// Thrown when more lines lie within the bar than the caller will re-evaluate
+/// (lines tied on a fine lattice): the exact step then decides by the tie rule
+/// (src/search/tie_rule.hpp) instead of materialising them.
+struct CandidateOverflow {};
+
 /// Every line whose error in the halves' arithmetic is at most the smallest such
 /// error plus `pad`, and a few more. With `exact` (no sum rounds) each pair of equal
 /// sums of the two halves stands for its smallest line and `pad` should be 0. The
 /// empty line is none: it stands for the line `zero_key` (a coefficient whose d is
 /// 0) when there is one. `quarters` are A, B, C, D, each sorted by (sum, key); A
-/// and C are the heap sides.
+/// and C are the heap sides. Throws CandidateOverflow when more than about
+/// `max_candidates` lines (or subsets of one sum) would have to be held.
 std::vector<FourListCandidate> four_list_candidates(const SubsetSums (&quarters)[4], double base, double target,
-                                                    double pad, bool exact, std::optional<std::uint64_t> zero_key);
+                                                    double pad, bool exact, std::optional<std::uint64_t> zero_key,
+                                                    std::size_t max_candidates);
 
 /// Drops the candidates whose error is above `bar` once the list is longer than
 /// `limit`, and doubles `limit` when most of them stay (amortised O(1) a candidate).

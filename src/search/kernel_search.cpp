@@ -23,6 +23,7 @@ void KernelSearch::prepare(const Problem& problem, const SolveOptions&) {
   dl_.assign(n_, 0.0);
   runner_->prepare(n_);
   exact_rechecks_ = repaired_ = exact_cycles_ = 0;
+  ties_ = {};
 }
 
 CycleOutcome KernelSearch::search(const CycleInput& in) {
@@ -37,6 +38,7 @@ CycleOutcome KernelSearch::search(const CycleInput& in) {
   exact_rechecks_ += exact.exact_rechecks;
   repaired_ += !hint || exact.key != *hint;
   exact_cycles_ += exact.exact_arithmetic;
+  ties_.add(exact);
   CycleOutcome out;
   out.winner = combination_of_key(exact.key, n_);
   out.result = exact.result;
@@ -51,6 +53,7 @@ void KernelSearch::finish(SolveResult& result) {
   result.notes["exact_cycles"] = std::to_string(exact_cycles_);
   result.notes["exact_rechecks"] = std::to_string(exact_rechecks_);
   result.notes["winners_repaired"] = std::to_string(repaired_);
+  ties_.write(result.notes);
   runner_->notes(result.notes);
 }
 

@@ -58,6 +58,7 @@ class KernelSearch final : public CycleSearch {
   std::vector<double> d_, dl_;
   ExactStep exact_;
   std::uint64_t exact_rechecks_ = 0, repaired_ = 0, exact_cycles_ = 0;
+  TieRuleTally ties_;  // cycles decided by the tie rule (past max_rechecks lines within rounding)
 };
 
 /// The strategy of the kernel named `kernel` (kernels::find) run serially; a

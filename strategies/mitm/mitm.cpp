@@ -33,6 +33,7 @@ class MitmSearch final : public wcs::CycleSearch {
   void prepare(const wcs::Problem& problem, const wcs::SolveOptions&) override {
     d_.assign(problem.n(), 0.0);
     exact_rechecks_ = exact_cycles_ = 0;
+    ties_ = {};
   }
 
   wcs::CycleOutcome search(const wcs::CycleInput& in) override {
@@ -40,6 +41,7 @@ class MitmSearch final : public wcs::CycleSearch {
     const wcs::search::ExactOutcome exact = exact_.resolve(in, base, d_);
     exact_rechecks_ += exact.exact_rechecks;
     exact_cycles_ += exact.exact_arithmetic;
+    ties_.add(exact);
     wcs::CycleOutcome out;
     out.winner = wcs::search::combination_of_key(exact.key, d_.size());
     out.result = exact.result;
@@ -51,12 +53,16 @@ class MitmSearch final : public wcs::CycleSearch {
   void finish(wcs::SolveResult& result) override {
     result.notes["exact_cycles"] = std::to_string(exact_cycles_);
     result.notes["exact_rechecks"] = std::to_string(exact_rechecks_);
+    // Cycles whose lines within rounding of the closest were too many to re-evaluate
+    // (src/search/tie_rule.hpp): their winner is the tie rule's on exact values.
+    ties_.write(result.notes);
   }
 
  private:
   std::vector<double> d_;
   wcs::search::ExactStep exact_;
   std::uint64_t exact_rechecks_ = 0, exact_cycles_ = 0;
+  wcs::search::TieRuleTally ties_;
 };
 
 void register_mitm(wcs::Registry& registry) {

@@ -145,7 +145,60 @@ wcs::Problem random_problem(std::mt19937_64& rng, std::size_t n, int kind) {
   return p;
 }
 
+// A problem on a decimal lattice (issue 23): 0 to 6 decimals, coefficients uniform in
+// +-[1, 99] or a few units of the last decimal (many equal sums), the target on a
+// lattice point that a subset reaches or half a unit beside one.
+wcs::Problem lattice_problem(std::mt19937_64& rng, std::size_t n) {
+  auto uniform = [&](long long lo, long long hi) { return std::uniform_int_distribution<long long>(lo, hi)(rng); };
+  const int decimals = static_cast<int>(uniform(0, 6));
+  const double scale = std::pow(10.0, decimals);
+  const bool few_units = uniform(0, 2) == 0;
+  const auto top = static_cast<long long>(scale);
+  wcs::Problem p;
+  long long reached = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const long long u = (few_units ? uniform(1, 9) : uniform(top, 99 * top)) * (uniform(0, 1) ? 1 : -1);
+    p.coefficients.push_back(static_cast<double>(u) / scale);
+    if (uniform(0, 1)) reached += u;
+  }
+  p.target = (static_cast<double>(reached) + (uniform(0, 2) == 0 ? 0.5 : 0.0)) / scale;
+  p.max_iter = uniform(1, 4);
+  if (uniform(0, 3) == 0) { p.wpn_lo = 0.5; p.wpn_hi = 1.0; }  // zero d terms
+  return p;
+}
+
 }  // namespace
+
+TEST_CASE("mitm matches an exhaustive bit-exact enumeration on lattice data up to N = 20") {
+  std::mt19937_64 rng(2323);
+  for (int k = 0; k < 40; ++k) {
+    const std::size_t n = static_cast<std::size_t>(std::uniform_int_distribution<int>(2, k < 34 ? 14 : 20)(rng));
+    const wcs::Problem p = lattice_problem(rng, n);
+    check_same(p, brute_solve(p, false), "lattice case " + std::to_string(k) + " N=" + std::to_string(n));
+  }
+}
+
+TEST_CASE("mitm decides lattice ties beyond 2^24 lines by the tie rule and says so (N = 40)") {
+  // One decimal, N = 40: some 10^7 lines share the lattice point of the target, more
+  // than are re-evaluated; the winner is the line of smallest exact error, which on a
+  // reached lattice point is within rounding of 0.
+  std::mt19937_64 rng(4040);
+  wcs::Problem p;
+  long long reached = 0;
+  for (int i = 0; i < 40; ++i) {
+    const long long u = std::uniform_int_distribution<long long>(10, 990)(rng) * (i % 3 == 0 ? -1 : 1);
+    p.coefficients.push_back(static_cast<double>(u) / 10.0);
+    if (i % 2 == 0) reached += u;
+  }
+  p.target = static_cast<double>(reached) / 10.0;
+  p.max_iter = 1;
+  const wcs::SolveResult r = wcs::test::plugins().create("mitm").solve(p);
+  REQUIRE(r.notes.count("exact_ties") == 1);
+  CHECK(r.notes.at("exact_ties") == "1");
+  CHECK(r.notes.count("tie_rule") == 1);
+  CHECK(std::stoull(r.notes.at("tied_lines")) >= 1);
+  CHECK(r.error < 1e-9);
+}
 
 TEST_CASE("mitm passes the conformance kit") {
   wcs::test::check_family("mitm");

@@ -91,9 +91,70 @@ double beside(double x, long long ulps) {
   return x;
 }
 
+// The lattice problem's coefficients, in units of 10^-decimals (signed), by shape.
+std::vector<long long> lattice_units(Draw& draw, std::size_t n, long long scale, int shape) {
+  std::vector<long long> units;
+  std::vector<long long> distinct;
+  for (int k = 0; k < 3; ++k) distinct.push_back(draw.between(scale, 99 * scale));
+  for (std::size_t i = 0; i < n; ++i) {
+    long long u = 0;
+    switch (shape) {
+      case 0: u = draw.between(scale, 99 * scale); break;  // uniform in [1, 99]
+      case 1: u = draw.between(1, 9); break;                // a few units: many equal sums
+      default: u = distinct[static_cast<std::size_t>(draw.between(0, 2))];  // equal coefficients
+    }
+    units.push_back(draw.between(0, 1) == 0 ? -u : u);
+  }
+  return units;
+}
+
 }  // namespace
 
+Case lattice_problem(Draw& draw, std::size_t max_n) {
+  Case c;
+  Problem& p = c.problem;
+  const std::size_t n = static_cast<std::size_t>(draw.between(3, static_cast<long long>(max_n)));
+  const int decimals = static_cast<int>(draw.between(0, 6));
+  long long scale = 1;
+  for (int k = 0; k < decimals; ++k) scale *= 10;
+  const int shape = static_cast<int>(draw.between(0, 2));
+  const std::vector<long long> units = lattice_units(draw, n, scale, shape);
+  // units / scale is the correctly rounded decimal, as the parser of `wcs solve` reads it.
+  auto value = [&](long long u) { return static_cast<double>(u) / static_cast<double>(scale); };
+  for (long long u : units) p.coefficients.push_back(value(u));
+  switch (draw.between(0, 5)) {
+    case 0: p.initial_wpn = 0.5; break;
+    case 1: p.wpn_lo = 0.5; p.wpn_hi = 1.0; break;  // p sticks at 1: zero d terms
+    case 2: p.initial_wpn = 1.5; break;
+    default: break;
+  }
+  p.tolerance = draw.between(0, 2) == 0 ? 1.0 / static_cast<double>(scale) : 0.0;
+  c.integer = decimals == 0 && p.initial_wpn != 1.5;
+  p.max_iter = n > 14 ? draw.between(1, 3) : draw.between(4, 10);
+  // The target: a lattice point that a subset reaches, half a unit beside one (equal
+  // errors on both sides), or (small N) a line value of a later cycle.
+  long long reached = 0;
+  for (long long u : units)
+    if (draw.between(0, 1) == 1) reached += u;
+  const int where = static_cast<int>(draw.between(0, n <= 14 ? 2 : 1));
+  std::string target;
+  if (where == 0) {
+    p.target = value(reached);
+    target = "a reached lattice point";
+  } else if (where == 1) {
+    p.target = (static_cast<double>(reached) + 0.5) / static_cast<double>(scale);
+    target = "half a unit beside a reached lattice point";
+  } else {
+    const long long cycle = move_to_later_cycle(p, draw, false);
+    target = fmt::format("a line value of cycle {}", cycle == 0 ? 1 : cycle);
+  }
+  static const char* const kShapes[] = {"uniform in +-[1, 99]", "a few units", "repeated values"};
+  c.label = fmt::format("N={}, lattice of {} decimals, {}, target on {}", n, decimals, kShapes[shape], target);
+  return c;
+}
+
 Case boundary_problem(Draw& draw) {
+  if (draw.between(0, 4) == 0) return lattice_problem(draw, 12);
   Case c;
   Problem& p = c.problem;
   const std::size_t n = static_cast<std::size_t>(draw.between(3, 12));

@@ -49,7 +49,15 @@ class ByteDraw final : public Draw {
 };
 
 /// One boundary problem (N from 3 to 12; see the file comment), labelled with its kind.
+/// One in five is a lattice problem (lattice_problem with N <= 12).
 Case boundary_problem(Draw& draw);
+
+/// A problem on a decimal lattice (issue 23), where line values tie by the thousand:
+/// N from 3 to max_n, coefficients with 0 to 6 decimals, either uniform in +-[1, 99]
+/// (mixed signs), or a few units of the last decimal (small integer ranges: many
+/// equal sums), or a few distinct values repeated; targets on a lattice point that
+/// some subset reaches, half a unit beside one, or on a line value of a later cycle.
+Case lattice_problem(Draw& draw, std::size_t max_n);
 
 /// The `wcs solve` command line that reproduces a solve of `problem` by `strategy`.
 std::string solve_command(const std::string& strategy, const std::map<std::string, std::string>& options,
