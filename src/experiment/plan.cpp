@@ -308,8 +308,22 @@ std::size_t invalid_text_at(std::string_view text) {
 
 std::string wcs_version() { return WCS_VERSION; }
 
-ExperimentError::ExperimentError(std::vector<std::string> messages)
-    : InputError(join(messages, "\n")), messages_(std::move(messages)) {}
+namespace {
+std::string error_text(const std::vector<std::string>& messages, std::size_t total) {
+  std::string text = join(messages, "\n");
+  if (total >= kCountedErrors)
+    text += fmt::format("\n... and at least {} more problems (the first {} are listed; checking stopped at {})",
+                        total - messages.size(), messages.size(), kCountedErrors);
+  else if (total > messages.size())
+    text += fmt::format("\n... and {} more problems (the first {} are listed)", total - messages.size(), messages.size());
+  return text;
+}
+}  // namespace
+
+ExperimentError::ExperimentError(std::vector<std::string> messages, std::size_t total)
+    : InputError(error_text(messages, std::max(total, messages.size()))),
+      messages_(std::move(messages)),
+      total_(std::max(total, messages_.size())) {}
 
 std::string fnv1a_hex(const std::string& bytes) { return fnv1a64_hex(bytes); }
 
@@ -387,7 +401,7 @@ std::optional<ProblemEntry> read_problem(Checker& c, const YAML::Node& e, const 
   p.node = e;
   p.fixed = e.IsMap() && e["coefficients"];
   if (!c.keys(e, path, p.fixed ? kFixedKeys : kGeneratorKeys)) return std::nullopt;
-  const std::size_t errors_before = c.errors.size();
+  const std::size_t errors_before = c.count;
   if (auto n = e["name"]) {
     if (auto v = c.text(n, path + ".name")) {
       if (!valid_name(*v)) c.error(n, path + ".name", "'" + *v + "' must be letters, digits, '-', '_' or '.', not starting with '.'");
@@ -465,7 +479,7 @@ std::optional<ProblemEntry> read_problem(Checker& c, const YAML::Node& e, const 
         c.error(t, path + ".target", "random needs low < high");
     }
   }
-  if (c.errors.size() != errors_before) return std::nullopt;
+  if (c.count != errors_before) return std::nullopt;
   return p;
 }
 
@@ -618,25 +632,27 @@ void read_baseline(Checker& c, const YAML::Node& root, const std::vector<Strateg
 
 }  // namespace
 
-// The whole file: its structure, the top-level keys, then strategies (their
-// options checked against the registry), problems (each read, checked against the
-// limits, then expanded into instances and runs), estimates and baseline.
-Plan parse_plan(const std::string& text, const std::string& file, const Registry& registry) {
-  Checker c{file, {}};
+namespace {
+
+// The whole file: its structure, the top-level keys, the plan's size from its sweeps,
+// then strategies (their options checked against the registry), problems (each read,
+// checked against the limits, then expanded into instances and runs), estimates and
+// baseline.
+Plan plan_of(Checker& c, const std::string& text, const std::string& file, const Registry& registry) {
   if (text.size() > kMaxFileBytes) c.error(YAML::Mark(), "yaml", fmt::format("the text is larger than {} bytes", kMaxFileBytes));
-  if (!c.errors.empty() || !check_structure(c, text)) throw ExperimentError(c.errors);
+  if (!c.ok() || !check_structure(c, text)) throw c.failure();
   YAML::Node root;
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     c.error(e.mark, "yaml", e.msg);
-    throw ExperimentError(c.errors);
+    throw c.failure();
   }
   Plan plan;
   plan.file = file;
   plan.file_hash = "fnv1a64:" + fnv1a_hex(text);
   plan.wcs_version = wcs_version();
-  if (!c.keys(root, "", kTopKeys)) throw ExperimentError(c.errors);
+  if (!c.keys(root, "", kTopKeys) || !check_size(c, root)) throw c.failure();
 
   if (auto n = root["name"]) {
     if (auto v = c.text(n, "name")) {
@@ -675,9 +691,20 @@ Plan parse_plan(const std::string& text, const std::string& file, const Registry
 
   read_estimates(c, root, problem_names, plan);
   read_baseline(c, root, strategies, plan);
-  if (!c.errors.empty()) throw ExperimentError(c.errors);
+  if (!c.ok()) throw c.failure();
   plan.seeds.assign(seeds.begin(), seeds.end());
   return plan;
+}
+
+}  // namespace
+
+Plan parse_plan(const std::string& text, const std::string& file, const Registry& registry) {
+  Checker c{file, {}};
+  try {
+    return plan_of(c, text, file, registry);
+  } catch (const TooManyErrors&) {  // checking stopped at kCountedErrors
+    throw c.failure();
+  }
 }
 
 }  // namespace wcs::experiment
