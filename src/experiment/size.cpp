@@ -63,7 +63,7 @@ std::uint64_t sum_of_n(const YAML::Node& n) {
   return sum;
 }
 
-// Bytes of the plan: each run (its key, id, label, options; measured at about 1.2 KB
+// Bytes of the plan: each run (its key, id, label, options; measured at about 1.6 KB
 // with a few options) and each coefficient (the instance's, and its identity text).
 constexpr std::uint64_t kRunBytes = 2048;
 constexpr std::uint64_t kCoefficientBytes = 32;
