@@ -287,3 +287,30 @@ TEST_CASE("flags cannot swallow each other: an empty value is an error naming th
   CHECK(ok.status == 2);  // the strategy option's own check, not the flag's
   CHECK_THAT(ok.err, !Contains("empty value after '='"));
 }
+
+TEST_CASE("class 3: strategies whose options size their memory estimate it first: exit 2, not bad_alloc") {
+  if (has_strategy("dp")) {
+    // Limits raised past the machine: the table its options allow, refused before a cycle.
+    for (const char* sets : {"--set max_table_mb=10000000 --set max_span=1000000000000000",
+                             "--set max_span=100000000000 --set max_table_mb=10000000",
+                             "--set max_table_mb=9000000 --set max_span=10000000000000"}) {
+      INFO(sets);
+      const Run r = wcs_run(cat("solve --strategy dp --coef=1000000000000,3,5,999999999999,77777777777,123456789012 "
+                                "--target=1234567890123 ",
+                                sets));
+      CHECK(r.status == 2);  // before: std::bad_alloc, exit 1
+      CHECK(lines(r.err) == 1);
+      CHECK_THAT(r.err, Contains("strategy 'dp' needs ") && Contains(" GB available"));
+    }
+    // The default limits on a machine with 1 GB of address space: refused the same way.
+    const Run small = wcs_run(cat("solve --strategy dp --coef=", coefficients(40), " --target=3"), "ulimit -v 1000000;");
+    CHECK(small.status == 2);
+    CHECK_THAT(small.err, Contains("strategy 'dp' needs 1.1 GB, "));
+    // Within them, it solves.
+    CHECK(wcs_run("solve --strategy dp --coef=1,2,3,4,5,6,7,8,9,10 --target=17").status == 0);
+  }
+  if (has_strategy("hierarchical")) {  // its largest option fits anywhere: 2^20 sums of 8 bytes
+    CHECK(wcs_run(cat("solve --strategy hierarchical --set refine_width=20 --max-iter=2 --coef=", coefficients(24), " --target=3"))
+              .status == 0);
+  }
+}

@@ -83,6 +83,7 @@ void read_settings(Checker& c, const YAML::Node& map, const std::string& path, S
 struct Config {
   std::string label;
   std::map<std::string, std::string> params, options;
+  Options resolved;  // for the strategy's memory estimate
 };
 
 struct StrategyEntry {
@@ -92,6 +93,16 @@ struct StrategyEntry {
   Timing timing;
   bool trace = false;
   YAML::Mark mark;
+  std::string path;  // "strategies[2]"
+};
+
+// The run of the plan whose strategy estimates the most memory (StrategyInfo::
+// memory_bytes), checked against the machine once the plan is expanded.
+struct LargestNeed {
+  std::uint64_t bytes = 0;
+  const StrategyEntry* entry = nullptr;
+  std::string label;
+  std::size_t n = 0;
 };
 
 const std::vector<std::string> kTopKeys{"name", "description", "defaults", "problems", "strategies", "estimates", "baseline"};
@@ -119,6 +130,7 @@ std::vector<StrategyEntry> read_strategies(Checker& c, const YAML::Node& list, c
     if (!c.keys(e, path, kStrategyKeys)) continue;
     StrategyEntry s;
     s.mark = e.Mark();
+    s.path = path;
     s.timing = timing;
     read_timing(c, e, path + ".", s.timing);
     if (auto m = e["max_n"]) if (auto v = c.integer(m, path + ".max_n", 1)) s.max_n = static_cast<std::size_t>(*v);
@@ -182,6 +194,7 @@ std::vector<StrategyEntry> read_strategies(Checker& c, const YAML::Node& list, c
         Options o = resolve_options(s.info->name, s.info->options, given);
         Config cfg;
         cfg.options = o.canonical();
+        cfg.resolved = o;
         for (const auto& [k, v] : given) cfg.params[k] = cfg.options.at(k);
         cfg.label = s.info->name;
         if (!cfg.params.empty()) {
@@ -511,7 +524,7 @@ bool within_limits(Checker& c, const ProblemEntry& p, std::size_t configs, Total
 
 // The runs of one instance: every strategy configuration, skipped beyond a max_n.
 void add_runs(Checker& c, const ProblemEntry& p, const std::vector<StrategyEntry>& strategies, std::size_t instance,
-              Plan& plan, std::set<std::string>& run_keys) {
+              Plan& plan, std::set<std::string>& run_keys, LargestNeed& need) {
   const Instance& inst = plan.instances[instance];
   const std::size_t n = inst.problem_data.n();
   const std::string instance_hash = instance_identity(inst);
@@ -534,6 +547,9 @@ void add_runs(Checker& c, const ProblemEntry& p, const std::vector<StrategyEntry
                                     st.info->max_n);
       else if (n > st.max_n)
         r.skip_reason = fmt::format("N={} is above max_n {} set for '{}' in the experiment", n, st.max_n, cfg.label);
+      else if (st.info->memory_bytes)
+        if (const std::uint64_t bytes = st.info->memory_bytes(n, cfg.resolved); bytes > need.bytes)
+          need = {bytes, &st, cfg.label, n};
       r.id = run_identity(r, instance_hash, plan.wcs_version);
       if (!run_keys.insert(r.key).second)
         c.error(p.node, p.path, "run '" + r.key + "' appears twice (repeated n, seed, max_iter or tolerance)");
@@ -544,7 +560,7 @@ void add_runs(Checker& c, const ProblemEntry& p, const std::vector<StrategyEntry
 // The instances of a problem entry, n x seeds x max_iter x tolerance in that order,
 // each with its runs (`seeds` collects the seeds used).
 void expand(Checker& c, const ProblemEntry& p, const std::vector<StrategyEntry>& strategies, Plan& plan,
-            std::set<std::uint64_t>& seeds, std::set<std::string>& run_keys) {
+            std::set<std::uint64_t>& seeds, std::set<std::string>& run_keys, LargestNeed& need) {
   const Settings& s = p.settings;
   bool reported = false;
   for (std::size_t n : p.sizes)
@@ -580,7 +596,7 @@ void expand(Checker& c, const ProblemEntry& p, const std::vector<StrategyEntry>&
           inst.key = fmt::format("{}/n={}/seed={}/max_iter={}/tol={}", p.name, n, seed, max_iter, format_number(tol));
           inst.problem_data = problem;
           plan.instances.push_back(std::move(inst));
-          add_runs(c, p, strategies, plan.instances.size() - 1, plan, run_keys);
+          add_runs(c, p, strategies, plan.instances.size() - 1, plan, run_keys, need);
         }
     }
 }
@@ -676,6 +692,7 @@ Plan plan_of(Checker& c, const std::string& text, const std::string& file, const
   const SizeLimit limit(strategies);
 
   Totals totals;
+  LargestNeed need;
   std::set<std::uint64_t> seeds;
   std::set<std::string> problem_names, run_keys;
   const YAML::Node problems = root["problems"];
@@ -686,8 +703,17 @@ Plan plan_of(Checker& c, const std::string& text, const std::string& file, const
       const auto p = read_problem(c, problems[pi], fmt::format("problems[{}]", pi), defaults, limit, problem_names);
       if (!p) continue;
       if (!within_limits(c, *p, configs, totals)) break;
-      expand(c, *p, strategies, plan, seeds, run_keys);
+      expand(c, *p, strategies, plan, seeds, run_keys, need);
     }
+  // A run the machine cannot hold is refused with the plan, before anything runs.
+  if (need.entry) {
+    try {
+      check_memory(need.entry->info->name, need.n, need.bytes);
+    } catch (const InputError& err) {
+      c.error(need.entry->mark, need.entry->path,
+              fmt::format("{} (its largest run, '{}' at N = {}; lower the options or N)", err.what(), need.label, need.n));
+    }
+  }
 
   read_estimates(c, root, problem_names, plan);
   read_baseline(c, root, strategies, plan);

@@ -232,3 +232,35 @@ TEST_CASE("class 2: nesting too deep is named with its path and the limit, never
   CHECK(m.seconds < 1.0);
   CHECK(m.max_rss_kb < 100L * 1024);
 }
+
+TEST_CASE("class 3: a run whose strategy needs more memory than the machine has refuses the plan", "[hostile][memory]") {
+  const std::string problem = "name: a\nproblems:\n  - {name: p, generator: uniform_int, low: 1, high: 9, n: [4, 40, 4000], target: 5}\n";
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"strategies:\n  - {name: dp, params: {max_table_mb: 10000000, max_span: 1000000000000000}}\n", "strategy 'dp' needs "},
+      {"strategies:\n  - name: lazy\n  - {name: dp, params: {max_span: [100, 100000000000], max_table_mb: 10000000}}\n",
+       "strategy 'dp' needs "},
+      {"strategies:\n  - {name: sampling, params: {resample: fixed, sample_size: 1000000000, threshold: 0}}\n",
+       "strategy 'sampling' needs "},
+  };
+  Sandbox s;
+  int i = 0;
+  for (const auto& [strategies, message] : cases) {
+    INFO(strategies);
+    std::vector<std::string> messages;
+    try {
+      parse_plan(problem + strategies, "t.yaml", wcs::test::plugins());
+    } catch (const ExperimentError& e) {
+      messages = e.messages();
+    }
+    REQUIRE(messages.size() == 1);
+    CHECK_THAT(messages[0], Catch::Matchers::Contains(message) && Catch::Matchers::Contains(" GB available (its largest run, "));
+    const std::string file = "m" + std::to_string(++i) + ".yaml";
+    std::ofstream(s.dir / file) << problem + strategies;
+    const auto m = s.measured({"run", file, "--out", "res", "--quiet"});
+    CHECK(m.status == 2);  // before: the runs failed one by one (exit 1), or bad_alloc
+    CHECK_THAT(s.err(), Catch::Matchers::Contains("nothing was run"));
+    CHECK(m.seconds < 1.0);
+    CHECK(m.max_rss_kb < 100L * 1024);
+    CHECK_FALSE(fs::exists(s.dir / "res"));
+  }
+}
