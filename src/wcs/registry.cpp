@@ -4,6 +4,7 @@
 
 #include "wcs/error.hpp"
 #include "wcs/memory.hpp"
+#include "wcs/strategy.hpp"
 
 namespace wcs {
 
@@ -17,8 +18,23 @@ SolveResult Solver::solve_validated(const Problem& problem, const SolveOptions& 
     throw InputError("coefficients: N = " + std::to_string(problem.n()) + " is beyond what strategy '" +
                      info_->name + "' supports (N <= " + std::to_string(info_->max_n) + ")");
   if (info_->memory_bytes) check_memory(info_->name, problem.n(), info_->memory_bytes(problem.n(), options_));
+  // This thread's stop flag for the solve (restored after: `auto` solves inside a solve).
+  struct ThreadStop {
+    const std::atomic<bool>* before = thread_stop();
+    explicit ThreadStop(const std::atomic<bool>* stop) { if (stop) set_thread_stop(stop); }
+    ~ThreadStop() { set_thread_stop(before); }
+    ThreadStop(const ThreadStop&) = delete;
+    ThreadStop& operator=(const ThreadStop&) = delete;
+  } guard(options.stop);
   return strategy_->solve(problem, options);
 }
+
+namespace {
+thread_local const std::atomic<bool>* this_thread_stop = nullptr;
+}  // namespace
+
+const std::atomic<bool>* thread_stop() { return this_thread_stop; }
+void set_thread_stop(const std::atomic<bool>* stop) { this_thread_stop = stop; }
 
 void Registry::add(StrategyInfo info, StrategyFactory factory) {
   if (info.name.empty()) throw InputError("strategy: a strategy needs a name");
