@@ -32,22 +32,19 @@ inline bool is_numpy(const py::handle& value, const char* type) {
 /// A Python int or float (numpy's integer and floating scalars too); not a bool. NaN
 /// and infinities pass: the problem's validation says where they are not allowed.
 inline double real_number(const std::string& name, const py::handle& value) {
-  double v = 0;
-  if (PyBool_Check(value.ptr()) || is_numpy(value, "bool_")) {
-    throw py::type_error(name + ": expected a real number, got " + shown(value));
-  } else if (PyFloat_Check(value.ptr())) {
-    v = PyFloat_AsDouble(value.ptr());
-  } else if (PyLong_Check(value.ptr())) {
-    v = PyLong_AsDouble(value.ptr());
+  const bool boolean = PyBool_Check(value.ptr()) || is_numpy(value, "bool_");
+  if (!boolean && PyFloat_Check(value.ptr())) return PyFloat_AsDouble(value.ptr());
+  if (!boolean && PyLong_Check(value.ptr())) {
+    const double v = PyLong_AsDouble(value.ptr());
     if (v == -1.0 && PyErr_Occurred()) {
       PyErr_Clear();
       throw InputError(name + ": " + std::string(py::repr(value)) + " is too large for a double");
     }
-  } else if (is_numpy(value, "integer") || is_numpy(value, "floating")) {
-    v = py::float_(py::reinterpret_borrow<py::object>(value)).cast<double>();
-  } else {
-    throw py::type_error(name + ": expected a real number, got " + shown(value));
+    return v;
   }
+  if (boolean || !(is_numpy(value, "integer") || is_numpy(value, "floating")))
+    throw py::type_error(name + ": expected a real number, got " + shown(value));
+  const double v = py::float_(py::reinterpret_borrow<py::object>(value)).cast<double>();
   return v;
 }
 
@@ -59,7 +56,8 @@ inline long long integer(const std::string& name, const py::handle& value) {
   const py::object i = py::int_(py::reinterpret_borrow<py::object>(value));
   int overflow = 0;
   const long long v = PyLong_AsLongLongAndOverflow(i.ptr(), &overflow);
-  if (overflow != 0) throw InputError(name + ": " + std::string(py::repr(i)) + " is too " + (overflow > 0 ? "large" : "small"));
+  if (overflow != 0)
+    throw InputError(name + ": " + std::string(py::repr(i)) + " is too " + (overflow > 0 ? "large" : "small"));
   return v;
 }
 
@@ -92,8 +90,7 @@ inline std::vector<double> real_numbers(const std::string& name, const py::handl
     const char kind = a.dtype().kind();
     if (kind != 'f' && kind != 'i' && kind != 'u')
       throw py::type_error(name + ": expected an array of real numbers, got dtype " + std::string(py::str(a.dtype())));
-    if (a.ndim() != 1)
-      throw InputError(name + ": expected one dimension, got " + std::to_string(a.ndim()));
+    if (a.ndim() != 1) throw InputError(name + ": expected one dimension, got " + std::to_string(a.ndim()));
     const auto d = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(a);
     out.assign(d.data(), d.data() + d.size());
     return out;

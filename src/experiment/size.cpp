@@ -82,8 +82,9 @@ bool check_size(Checker& c, const YAML::Node& root) {
     if (!e.IsMap()) continue;
     const std::string path = fmt::format("problems[{}]", i);
     // Instances of one size: seeds x max_iter x tolerance.
-    const std::uint64_t per_size = mul_bytes(mul_bytes(sweep(field(e, defaults, "seeds")), sweep(field(e, defaults, "max_iter"))),
-                                             sweep(field(e, defaults, "tolerance")));
+    const std::uint64_t per_size =
+        mul_bytes(mul_bytes(sweep(field(e, defaults, "seeds")), sweep(field(e, defaults, "max_iter"))),
+                  sweep(field(e, defaults, "tolerance")));
     const YAML::Node co = e["coefficients"], n = e["n"];
     const std::uint64_t sizes = co ? 1 : sweep(n);
     runs = add_bytes(runs, mul_bytes(mul_bytes(per_size, sizes), std::max<std::uint64_t>(configs, 1)));

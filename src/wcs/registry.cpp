@@ -39,7 +39,7 @@ void set_thread_stop(const std::atomic<bool>* stop) { this_thread_stop = stop; }
 void Registry::add(StrategyInfo info, StrategyFactory factory) {
   if (info.name.empty()) throw InputError("strategy: a strategy needs a name");
   if (!factory) throw InputError("strategy '" + info.name + "': registered without a factory");
-  if (entries_.count(info.name))
+  if (entries_.contains(info.name))
     throw InputError("strategy '" + info.name + "': registered twice (" +
                      entries_.at(info.name).info->origin + " and " + info.origin + ")");
   const std::string name = info.name;
@@ -48,7 +48,7 @@ void Registry::add(StrategyInfo info, StrategyFactory factory) {
 
 void Registry::merge(Registry&& other) {
   for (const auto& [name, entry] : other.entries_)
-    if (entries_.count(name))
+    if (entries_.contains(name))
       throw InputError("strategy '" + name + "': already registered by " + entries_.at(name).info->origin);
   for (auto& [name, entry] : other.entries_) entries_.emplace(name, std::move(entry));
   other.entries_.clear();

@@ -4,13 +4,13 @@
 // rest counted); nesting beyond the limit is named with its path, never a crash.
 #include <catch2/catch.hpp>
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <tuple>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "conformance.hpp"
@@ -48,12 +48,13 @@ std::vector<std::pair<std::string, std::string>> oversized() {
   std::vector<std::pair<std::string, std::string>> files;
   // One anchored strategy entry of 31,000 params combinations, repeated 40,000 times.
   files.emplace_back("params-aliases",
-                     "name: a\nproblems:\n" + std::string(kProblem) + "strategies:\n  - &S {name: sampling, params: {sample_size: " +
-                         numbers(1000) + ", threshold: " + numbers(31, 0) + "}}\n" + repeat("  - *S\n", 40000));
+                     "name: a\nproblems:\n" + std::string(kProblem) +
+                         "strategies:\n  - &S {name: sampling, params: {sample_size: " + numbers(1000) +
+                         ", threshold: " + numbers(31, 0) + "}}\n" + repeat("  - *S\n", 40000));
   // Params sweeps, each an alias of one list: 100^4 combinations in one entry.
   files.emplace_back("params-product", "name: a\nproblems:\n" + std::string(kProblem) +
-                                           "strategies:\n  - {name: sampling, params: {sample_size: &L " + numbers(100) +
-                                           ", threshold: *L, mode: *L, resample: *L}}\n");
+                                           "strategies:\n  - {name: sampling, params: {sample_size: &L " +
+                                           numbers(100) + ", threshold: *L, mode: *L, resample: *L}}\n");
   // Nested option lists: 64 params of two entries each (lists of lists).
   {
     std::string params;
@@ -69,14 +70,16 @@ std::vector<std::pair<std::string, std::string>> oversized() {
   {
     std::string problems;
     for (int i = 0; i < 2000; ++i)
-      problems += "  - {name: p" + std::to_string(i) + ", generator: uniform_int, low: 1, high: 9, n: 4, target: 5, seeds: *L}\n";
-    files.emplace_back("seeds-aliases", "name: a\ndefaults:\n  seeds: &L " + numbers(20000) + "\nproblems:\n" + problems +
-                                            "strategies:\n  - name: lazy\n");
+      problems += "  - {name: p" + std::to_string(i) +
+                  ", generator: uniform_int, low: 1, high: 9, n: 4, target: 5, seeds: *L}\n";
+    files.emplace_back("seeds-aliases", "name: a\ndefaults:\n  seeds: &L " + numbers(20000) + "\nproblems:\n" +
+                                            problems + "strategies:\n  - name: lazy\n");
   }
   // n, max_iter and tolerance sweeps of one anchored list, one problem repeated.
-  files.emplace_back("n-iter-tol", "name: a\nproblems:\n  - &P {name: p, generator: uniform_int, low: 1, high: 9, n: &L " +
-                                       numbers(200) + ", max_iter: *L, tolerance: *L, target: 5}\n" +
-                                       repeat("  - *P\n", 1000) + "strategies:\n  - name: greedy\n");
+  files.emplace_back("n-iter-tol",
+                     "name: a\nproblems:\n  - &P {name: p, generator: uniform_int, low: 1, high: 9, n: &L " +
+                         numbers(200) + ", max_iter: *L, tolerance: *L, target: 5}\n" + repeat("  - *P\n", 1000) +
+                         "strategies:\n  - name: greedy\n");
   // Fixed coefficients: one list of 90,000 in 40,000 problems (3.6e9 coefficients).
   files.emplace_back("coefficient-aliases", "name: a\nproblems:\n  - &P {name: p, coefficients: " + numbers(90000) +
                                                 ", target: 5}\n" + repeat("  - *P\n", 40000) +
@@ -135,12 +138,14 @@ namespace {
 // Small files that repeat one bad entry many times through aliases.
 std::vector<std::pair<std::string, std::string>> repeated_errors() {
   std::vector<std::pair<std::string, std::string>> files;
-  files.emplace_back("bad-problem", "name: a\nproblems:\n  - &P {name: p, generator: bogus, n: 4, target: 1, extra: 1}\n" +
-                                        repeat("  - *P\n", 40000) + "strategies:\n  - name: lazy\n");
-  files.emplace_back("bad-params", "name: a\nproblems:\n" + std::string(kProblem) +
-                                       "strategies:\n  - &S {name: sampling, params: {sample_size: [0, -1, x, 5, 6, 7, 8, 9, 10, 11], "
-                                       "mode: [a, b, importance, random], threshold: [-1, 40, 3, 4, 5, 6, 7, 8, 9, 10]}}\n" +
-                                       repeat("  - *S\n", 2000));
+  files.emplace_back("bad-problem",
+                     "name: a\nproblems:\n  - &P {name: p, generator: bogus, n: 4, target: 1, extra: 1}\n" +
+                         repeat("  - *P\n", 40000) + "strategies:\n  - name: lazy\n");
+  files.emplace_back(
+      "bad-params", "name: a\nproblems:\n" + std::string(kProblem) +
+                        "strategies:\n  - &S {name: sampling, params: {sample_size: [0, -1, x, 5, 6, 7, 8, 9, 10, 11], "
+                        "mode: [a, b, importance, random], threshold: [-1, 40, 3, 4, 5, 6, 7, 8, 9, 10]}}\n" +
+                        repeat("  - *S\n", 2000));
   files.emplace_back("bad-seeds", "name: a\ndefaults:\n  seeds: [" + repeat("&X -1, ", 1) + repeat("*X, ", 100000) +
                                       "*X]\nproblems:\n" + std::string(kProblem) + "strategies:\n  - name: lazy\n");
   files.emplace_back("bad-coefficients", "name: a\nproblems:\n  - {name: p, target: 1, coefficients: [&X {a: 1}, " +
@@ -190,14 +195,17 @@ TEST_CASE("class 2: nesting too deep is named with its path and the limit, never
       {"flow lists", "name: a\nproblems: " + repeat("[", deep) + repeat("]", deep) + "\n", "problems[0][0][0]"},
       {"flow maps", "name: a\nproblems: " + repeat("{a: ", deep) + "1" + repeat("}", deep) + "\n", "problems.a.a.a"},
       {"block lists", "name: a\nproblems:\n  " + repeat("- ", deep) + "1\n", "problems[0][0][0]"},
-      {"block maps", "name: a\nproblems:\n" + [&] {
-         std::string t;
-         for (std::size_t i = 1; i <= 300; ++i) t += std::string(i, ' ') + "k:\n";
-         return t;
-       }(),
+      {"block maps",
+       "name: a\nproblems:\n" +
+           [&] {
+             std::string t;
+             for (std::size_t i = 1; i <= 300; ++i) t += std::string(i, ' ') + "k:\n";
+             return t;
+           }(),
        "problems.k.k.k"},
       {"anchored lists", "name: a\nstrategies: " + repeat("&a [", deep) + repeat("]", deep) + "\n", "strategies[0][0]"},
-      {"in a problem", "name: a\nproblems:\n  - {name: p, coefficients: " + repeat("[", deep) + repeat("]", deep) + "}\n",
+      {"in a problem",
+       "name: a\nproblems:\n  - {name: p, coefficients: " + repeat("[", deep) + repeat("]", deep) + "}\n",
        "problems[0].coefficients[0][0]"},
   };
   for (const auto& [name, text, path] : files) {
@@ -213,7 +221,8 @@ TEST_CASE("class 2: nesting too deep is named with its path and the limit, never
     CHECK_THAT(messages[0], Catch::Matchers::Contains("nesting too deep: more than 32 levels"));
   }
   // Within the limit, the file is read and its content judged.
-  const std::string within = "name: a\nproblems: " + repeat("[", 20) + repeat("]", 20) + "\nstrategies:\n  - name: lazy\n";
+  const std::string within =
+      "name: a\nproblems: " + repeat("[", 20) + repeat("]", 20) + "\nstrategies:\n  - name: lazy\n";
   std::vector<std::string> messages;
   try {
     parse_plan(within, "t.yaml", wcs::test::plugins());
@@ -233,10 +242,13 @@ TEST_CASE("class 2: nesting too deep is named with its path and the limit, never
   CHECK(m.max_rss_kb < 100L * 1024);
 }
 
-TEST_CASE("class 3: a run whose strategy needs more memory than the machine has refuses the plan", "[hostile][memory]") {
-  const std::string problem = "name: a\nproblems:\n  - {name: p, generator: uniform_int, low: 1, high: 9, n: [4, 40, 4000], target: 5}\n";
+TEST_CASE("class 3: a run whose strategy needs more memory than the machine has refuses the plan",
+          "[hostile][memory]") {
+  const std::string problem =
+      "name: a\nproblems:\n  - {name: p, generator: uniform_int, low: 1, high: 9, n: [4, 40, 4000], target: 5}\n";
   const std::vector<std::pair<std::string, std::string>> cases{
-      {"strategies:\n  - {name: dp, params: {max_table_mb: 10000000, max_span: 1000000000000000}}\n", "strategy 'dp' needs "},
+      {"strategies:\n  - {name: dp, params: {max_table_mb: 10000000, max_span: 1000000000000000}}\n",
+       "strategy 'dp' needs "},
       {"strategies:\n  - name: lazy\n  - {name: dp, params: {max_span: [100, 100000000000], max_table_mb: 10000000}}\n",
        "strategy 'dp' needs "},
       {"strategies:\n  - {name: sampling, params: {resample: fixed, sample_size: 1000000000, threshold: 0}}\n",
@@ -253,7 +265,8 @@ TEST_CASE("class 3: a run whose strategy needs more memory than the machine has 
       messages = e.messages();
     }
     REQUIRE(messages.size() == 1);
-    CHECK_THAT(messages[0], Catch::Matchers::Contains(message) && Catch::Matchers::Contains(" GB available (its largest run, "));
+    CHECK_THAT(messages[0],
+               Catch::Matchers::Contains(message) && Catch::Matchers::Contains(" GB available (its largest run, "));
     const std::string file = "m" + std::to_string(++i) + ".yaml";
     std::ofstream(s.dir / file) << problem + strategies;
     const auto m = s.measured({"run", file, "--out", "res", "--quiet"});
