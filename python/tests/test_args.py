@@ -210,6 +210,7 @@ INTERRUPT = textwrap.dedent("""
     import wcs
     strategy, n = sys.argv[1], int(sys.argv[2])
     a = [float(i * 7919 % 1000 + 1) + 0.123 * i for i in range(n)]
+    wcs.strategies()  # the plugins load on first use (once per process), before the solve
     sent = []
     def kick():
         time.sleep(1.0)
