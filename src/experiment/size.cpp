@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
+#include <string>
 
 #include "experiment/checker.hpp"
 #include "wcs/memory.hpp"
@@ -26,6 +28,11 @@ YAML::Node field(const YAML::Node& entry, const YAML::Node& defaults, const char
   return YAML::Node();
 }
 
+// A count for messages: a saturated one (past 2^64 - 1) as such.
+std::string count_text(std::uint64_t v) {
+  return v == std::numeric_limits<std::uint64_t>::max() ? "more than 10^19" : std::to_string(v);
+}
+
 // The configurations of the strategies: each entry the product of its params' sweeps.
 // False, with the error, beyond kMaxRuns.
 bool count_configs(Checker& c, const YAML::Node& strategies, std::uint64_t& configs) {
@@ -41,7 +48,7 @@ bool count_configs(Checker& c, const YAML::Node& strategies, std::uint64_t& conf
       c.error(e, fmt::format("strategies[{}]", i),
               fmt::format("the strategies and their params sweeps give {} configurations up to here, above the "
                           "limit of {} runs (nothing was expanded)",
-                          configs, kMaxRuns));
+                          count_text(configs), kMaxRuns));
       return false;
     }
   }
@@ -90,9 +97,9 @@ bool check_size(Checker& c, const YAML::Node& root) {
     runs = add_bytes(runs, mul_bytes(mul_bytes(per_size, sizes), std::max<std::uint64_t>(configs, 1)));
     if (runs > kMaxRuns) {
       c.error(e, path,
-              fmt::format("the plan reaches {} runs here, above the limit of {} ({} strategy configurations times "
+              fmt::format("the plan reaches {} runs here, above the limit of {} ({} strategy configuration(s) times "
                           "each problem's sizes x seeds x max_iter x tolerance; nothing was expanded)",
-                          runs, kMaxRuns, configs));
+                          count_text(runs), kMaxRuns, configs));
       return false;
     }
     // Only now the n are read: fewer than the runs counted.
@@ -102,7 +109,7 @@ bool check_size(Checker& c, const YAML::Node& root) {
       c.error(e, path,
               fmt::format("the plan's problems reach {} coefficients here, above the limit of {} (nothing was "
                           "generated)",
-                          coefficients, kMaxCoefficients));
+                          count_text(coefficients), kMaxCoefficients));
       return false;
     }
   }
