@@ -209,6 +209,7 @@ INTERRUPT = textwrap.dedent("""
     import os, signal, sys, threading, time
     import wcs
     strategy, n = sys.argv[1], int(sys.argv[2])
+    options = {k: int(v) for k, v in (x.split("=") for x in sys.argv[3:])}
     a = [float(i * 7919 % 1000 + 1) + 0.123 * i for i in range(n)]
     wcs.strategies()  # the plugins load on first use (once per process), before the solve
     sent = []
@@ -218,20 +219,25 @@ INTERRUPT = textwrap.dedent("""
         os.kill(os.getpid(), signal.SIGINT)
     threading.Thread(target=kick, daemon=True).start()
     try:
-        wcs.solve(a, sum(a) / 3 + 0.01, strategy, max_iter=1000)
+        wcs.solve(a, sum(a) / 3 + 0.01, strategy, max_iter=1000000, **options)
         print("finished")
     except KeyboardInterrupt:
         print("interrupted %.3f" % (time.monotonic() - sent[0]))
 """)
 
 
-@pytest.mark.parametrize("strategy,n", [("lazy", 36), ("mitm", 64), ("fused", 40), ("parallel", 40),
-                                        ("reference", 28), ("early-stop", 38), ("simd-xsimd", 40), ("auto", 60)])
-def test_ctrl_c_interrupts_a_long_solve_within_half_a_second(strategy, n):
+LONG_SOLVES = [("lazy", 36, []), ("mitm", 64, []), ("fused", 40, []), ("parallel", 40, []), ("reference", 28, []),
+               ("early-stop", 38, []), ("simd-xsimd", 40, []), ("auto", 60, []),
+               ("sampling", 40, ["sample_size=1000000000"]), ("adamw", 20000, ["max_steps=1000000000"]),
+               ("hierarchical", 2000, ["refine_width=20"])]
+
+
+@pytest.mark.parametrize("strategy,n,options", LONG_SOLVES, ids=[s for s, _, _ in LONG_SOLVES])
+def test_ctrl_c_interrupts_a_long_solve_within_half_a_second(strategy, n, options):
     names = [s["name"] for s in wcs.strategies()]
     if strategy not in names:
         pytest.skip(f"{strategy} is not built")
-    p = subprocess.run([sys.executable, "-c", INTERRUPT, strategy, str(n)], capture_output=True, text=True,
+    p = subprocess.run([sys.executable, "-c", INTERRUPT, strategy, str(n), *options], capture_output=True, text=True,
                        timeout=120, env=os.environ)
     assert p.stdout.startswith("interrupted "), p.stdout + p.stderr  # before: ran on for 40 s and more
     assert float(p.stdout.split()[1]) < 0.5
