@@ -91,7 +91,7 @@ TEST_CASE("human output names the result, and --help tells the options") {
 TEST_CASE("bad input: one line naming the field and value, exit status 2, no output") {
   const std::vector<std::pair<std::string, std::string>> cases{
       {"solve --coef=1,nan --target=3", "coefficients[1]: nan is not finite"},
-      {"solve --coef '' --target=3", "coefficients: the list is empty"},
+      {"solve --coef '' --target=3", "--coef: empty value"},
       {"solve --coef=1,,2 --target=3", "coefficients[1]: '' is not a number"},
       {"solve --coef=0,0 --target=3", "every value is zero"},
       {"solve --coef=1,2 --target=abc", "target: 'abc' is not a number"},
@@ -241,4 +241,76 @@ TEST_CASE("--trace streams the human table; the JSON trace is bounded and says w
   const std::string tail = slurp(out);
   CHECK_THAT(tail, Contains("weights      0 0.125 0.03125") && Contains("exit 0"));
 #endif
+}
+
+TEST_CASE("flags cannot swallow each other: an empty value is an error naming the flag") {
+  // `--NAME=` with nothing after '=': CLI11 took the next argument as its value.
+  const std::vector<std::pair<std::string, std::string>> assignments{
+      {"solve --coef= --target=4", "--coef: empty value after '=' (it would take the next argument, '--target=4'"},
+      {"solve --coef=1,2 --target= --tol=1", "--target: empty value after '='"},
+      {"solve --coef=1,2 --target=3 --strategy= --json", "--strategy: empty value after '='"},
+      {"solve --coef=1,2 --target=3 --set= --json", "--set: empty value after '='"},
+      {"solve --coef=1,2 --target=3 --wpn-bounds= --tol=1", "--wpn-bounds: empty value after '='"},
+      {"run --out= x.yaml", "--out: empty value after '='"},
+      {"--plugin-dir= list", "--plugin-dir: empty value after '='"},
+      {"compare a b --html= --csv", "--html: empty value after '='"},
+  };
+  for (const auto& [args, message] : assignments) {
+    INFO(args);
+    const Run r = wcs_run(args);
+    CHECK(r.status == 2);
+    CHECK(r.out.empty());
+    CHECK(lines(r.err) == 1);
+    CHECK_THAT(r.err, Contains(message));
+  }
+  // An empty argument as a value: refused by every option that takes one.
+  const std::vector<std::pair<std::string, std::string>> empties{
+      {"solve --coef '' --target 4", "--coef: empty value"},
+      {"solve --coef 1,2 --target ''", "--target: empty value"},
+      {"solve --coef 1,2 --target 3 -s ''", "--strategy: empty value"},
+      {"solve --coef 1,2 --target 3 --seed ''", "--seed: empty value"},
+      {"solve --coef 1,2 --target 3 --truth-table ''", "--truth-table: empty value"},
+      {"solve --coef 1,2 --target 3 --max-iter ''", "--max-iter: empty value"},
+      {"run ''", "experiment: empty value"},
+      {"run x.yaml --shard ''", "--shard: empty value"},
+      {"compare '' b", "empty value"},
+  };
+  for (const auto& [args, message] : empties) {
+    INFO(args);
+    const Run r = wcs_run(args);
+    CHECK(r.status == 2);
+    CHECK(lines(r.err) == 1);
+    CHECK_THAT(r.err, Contains(message));
+  }
+  // After `--` and inside a value, '=' at the end is data, not an empty flag.
+  const Run ok = wcs_run("solve --coef=1,2 --target=3 --set=threshold=");
+  CHECK(ok.status == 2);  // the strategy option's own check, not the flag's
+  CHECK_THAT(ok.err, !Contains("empty value after '='"));
+}
+
+TEST_CASE("class 3: strategies whose options size their memory estimate it first: exit 2, not bad_alloc") {
+  if (has_strategy("dp")) {
+    // Limits raised past the machine: the table its options allow, refused before a cycle.
+    for (const char* sets : {"--set max_table_mb=10000000 --set max_span=1000000000000000",
+                             "--set max_span=100000000000 --set max_table_mb=10000000",
+                             "--set max_table_mb=9000000 --set max_span=10000000000000"}) {
+      INFO(sets);
+      const Run r = wcs_run(cat("solve --strategy dp --coef=1000000000000,3,5,999999999999,77777777777,123456789012 "
+                                "--target=1234567890123 ",
+                                sets));
+      CHECK(r.status == 2);  // before: std::bad_alloc, exit 1
+      CHECK(lines(r.err) == 1);
+      CHECK_THAT(r.err, Contains("strategy 'dp' needs ") && Contains(" GB available"));
+    }
+    // The default limits on a machine with 1 GB of address space: refused the same way.
+    const Run small = wcs_run(cat("solve --strategy dp --coef=", coefficients(40), " --target=3"), "ulimit -v 1000000;");
+    CHECK(small.status == 2);
+    CHECK_THAT(small.err, Contains("strategy 'dp' needs 1.1 GB, "));
+    // Within them, it solves.
+    CHECK(wcs_run("solve --strategy dp --coef=1,2,3,4,5,6,7,8,9,10 --target=17").status == 0);
+  }
+  if (has_strategy("hierarchical")) {  // its largest option fits anywhere: 2^20 sums of 8 bytes
+    CHECK(wcs_run(cat("solve --strategy hierarchical --set refine_width=20 --max-iter=2 --coef=", coefficients(24), " --target=3"))
+              .status == 0);
+  }
 }

@@ -20,6 +20,7 @@ packages=(
   python3-matplotlib     # plots in tools/plot.py
   pybind11-dev python3-pybind11 python3-dev  # the Python module (python/)
   python3-numpy python3-pandas python3-pytest  # its arrays, the drop-in's truth tables, its tests; the original mirrored (tools/original-default.py)
+  python3-hypothesis     # property tests of the Python module's argument conversion (python/tests/test_args.py)
   parallel               # GNU parallel: shards of a sweep on one machine (README)
   clang-14 libclang-rt-14-dev  # libFuzzer targets of tests/fuzz (tools/fuzz.sh)
   libbenchmark-tools     # Google Benchmark's compare.py (/usr/share/benchmark), for two benchmarks.json

@@ -104,7 +104,7 @@ def test_other_bad_input():
         wcs.solve(np.ones((2, 2)), 1)
     with pytest.raises(ValueError, match="wpn_bounds"):
         wcs.solve([1, 2], 3, wpn_bounds=(1, 2, 3))
-    with pytest.raises(ValueError, match="colour: a list is not an option value"):
+    with pytest.raises(TypeError, match="colour: a list is not an option value"):
         wcs.solve([1, 2], 3, "lazy", colour=[1])
     with pytest.raises(TypeError):
         wcs.solve(["a", "b"], 3)

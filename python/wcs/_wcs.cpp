@@ -4,15 +4,19 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <future>
 #include <limits>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "_args.hpp"
 #include "record/record.hpp"
 #include "report/model.hpp"
 #include "report/table.hpp"
@@ -80,8 +84,8 @@ std::string option_text(const std::string& key, const py::handle& value) {
   if (py::isinstance<py::int_>(value)) return py::str(value);
   if (py::isinstance<py::float_>(value)) return wcs::format_number(value.cast<double>());
   if (py::isinstance<py::str>(value)) return value.cast<std::string>();
-  throw wcs::InputError(key + ": a " + std::string(py::str(value.get_type().attr("__name__"))) +
-                        " is not an option value (use a bool, int, float or str)");
+  throw py::type_error(key + ": a " + std::string(py::str(value.get_type().attr("__name__"))) +
+                       " is not an option value (use a bool, int, float or str)");
 }
 
 
@@ -146,19 +150,19 @@ Result make_result(const std::string& strategy, const wcs::Problem& problem,
   return out;
 }
 
-wcs::Problem make_problem(const py::array_t<double, py::array::c_style | py::array::forcecast>& coefficients,
-                          double target, double tolerance, long long max_iter, double initial_wpn,
-                          const py::object& wpn_bounds) {
-  if (coefficients.ndim() != 1)
-    throw wcs::InputError("coefficients: expected one dimension, got " + std::to_string(coefficients.ndim()));
+wcs::Problem make_problem(std::vector<double> coefficients, double target, double tolerance, long long max_iter,
+                          double initial_wpn, const py::object& wpn_bounds) {
   wcs::Problem problem;
-  problem.coefficients.assign(coefficients.data(), coefficients.data() + coefficients.size());
+  problem.coefficients = std::move(coefficients);
   problem.target = target;
   problem.tolerance = tolerance;
   problem.max_iter = max_iter;
   problem.initial_wpn = initial_wpn;
   if (!wpn_bounds.is_none()) {
-    const auto b = wpn_bounds.cast<std::vector<double>>();
+    if (!(py::isinstance<py::list>(wpn_bounds) || py::isinstance<py::tuple>(wpn_bounds) ||
+          py::isinstance<py::array>(wpn_bounds)))
+      throw py::type_error("wpn_bounds: expected a pair (lo, hi) of real numbers, got " + wcs::python::shown(wpn_bounds));
+    const auto b = wcs::python::real_numbers("wpn_bounds", wpn_bounds);
     if (b.size() != 2)
       throw wcs::InputError("wpn_bounds: " + std::string(py::repr(wpn_bounds)) + " needs two values (lo, hi)");
     problem.wpn_lo = b[0];
@@ -166,6 +170,39 @@ wcs::Problem make_problem(const py::array_t<double, py::array::c_style | py::arr
   }
   wcs::validate(problem);
   return problem;
+}
+
+/// Runs `work(stop)` on a worker thread with the GIL released. The calling thread
+/// waits, and every 20 ms takes the GIL to run Python's signal handlers: when one
+/// raises (Ctrl-C's KeyboardInterrupt), it sets `stop` (the solve polls it and throws
+/// wcs::Stopped within milliseconds), waits for the worker and raises that exception.
+template <class R, class Work>
+R interruptible(Work work) {
+  std::atomic<bool> stop{false};
+  std::promise<R> promise;
+  std::future<R> done = promise.get_future();
+  bool interrupted = false;
+  {
+    py::gil_scoped_release nogil;
+    std::thread worker([&] {
+      try {
+        promise.set_value(work(&stop));
+      } catch (...) {
+        promise.set_exception(std::current_exception());
+      }
+    });
+    while (done.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) {
+      py::gil_scoped_acquire gil;
+      if (PyErr_CheckSignals() != 0) {  // the exception stays set on this thread
+        interrupted = true;
+        stop = true;
+        break;
+      }
+    }
+    worker.join();
+  }
+  if (interrupted) throw py::error_already_set();
+  return done.get();
 }
 
 /// The original implementation's sampled cycle (its adaptive sampling): the same
@@ -210,11 +247,12 @@ class GivenSample final : public wcs::CycleSearch {
   bool early_stop_;
 };
 
-Result solve_sample(const py::array_t<double, py::array::c_style | py::array::forcecast>& coefficients, double target,
+Result solve_sample(const py::object& coefficients, double target,
                     const py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>& sample,
                     bool early_stop, double tolerance, long long max_iter, double initial_wpn,
                     const py::object& wpn_bounds) {
-  const wcs::Problem problem = make_problem(coefficients, target, tolerance, max_iter, initial_wpn, wpn_bounds);
+  const wcs::Problem problem = make_problem(wcs::python::real_numbers("coefficients", coefficients), target, tolerance,
+                                            max_iter, initial_wpn, wpn_bounds);
   if (sample.ndim() != 2 || static_cast<std::size_t>(sample.shape(1)) != problem.n() || sample.shape(0) < 1)
     throw wcs::InputError("sample: expected a (rows >= 1, N = " + std::to_string(problem.n()) + ") array of 0/1");
   std::vector<std::uint8_t> rows(sample.data(), sample.data() + sample.size());
@@ -237,10 +275,16 @@ Result solve_sample(const py::array_t<double, py::array::c_style | py::array::fo
   return make_result("original-sample", problem, {{"early_stop", early_stop ? "true" : "false"}}, r, seconds, true);
 }
 
-Result solve(const py::array_t<double, py::array::c_style | py::array::forcecast>& coefficients, double target,
-             const std::string& strategy, double tolerance, long long max_iter, long long seed, bool trace,
-             double initial_wpn, const py::object& wpn_bounds, const py::kwargs& kwargs) {
-  const wcs::Problem problem = make_problem(coefficients, target, tolerance, max_iter, initial_wpn, wpn_bounds);
+Result solve(const py::object& coefficients, const py::object& target, const py::object& strategy_arg,
+             const py::object& tolerance, const py::object& max_iter, const py::object& seed, const py::object& trace_arg,
+             const py::object& initial_wpn, const py::object& wpn_bounds, const py::kwargs& kwargs) {
+  namespace arg = wcs::python;
+  const std::string strategy = arg::text("strategy", strategy_arg);
+  const bool trace = arg::boolean("trace", trace_arg);
+  const wcs::Problem problem =
+      make_problem(arg::real_numbers("coefficients", coefficients), arg::real_number("target", target),
+                   arg::real_number("tolerance", tolerance), arg::integer("max_iter", max_iter),
+                   arg::real_number("initial_wpn", initial_wpn), wpn_bounds);
   std::map<std::string, std::string> options;
   for (const auto& [k, v] : kwargs) {
     const std::string key = py::str(k);
@@ -248,22 +292,27 @@ Result solve(const py::array_t<double, py::array::c_style | py::array::forcecast
   }
   wcs::SolveOptions so;
   so.trace = trace;
-  so.seed = static_cast<std::uint64_t>(seed);
+  so.seed = arg::seed("seed", seed);
 
   Engine& e = engine();
-  wcs::SolveResult r;
-  std::map<std::string, std::string> canonical;
-  double seconds = 0;
-  {
-    py::gil_scoped_release nogil;
+  struct Solved {
+    wcs::SolveResult r;
+    std::map<std::string, std::string> canonical;
+    double seconds = 0;
+  };
+  Solved s = interruptible<Solved>([&](const std::atomic<bool>* stop) {
     std::shared_lock guard(e.lock);
     wcs::Solver solver = e.registry.create(strategy, options);
-    canonical = solver.options().canonical();
+    Solved out;
+    out.canonical = solver.options().canonical();
+    wcs::SolveOptions with_stop = so;
+    with_stop.stop = stop;
     const auto start = std::chrono::steady_clock::now();
-    r = solver.solve(problem, so);
-    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  }
-  return make_result(strategy, problem, canonical, r, seconds, trace);
+    out.r = solver.solve(problem, with_stop);
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return out;
+  });
+  return make_result(strategy, problem, s.canonical, s.r, s.seconds, trace);
 }
 
 /// What `wcs list --json` prints, as Python objects (the same function builds both).

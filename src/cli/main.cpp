@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "commands.hpp"
+#include "solve_args.hpp"
 #include "version.hpp"
 #include "wcs/error.hpp"
 
@@ -65,7 +66,9 @@ int run_program(int argc, char** argv) {
   add("compare", add_compare(app, flags));
   add("pack", add_pack(app, flags));
   add("schema", add_schema(app, flags));
+  reject_empty_values(app);
   try {
+    check_empty_assignments(std::vector<std::string>(argv + 1, argv + argc));
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);

@@ -99,8 +99,13 @@ Command add_run(CLI::App& app, const GlobalFlags& flags) {
       plan = ex::load_plan(f->file, registry);
     } catch (const ex::ExperimentError& e) {
       for (const auto& m : e.messages()) std::cerr << m << "\n";
-      std::cerr << fmt::format("wcs: error: {} problem{} in {}; nothing was run\n", e.messages().size(),
-                               e.messages().size() == 1 ? "" : "s", f->file);
+      const bool stopped = e.total() >= ex::kCountedErrors;
+      if (e.total() > e.messages().size())
+        std::cerr << fmt::format("... and {}{} more (the first {} are listed{})\n", stopped ? "at least " : "",
+                                 e.total() - e.messages().size(), e.messages().size(),
+                                 stopped ? "; checking stopped there" : "");
+      std::cerr << fmt::format("wcs: error: {}{} problem{} in {}; nothing was run\n", stopped ? "at least " : "", e.total(),
+                               e.total() == 1 ? "" : "s", f->file);
       return 2;
     }
     const double plan_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

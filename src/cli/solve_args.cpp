@@ -53,10 +53,32 @@ SolveRequest solve_request(const SolveFlags& f) {
   return r;
 }
 
+void reject_empty_values(CLI::App& app) {
+  static const CLI::Validator non_empty(
+      [](std::string& value) { return value.empty() ? std::string("empty value (give one)") : std::string(); }, "", "");
+  for (CLI::Option* o : app.get_options())
+    if (o->get_type_size_max() > 0) o->check(non_empty);
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) reject_empty_values(*sub);
+}
+
+void check_empty_assignments(const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") return;
+    if (a.size() > 3 && a.rfind("--", 0) == 0 && a.back() == '=' && a.find('=') == a.size() - 1)
+      throw CLI::ValidationError(a.substr(0, a.size() - 1),
+                                 "empty value after '='" +
+                                     (i + 1 < args.size() ? " (it would take the next argument, '" + args[i + 1] + "', as its value)"
+                                                          : std::string()));
+  }
+}
+
 SolveRequest parse_solve_args(const std::vector<std::string>& args) {
   CLI::App app{"wcs solve"};
   SolveFlags flags;
   add_solve_options(app, flags);
+  reject_empty_values(app);
+  check_empty_assignments(args);
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes them last first
   app.parse(reversed);
   return solve_request(flags);

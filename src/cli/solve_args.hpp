@@ -36,6 +36,15 @@ void add_solve_options(CLI::App& cmd, SolveFlags& flags);
 /// Checks the flags and makes the request: InputError naming the field and the value.
 SolveRequest solve_request(const SolveFlags& flags);
 
+/// Every option of `app` and its subcommands that takes a value refuses an empty one
+/// (CLI::ValidationError naming the option): `--coef ""` is an error, not an empty list.
+void reject_empty_values(CLI::App& app);
+
+/// Refuses `--NAME=` with nothing after '=' among `args` (before a `--`): CLI11 would
+/// take the next argument as its value, so `--coef= --target=4` read `--target=4` as
+/// the coefficients. CLI::ValidationError naming the flag.
+void check_empty_assignments(const std::vector<std::string>& args);
+
 /// Parses the arguments that follow `wcs solve` (no program name) in process:
 /// CLI::ParseError for usage errors, InputError for bad values.
 SolveRequest parse_solve_args(const std::vector<std::string>& args);

@@ -36,8 +36,16 @@ std::size_t invalid_text_at(std::string_view text) {
 
 namespace {
 
-// Duplicate keys and documents, from the parser's events: linear in the text whatever
-// its aliases (a walk over the node tree would follow every alias again).
+// Thrown from the parser's events at the first collection deeper than kMaxNesting.
+struct TooDeep {
+  YAML::Mark mark;
+  std::string path;
+};
+
+// Duplicate keys, nesting and documents, from the parser's events: linear in the text
+// whatever its aliases (a walk over the node tree would follow every alias again), and
+// stopped at the first level too deep, long before the parser's recursion could
+// exhaust the stack.
 class Structure final : public YAML::EventHandler {
  public:
   explicit Structure(Checker& c) : c_(c) {}
@@ -52,27 +60,49 @@ class Structure final : public YAML::EventHandler {
   }
   void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
     item(m, nullptr);
-    stack_.push_back({false, false, {}});
+    push(m, false);
   }
   void OnSequenceEnd() override { stack_.pop_back(); }
   void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
     item(m, nullptr);
-    stack_.push_back({true, true, {}});
+    push(m, true);
   }
   void OnMapEnd() override { stack_.pop_back(); }
 
  private:
   struct Frame {
-    bool map, key_next;
+    bool map = false, key_next = false;
     std::map<std::string, YAML::Mark> keys;
+    std::string key;        // a map's key of the current value
+    std::size_t items = 0;  // a sequence's items so far
   };
+  void push(const YAML::Mark& m, bool map) {
+    if (stack_.size() >= kMaxNesting) throw TooDeep{m, path()};
+    stack_.push_back({map, map, {}, {}, 0});
+  }
+  // Where the parser is: "problems[0].coefficients[2]".
+  std::string path() const {
+    std::string out;
+    for (const Frame& f : stack_) {
+      if (f.map) out += (out.empty() ? "" : ".") + f.key;
+      else out += fmt::format("[{}]", f.items == 0 ? 0 : f.items - 1);
+    }
+    return out.empty() ? "yaml" : out;
+  }
   // One key or value of the innermost collection.
   void item(const YAML::Mark& m, const std::string* scalar) {
-    if (stack_.empty() || !stack_.back().map) return;
+    if (stack_.empty()) return;
     Frame& f = stack_.back();
-    if (f.key_next && scalar) {
-      const auto [it, fresh] = f.keys.emplace(*scalar, m);
-      if (!fresh) c_.error(m, *scalar, fmt::format("duplicate key (first at line {})", it->second.line + 1));
+    if (!f.map) {
+      ++f.items;
+      return;
+    }
+    if (f.key_next) {
+      f.key = scalar ? *scalar : "?";
+      if (scalar) {
+        const auto [it, fresh] = f.keys.emplace(*scalar, m);
+        if (!fresh) c_.error(m, *scalar, fmt::format("duplicate key (first at line {})", it->second.line + 1));
+      }
     }
     f.key_next = !f.key_next;
   }
@@ -98,13 +128,19 @@ bool check_structure(Checker& c, const std::string& text) {
   try {
     while (structure.documents.size() < 2 && parser.HandleNextDocument(structure)) {
     }
+  } catch (const TooDeep& e) {
+    c.error(e.mark, e.path,
+            fmt::format("nesting too deep: more than {} levels of lists and mappings (the limit of an experiment file; "
+                        "a valid one needs 5)",
+                        kMaxNesting));
+    return false;
   } catch (const YAML::Exception& e) {
     c.error(e.mark, "yaml", e.msg);
     return false;
   }
   if (structure.documents.size() > 1)
     c.error(structure.documents[1], "yaml", "a second document: an experiment file holds one document (no second '---')");
-  return c.errors.empty();
+  return c.ok();
 }
 
 }  // namespace wcs::experiment

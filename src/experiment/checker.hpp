@@ -33,14 +33,26 @@ inline std::string join(const std::vector<std::string>& items, const char* sep) 
   return out;
 }
 
-// Collects errors with positions.
+// Thrown by Checker::error at the kCountedErrors-th error: checking stops there (parse_plan
+// throws what was collected).
+struct TooManyErrors {};
+
+// Collects errors with positions: the first kShownErrors as messages, every one in
+// `count` (a small file can repeat one bad entry through aliases a million times), up
+// to kCountedErrors, where checking stops.
 struct Checker {
   std::string file;
-  std::vector<std::string> errors;
+  std::vector<std::string> errors;  // the first kShownErrors
+  std::size_t count = 0;            // every error found
 
   void error(const YAML::Mark& m, const std::string& key, const std::string& message) {
-    errors.push_back(fmt::format("{}:{}:{}: {}: {}", file, m.line + 1, m.column + 1, key, message));
+    ++count;
+    if (errors.size() < kShownErrors)
+      errors.push_back(fmt::format("{}:{}:{}: {}: {}", file, m.line + 1, m.column + 1, key, message));
+    if (count >= kCountedErrors) throw TooManyErrors{};
   }
+  bool ok() const { return count == 0; }
+  ExperimentError failure() const { return ExperimentError(errors, count); }
   void error(const YAML::Node& node, const std::string& key, const std::string& message) { error(node.Mark(), key, message); }
 
   // Reports keys of `map` not in `valid`; false when `map` is not a map.
@@ -149,8 +161,16 @@ struct Checker {
   }
 };
 
-/// Non-UTF-8 text, duplicate keys and a second document, each with its position;
-/// false when the text cannot be read as YAML of one document.
+/// Non-UTF-8 text, duplicate keys, nesting deeper than kMaxNesting and a second
+/// document, each with its position; false when the text cannot be read as YAML of
+/// one document.
 bool check_structure(Checker& c, const std::string& text);
+
+/// The size of the plan from the sizes of its sweeps alone (every field that sweeps:
+/// strategies' params, problems' n, seeds, max_iter and tolerance, fixed coefficient
+/// lists), before any value is read or anything expanded: false, with the error, when
+/// the runs exceed kMaxRuns, the coefficients kMaxCoefficients or the memory the plan
+/// would take what this process may still allocate.
+bool check_size(Checker& c, const YAML::Node& root);
 
 }  // namespace wcs::experiment

@@ -83,6 +83,7 @@ void read_settings(Checker& c, const YAML::Node& map, const std::string& path, S
 struct Config {
   std::string label;
   std::map<std::string, std::string> params, options;
+  Options resolved;  // for the strategy's memory estimate
 };
 
 struct StrategyEntry {
@@ -92,6 +93,16 @@ struct StrategyEntry {
   Timing timing;
   bool trace = false;
   YAML::Mark mark;
+  std::string path;  // "strategies[2]"
+};
+
+// The run of the plan whose strategy estimates the most memory (StrategyInfo::
+// memory_bytes), checked against the machine once the plan is expanded.
+struct LargestNeed {
+  std::uint64_t bytes = 0;
+  const StrategyEntry* entry = nullptr;
+  std::string label;
+  std::size_t n = 0;
 };
 
 const std::vector<std::string> kTopKeys{"name", "description", "defaults", "problems", "strategies", "estimates", "baseline"};
@@ -119,6 +130,7 @@ std::vector<StrategyEntry> read_strategies(Checker& c, const YAML::Node& list, c
     if (!c.keys(e, path, kStrategyKeys)) continue;
     StrategyEntry s;
     s.mark = e.Mark();
+    s.path = path;
     s.timing = timing;
     read_timing(c, e, path + ".", s.timing);
     if (auto m = e["max_n"]) if (auto v = c.integer(m, path + ".max_n", 1)) s.max_n = static_cast<std::size_t>(*v);
@@ -182,6 +194,7 @@ std::vector<StrategyEntry> read_strategies(Checker& c, const YAML::Node& list, c
         Options o = resolve_options(s.info->name, s.info->options, given);
         Config cfg;
         cfg.options = o.canonical();
+        cfg.resolved = o;
         for (const auto& [k, v] : given) cfg.params[k] = cfg.options.at(k);
         cfg.label = s.info->name;
         if (!cfg.params.empty()) {
@@ -280,8 +293,22 @@ bool plain_file_name(const std::string& s) {
 
 std::string wcs_version() { return WCS_VERSION; }
 
-ExperimentError::ExperimentError(std::vector<std::string> messages)
-    : InputError(join(messages, "\n")), messages_(std::move(messages)) {}
+namespace {
+std::string error_text(const std::vector<std::string>& messages, std::size_t total) {
+  std::string text = join(messages, "\n");
+  if (total >= kCountedErrors)
+    text += fmt::format("\n... and at least {} more problems (the first {} are listed; checking stopped at {})",
+                        total - messages.size(), messages.size(), kCountedErrors);
+  else if (total > messages.size())
+    text += fmt::format("\n... and {} more problems (the first {} are listed)", total - messages.size(), messages.size());
+  return text;
+}
+}  // namespace
+
+ExperimentError::ExperimentError(std::vector<std::string> messages, std::size_t total)
+    : InputError(error_text(messages, std::max(total, messages.size()))),
+      messages_(std::move(messages)),
+      total_(std::max(total, messages_.size())) {}
 
 std::string fnv1a_hex(const std::string& bytes) { return fnv1a64_hex(bytes); }
 
@@ -359,7 +386,7 @@ std::optional<ProblemEntry> read_problem(Checker& c, const YAML::Node& e, const 
   p.node = e;
   p.fixed = e.IsMap() && e["coefficients"];
   if (!c.keys(e, path, p.fixed ? kFixedKeys : kGeneratorKeys)) return std::nullopt;
-  const std::size_t errors_before = c.errors.size();
+  const std::size_t errors_before = c.count;
   if (auto n = e["name"]) {
     if (auto v = c.text(n, path + ".name")) {
       if (!valid_name(*v)) c.error(n, path + ".name", "'" + *v + "' must be letters, digits, '-', '_' or '.', not starting with '.'");
@@ -437,7 +464,7 @@ std::optional<ProblemEntry> read_problem(Checker& c, const YAML::Node& e, const 
         c.error(t, path + ".target", "random needs low < high");
     }
   }
-  if (c.errors.size() != errors_before) return std::nullopt;
+  if (c.count != errors_before) return std::nullopt;
   return p;
 }
 
@@ -469,7 +496,7 @@ bool within_limits(Checker& c, const ProblemEntry& p, std::size_t configs, Total
 
 // The runs of one instance: every strategy configuration, skipped beyond a max_n.
 void add_runs(Checker& c, const ProblemEntry& p, const std::vector<StrategyEntry>& strategies, std::size_t instance,
-              Plan& plan, std::set<std::string>& run_keys) {
+              Plan& plan, std::set<std::string>& run_keys, LargestNeed& need) {
   const Instance& inst = plan.instances[instance];
   const std::size_t n = inst.problem_data.n();
   const std::string instance_hash = instance_identity(inst);
@@ -492,6 +519,9 @@ void add_runs(Checker& c, const ProblemEntry& p, const std::vector<StrategyEntry
                                     st.info->max_n);
       else if (n > st.max_n)
         r.skip_reason = fmt::format("N={} is above max_n {} set for '{}' in the experiment", n, st.max_n, cfg.label);
+      else if (st.info->memory_bytes)
+        if (const std::uint64_t bytes = st.info->memory_bytes(n, cfg.resolved); bytes > need.bytes)
+          need = {bytes, &st, cfg.label, n};
       r.id = run_identity(r, instance_hash, plan.wcs_version);
       if (!run_keys.insert(r.key).second)
         c.error(p.node, p.path, "run '" + r.key + "' appears twice (repeated n, seed, max_iter or tolerance)");
@@ -502,7 +532,7 @@ void add_runs(Checker& c, const ProblemEntry& p, const std::vector<StrategyEntry
 // The instances of a problem entry, n x seeds x max_iter x tolerance in that order,
 // each with its runs (`seeds` collects the seeds used).
 void expand(Checker& c, const ProblemEntry& p, const std::vector<StrategyEntry>& strategies, Plan& plan,
-            std::set<std::uint64_t>& seeds, std::set<std::string>& run_keys) {
+            std::set<std::uint64_t>& seeds, std::set<std::string>& run_keys, LargestNeed& need) {
   const Settings& s = p.settings;
   bool reported = false;
   for (std::size_t n : p.sizes)
@@ -538,7 +568,7 @@ void expand(Checker& c, const ProblemEntry& p, const std::vector<StrategyEntry>&
           inst.key = fmt::format("{}/n={}/seed={}/max_iter={}/tol={}", p.name, n, seed, max_iter, format_number(tol));
           inst.problem_data = problem;
           plan.instances.push_back(std::move(inst));
-          add_runs(c, p, strategies, plan.instances.size() - 1, plan, run_keys);
+          add_runs(c, p, strategies, plan.instances.size() - 1, plan, run_keys, need);
         }
     }
 }
@@ -590,25 +620,27 @@ void read_baseline(Checker& c, const YAML::Node& root, const std::vector<Strateg
 
 }  // namespace
 
-// The whole file: its structure, the top-level keys, then strategies (their
-// options checked against the registry), problems (each read, checked against the
-// limits, then expanded into instances and runs), estimates and baseline.
-Plan parse_plan(const std::string& text, const std::string& file, const Registry& registry) {
-  Checker c{file, {}};
+namespace {
+
+// The whole file: its structure, the top-level keys, the plan's size from its sweeps,
+// then strategies (their options checked against the registry), problems (each read,
+// checked against the limits, then expanded into instances and runs), estimates and
+// baseline.
+Plan plan_of(Checker& c, const std::string& text, const std::string& file, const Registry& registry) {
   if (text.size() > kMaxFileBytes) c.error(YAML::Mark(), "yaml", fmt::format("the text is larger than {} bytes", kMaxFileBytes));
-  if (!c.errors.empty() || !check_structure(c, text)) throw ExperimentError(c.errors);
+  if (!c.ok() || !check_structure(c, text)) throw c.failure();
   YAML::Node root;
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     c.error(e.mark, "yaml", e.msg);
-    throw ExperimentError(c.errors);
+    throw c.failure();
   }
   Plan plan;
   plan.file = file;
   plan.file_hash = "fnv1a64:" + fnv1a_hex(text);
   plan.wcs_version = wcs_version();
-  if (!c.keys(root, "", kTopKeys)) throw ExperimentError(c.errors);
+  if (!c.keys(root, "", kTopKeys) || !check_size(c, root)) throw c.failure();
 
   if (auto n = root["name"]) {
     if (auto v = c.text(n, "name")) {
@@ -632,6 +664,7 @@ Plan parse_plan(const std::string& text, const std::string& file, const Registry
   const SizeLimit limit(strategies);
 
   Totals totals;
+  LargestNeed need;
   std::set<std::uint64_t> seeds;
   std::set<std::string> problem_names, run_keys;
   const YAML::Node problems = root["problems"];
@@ -642,14 +675,34 @@ Plan parse_plan(const std::string& text, const std::string& file, const Registry
       const auto p = read_problem(c, problems[pi], fmt::format("problems[{}]", pi), defaults, limit, problem_names);
       if (!p) continue;
       if (!within_limits(c, *p, configs, totals)) break;
-      expand(c, *p, strategies, plan, seeds, run_keys);
+      expand(c, *p, strategies, plan, seeds, run_keys, need);
     }
+  // A run the machine cannot hold is refused with the plan, before anything runs.
+  if (need.entry) {
+    try {
+      check_memory(need.entry->info->name, need.n, need.bytes);
+    } catch (const InputError& err) {
+      c.error(need.entry->mark, need.entry->path,
+              fmt::format("{} (its largest run, '{}' at N = {}; lower the options or N)", err.what(), need.label, need.n));
+    }
+  }
 
   read_estimates(c, root, problem_names, plan);
   read_baseline(c, root, strategies, plan);
-  if (!c.errors.empty()) throw ExperimentError(c.errors);
+  if (!c.ok()) throw c.failure();
   plan.seeds.assign(seeds.begin(), seeds.end());
   return plan;
+}
+
+}  // namespace
+
+Plan parse_plan(const std::string& text, const std::string& file, const Registry& registry) {
+  Checker c{file, {}};
+  try {
+    return plan_of(c, text, file, registry);
+  } catch (const TooManyErrors&) {  // checking stopped at kCountedErrors
+    throw c.failure();
+  }
 }
 
 }  // namespace wcs::experiment

@@ -5,6 +5,8 @@
 #include <deque>
 #include <limits>
 
+#include "wcs/strategy.hpp"
+
 namespace wcs::search {
 namespace {
 
@@ -185,7 +187,9 @@ std::vector<FourListCandidate> four_list_candidates(const SubsetSums (&q)[4], do
   };
 
   Run h, l;
+  const std::atomic<bool>* stop = thread_stop();  // the solve's stop flag, polled per A + B run (issue 22)
   while (!up.empty()) {
+    if (stop && stop->load(std::memory_order_relaxed)) throw Stopped();
     next_run(up, h, members, max_candidates);
     const double hb = base + h.sum;
     for (const Run& w : window) note(h, w, hb);

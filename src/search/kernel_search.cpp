@@ -7,9 +7,25 @@
 
 namespace wcs::search {
 
+kernels::RangeBest run_in_blocks(kernels::RangeKernel kernel, const kernels::CycleView& view, std::uint64_t first,
+                                 std::uint64_t last, const std::atomic<bool>* stop) {
+  constexpr std::uint64_t kBlock = std::uint64_t{1} << 24;
+  kernels::RangeBest best;
+  while (first < last) {
+    if (stop && stop->load(std::memory_order_relaxed)) break;
+    const std::uint64_t to = last - first > kBlock ? (first / kBlock + 1) * kBlock : last;
+    const kernels::RangeBest b = kernel(view, first, to);
+    if (b.line != 0 && (best.line == 0 || line_wins(b.error, b.result, b.line, best.error, best.result, best.line)))
+      best = b;
+    first = to;
+  }
+  return best;
+}
+
 kernels::RangeBest SerialRunner::run(kernels::RangeKernel kernel, const kernels::CycleView& view, std::uint64_t end,
                                      const std::function<void()>& side) {
-  const kernels::RangeBest best = kernel(view, 1, end);
+  const kernels::RangeBest best = run_in_blocks(kernel, view, 1, end, thread_stop());
+  poll_stop();
   side();
   return best;
 }

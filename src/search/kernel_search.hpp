@@ -3,6 +3,7 @@
 // line through a RangeRunner (one call, or parallel's threads), then the exact step,
 // which makes the winner, its r and the WPN decision reference's to the bit.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -32,7 +33,14 @@ class RangeRunner {
   virtual void notes(std::map<std::string, std::string>& /*notes*/) const {}
 };
 
-/// One call of the kernel over the whole cycle, then `side`.
+/// The kernel over lines [first, last) in blocks of 2^24 (a few tens of milliseconds), their
+/// picks by the winner order; between blocks, `stop` is polled: when set, what was
+/// found so far is returned at once (the caller throws wcs::Stopped).
+kernels::RangeBest run_in_blocks(kernels::RangeKernel kernel, const kernels::CycleView& view, std::uint64_t first,
+                                 std::uint64_t last, const std::atomic<bool>* stop);
+
+/// The kernel over the whole cycle in blocks (the solve's stop flag polled between
+/// them), then `side`.
 class SerialRunner final : public RangeRunner {
  public:
   kernels::RangeBest run(kernels::RangeKernel kernel, const kernels::CycleView& view, std::uint64_t end,

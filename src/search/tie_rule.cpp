@@ -10,6 +10,7 @@
 #include "search/exact_step.hpp"
 #include "wcs/formula.hpp"
 #include "wcs/memory.hpp"
+#include "wcs/strategy.hpp"
 
 namespace wcs::search {
 namespace {
@@ -230,6 +231,7 @@ class ChunkStream {
     while (w < kMaxWidth && count(lo_ + static_cast<Int128>(2 * w), chunk_pairs_) <= chunk_pairs_) w <<= 1;
     width_ = w;
     count(lo_ + static_cast<Int128>(w), SIZE_MAX);
+    poll_stop();  // a chunk is well under a millisecond: Ctrl-C is heard at once (issue 22)
     gather();
     radix_sort(chunk_, scratch_, static_cast<unsigned>(std::bit_width(w - 1)), counts_);
     return true;

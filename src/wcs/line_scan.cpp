@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "wcs/formula.hpp"
+#include "wcs/strategy.hpp"
 
 namespace wcs {
 
@@ -21,6 +22,7 @@ LineScan scan_lines_exact(const CycleInput& in, double stop_error) {
   LineScan s;
   double best_error = 0.0;
   for (std::uint64_t line = 1; line <= lines; ++line) {
+    if ((line & 0xfffff) == 0) poll_stop();  // every 2^20 lines: a few milliseconds
     const double r = line_value(in.a, in.w, in.wpn, line_selection(line, n));
     const double error = std::fabs(r - in.target);
     ++s.evaluations;

@@ -4,6 +4,7 @@
 
 #include "wcs/error.hpp"
 #include "wcs/memory.hpp"
+#include "wcs/strategy.hpp"
 
 namespace wcs {
 
@@ -17,13 +18,28 @@ SolveResult Solver::solve_validated(const Problem& problem, const SolveOptions& 
     throw InputError("coefficients: N = " + std::to_string(problem.n()) + " is beyond what strategy '" +
                      info_->name + "' supports (N <= " + std::to_string(info_->max_n) + ")");
   if (info_->memory_bytes) check_memory(info_->name, problem.n(), info_->memory_bytes(problem.n(), options_));
+  // This thread's stop flag for the solve (restored after: `auto` solves inside a solve).
+  struct ThreadStop {
+    const std::atomic<bool>* before = thread_stop();
+    explicit ThreadStop(const std::atomic<bool>* stop) { if (stop) set_thread_stop(stop); }
+    ~ThreadStop() { set_thread_stop(before); }
+    ThreadStop(const ThreadStop&) = delete;
+    ThreadStop& operator=(const ThreadStop&) = delete;
+  } guard(options.stop);
   return strategy_->solve(problem, options);
 }
+
+namespace {
+thread_local const std::atomic<bool>* this_thread_stop = nullptr;
+}  // namespace
+
+const std::atomic<bool>* thread_stop() { return this_thread_stop; }
+void set_thread_stop(const std::atomic<bool>* stop) { this_thread_stop = stop; }
 
 void Registry::add(StrategyInfo info, StrategyFactory factory) {
   if (info.name.empty()) throw InputError("strategy: a strategy needs a name");
   if (!factory) throw InputError("strategy '" + info.name + "': registered without a factory");
-  if (entries_.count(info.name))
+  if (entries_.contains(info.name))
     throw InputError("strategy '" + info.name + "': registered twice (" +
                      entries_.at(info.name).info->origin + " and " + info.origin + ")");
   const std::string name = info.name;
@@ -32,7 +48,7 @@ void Registry::add(StrategyInfo info, StrategyFactory factory) {
 
 void Registry::merge(Registry&& other) {
   for (const auto& [name, entry] : other.entries_)
-    if (entries_.count(name))
+    if (entries_.contains(name))
       throw InputError("strategy '" + name + "': already registered by " + entries_.at(name).info->origin);
   for (auto& [name, entry] : other.entries_) entries_.emplace(name, std::move(entry));
   other.entries_.clear();

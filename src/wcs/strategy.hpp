@@ -42,6 +42,18 @@ inline void poll_stop(const SolveOptions& options) {
   if (options.stop && options.stop->load(std::memory_order_relaxed)) throw Stopped();
 }
 
+/// The stop flag of the solve running on this thread (Solver::solve sets it from
+/// SolveOptions::stop for the solve's duration), for loops deep in a search that see
+/// no SolveOptions. Null: none.
+const std::atomic<bool>* thread_stop();
+void set_thread_stop(const std::atomic<bool>* stop);
+
+/// poll_stop for such loops: throws wcs::Stopped when this thread's solve is stopped.
+inline void poll_stop() {
+  const std::atomic<bool>* stop = thread_stop();
+  if (stop && stop->load(std::memory_order_relaxed)) throw Stopped();
+}
+
 /// Adds one trace entry as `options` say: to the sink, else to `out.trace` while it
 /// stays within options.trace_bytes; an entry not kept either way is counted in
 /// out.trace_dropped. Strategies with their own loop call it: it is the one way a

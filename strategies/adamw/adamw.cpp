@@ -26,7 +26,7 @@ class AdamW final : public wcs::Strategy {
  public:
   explicit AdamW(Hyper h) : h_(h) {}
 
-  wcs::SolveResult solve(const wcs::Problem& problem, const wcs::SolveOptions&) override {
+  wcs::SolveResult solve(const wcs::Problem& problem, const wcs::SolveOptions& options) override {
     const std::span<const double> a = problem.coefficients;
     const std::size_t n = a.size();
     const long long max_steps = h_.max_steps > 0 ? h_.max_steps : problem.max_iter;
@@ -42,6 +42,7 @@ class AdamW final : public wcs::Strategy {
     // The stop test runs on every iterate, the initial one included, so a start
     // that already meets the tolerance costs 0 steps.
     while (finite && std::fabs(s - problem.target) > problem.tolerance && step < max_steps) {
+      if ((step & 0x3ff) == 0) wcs::poll_stop(options);  // every 1024 steps: Ctrl-C in Python
       ++step;
       beta1_t *= h_.beta1;
       beta2_t *= h_.beta2;

@@ -41,6 +41,7 @@
 #include "search/exact_step.hpp"
 #include "wcs/error.hpp"
 #include "wcs/formula.hpp"
+#include "wcs/memory.hpp"
 #include "wcs/plugin.hpp"
 
 namespace {
@@ -133,7 +134,10 @@ class DpSearch final : public wcs::CycleSearch {
           s_.max_table_bytes >> 20));
     largest_span_ = std::max(largest_span_, span);
     largest_table_ = std::max<std::uint64_t>(largest_table_, words);
-    if (table_.size() < words) table_.resize(words);
+    if (table_.size() < words) {
+      wcs::check_memory("dp", n, static_cast<std::uint64_t>(words) * 8);  // before allocating: exit 2, not bad_alloc
+      table_.resize(words);
+    }
 
     build(n);
     const std::uint64_t* r0 = set(0);
@@ -296,6 +300,14 @@ void register_dp(wcs::Registry& registry) {
                                "largest span of a cycle's subset sums, in units of their power of two"),
       wcs::OptionSpec::integer("max_table_mb", kDefaultMaxTableMb, 1, 1e7,
                                "largest memory of a cycle's suffix sets of sums, in MB"),
+  };
+  // What its options let a cycle take: the suffix sets, at most max_table_mb and at
+  // most N sets of max_span bits (the span of a cycle's data is known only then; each
+  // cycle checks its own table again before allocating it).
+  info.memory_bytes = [](std::size_t n, const wcs::Options& o) {
+    const std::uint64_t table = static_cast<std::uint64_t>(o.integer("max_table_mb")) << 20;
+    const std::uint64_t sets = wcs::mul_bytes(n, (static_cast<std::uint64_t>(o.integer("max_span")) + 63) / 64 * 8);
+    return wcs::add_bytes(std::min(table, sets), wcs::mul_bytes(n + 1, 48));
   };
   registry.add(std::move(info), [](const wcs::Options& options, const wcs::Registry&) {
     Settings s;

@@ -98,6 +98,7 @@ class Hierarchical final : public wcs::Strategy {
       ClosestState closest(sub.target);
       wcs::SolveOptions traced;
       traced.trace = true;
+      traced.stop = options.stop;
       traced.trace_sink = [&closest](const wcs::TraceEntry& e) {
         closest.add(e);
         return true;
@@ -167,6 +168,7 @@ class Hierarchical final : public wcs::Strategy {
     std::vector<double> best_weights = out.weights;
     double best_result = out.result, best_error = out.error;
     while (cycle < problem.max_iter) {
+      wcs::poll_stop(options);  // Ctrl-C in Python
       ++cycle;
       const double base = wcs::cycle_terms(a, out.weights, wpn, d_);
       const wcs::Combination winner = refine_cycle(base, problem.target, out.evaluations);

@@ -164,15 +164,17 @@ class ChunkRunner final : public wcs::search::RangeRunner {
       return best;
     }
     best_.assign(chunks, {});
+    const std::atomic<bool>* stop = wcs::thread_stop();  // the workers poll the caller's stop flag
     auto task = [&](std::size_t t) {
       if (t == 0) {
         side();
         return;
       }
       const std::size_t c = t - 1;
-      best_[c] = kernel(view, std::max<std::uint64_t>(1, c * chunk), (c + 1) * chunk);
+      best_[c] = wcs::search::run_in_blocks(kernel, view, std::max<std::uint64_t>(1, c * chunk), (c + 1) * chunk, stop);
     };
     pool_->run(chunks + 1, task);
+    wcs::poll_stop();  // the chunks end early when the solve is stopped
     // The chunk picks by the winner order on the kernel's values (an empty chunk has
     // line 0), so the pick does not depend on the thread count.
     wcs::kernels::RangeBest best;

@@ -38,6 +38,7 @@ class ReferenceSearch final : public wcs::CycleSearch {
     std::vector<std::uint32_t> combinations;
     combinations.reserve(lines);
     for (std::uint64_t line = 1; line <= lines; ++line) {
+      if ((line & 0xfffff) == 0) wcs::poll_stop();  // every 2^20 lines: Ctrl-C in Python
       std::uint32_t selected = 0;
       for (std::size_t i = 0; i < n; ++i)
         if (wcs::line_selects(line, n, i)) selected |= std::uint32_t{1} << i;
@@ -45,8 +46,10 @@ class ReferenceSearch final : public wcs::CycleSearch {
     }
     std::vector<double> results;
     results.reserve(lines);
-    for (const std::uint32_t selected : combinations)
+    for (const std::uint32_t selected : combinations) {
+      if ((results.size() & 0xfffff) == 0) wcs::poll_stop();
       results.push_back(wcs::line_value(in.a, in.w, in.wpn, [&](std::size_t i) { return bool((selected >> i) & 1u); }));
+    }
 
     // Pass 2: the winner (smallest error, then larger result, then smaller line:
     // scanning in line order, only a strictly better line replaces the winner).
@@ -54,6 +57,7 @@ class ReferenceSearch final : public wcs::CycleSearch {
     double best_error = std::fabs(results[0] - in.target);
     bool all_below = true;
     for (std::uint64_t k = 0; k < lines; ++k) {
+      if ((k & 0xfffff) == 0) wcs::poll_stop();
       const double error = std::fabs(results[k] - in.target);
       if (wcs::ranks_before(error, results[k], best_error, results[best])) {
         best = k;

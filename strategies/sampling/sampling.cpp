@@ -190,11 +190,18 @@ class SamplingSearch final : public wcs::CycleSearch {
     } else if (s_.fixed) {
       if (fixed_sample_.empty()) {
         fixed_sample_.resize(s_.sample_size * words_);
-        for (std::size_t k = 0; k < s_.sample_size; ++k) draw(k, &fixed_sample_[k * words_]);
+        for (std::size_t k = 0; k < s_.sample_size; ++k) {
+          if ((k & 0xffff) == 0) wcs::poll_stop();  // every 2^16 samples: Ctrl-C in Python
+          draw(k, &fixed_sample_[k * words_]);
+        }
       }
-      for (std::size_t k = 0; k < s_.sample_size; ++k) consider(&fixed_sample_[k * words_]);
+      for (std::size_t k = 0; k < s_.sample_size; ++k) {
+        if ((k & 0xffff) == 0) wcs::poll_stop();
+        consider(&fixed_sample_[k * words_]);
+      }
     } else {
       for (std::size_t k = 0; k < s_.sample_size; ++k) {
+        if ((k & 0xffff) == 0) wcs::poll_stop();
         draw(k, mask_.data());
         consider(mask_.data());
       }
@@ -216,6 +223,7 @@ class SamplingSearch final : public wcs::CycleSearch {
     const std::size_t chunks = (n_ + 7) / 8;
     const bool pooled = n_ <= 32;
     for (std::size_t k = 0; k < s_.sample_size; ++k) {
+      if ((k & 0xffff) == 0) wcs::poll_stop();  // every 2^16 samples
       const bool importance = s_.mode == Mode::importance || (s_.mode == Mode::progressive && k >= half);
       std::uint64_t bits;
       if (importance && k - half < n_) {

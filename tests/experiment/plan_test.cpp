@@ -345,7 +345,7 @@ TEST_CASE("limits are checked before anything is generated, with the position", 
   defaults += "]}\n";
   e = errors_of(gen("3", defaults));
   REQUIRE(e.size() == 1);
-  CHECK(e[0] == "t.yaml:4:5: problems[0]: the plan reaches 1001000 runs here, above the limit of 1000000");
+  CHECK(e[0].rfind("t.yaml:4:5: problems[0]: the plan reaches 1001000 runs here, above the limit of 1000000 (2 strategy", 0) == 0);
   // N beyond the max_n of every listed strategy: nothing but skips, refused.
   e = errors_of("name: x\nproblems:\n  - {name: g, generator: uniform_int, n: [8, 31], target: 1}\n"
                 "strategies:\n  - name: reference\n");

@@ -1,9 +1,14 @@
 // The `wcs` program run in a fresh temporary folder, and what the harness tests read
 // of a results folder: shared by the tests of tests/experiment.
 #pragma once
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <catch2/catch.hpp>
+
+#include <chrono>
+#include <vector>
 
 #include <cstdlib>
 #include <filesystem>
@@ -82,6 +87,42 @@ struct Sandbox {
   }
   std::string out() const { return read_text(dir / "out.txt"); }
   std::string err() const { return read_text(dir / "err.txt"); }
+
+  // `wcs ARGS` run directly (no shell between), measured: its exit status, its wall
+  // time and its peak resident memory (wait4's rusage of that one process).
+  struct Measured {
+    int status = -1;
+    double seconds = 0;
+    long max_rss_kb = 0;
+  };
+  Measured measured(const std::vector<std::string>& args) const {
+    const char* exe = std::getenv("WCS_EXE");
+    REQUIRE(exe != nullptr);
+    std::vector<std::string> argv_text{exe};
+    argv_text.insert(argv_text.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_text) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const std::string out_file = (dir / "out.txt").string(), err_file = (dir / "err.txt").string();
+    const auto start = std::chrono::steady_clock::now();
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      const int o = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int e = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (o < 0 || e < 0 || ::chdir(dir.c_str()) != 0 || ::dup2(o, 1) < 0 || ::dup2(e, 2) < 0) ::_exit(97);
+      ::execv(exe, argv.data());
+      ::_exit(98);
+    }
+    int status = 0;
+    rusage usage{};
+    REQUIRE(::wait4(pid, &status, 0, &usage) == pid);
+    Measured m;
+    m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    m.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    m.max_rss_kb = usage.ru_maxrss;
+    return m;
+  }
 };
 
 // id -> record as written, of a results folder (read_folder checks them first: none
