@@ -6,6 +6,26 @@
 
 namespace wcs::experiment {
 
+namespace {
+
+// The message of an ExperimentError: the listed problems and a count of the rest.
+std::string error_text(const std::vector<std::string>& messages, std::size_t total) {
+  std::string text = join(messages, "\n");
+  if (total >= kCountedErrors)
+    text += fmt::format("\n... and at least {} more problems (the first {} are listed; checking stopped at {})",
+                        total - messages.size(), messages.size(), kCountedErrors);
+  else if (total > messages.size())
+    text += fmt::format("\n... and {} more problems (the first {} are listed)", total - messages.size(), messages.size());
+  return text;
+}
+
+}  // namespace
+
+ExperimentError::ExperimentError(std::vector<std::string> messages, std::size_t total)
+    : InputError(error_text(messages, std::max(total, messages.size()))),
+      messages_(std::move(messages)),
+      total_(std::max(total, messages_.size())) {}
+
 std::size_t invalid_text_at(std::string_view text) {
   const auto* b = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t size = text.size();

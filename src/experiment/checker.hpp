@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "wcs/error.hpp"
+#include "experiment/limits.hpp"
 #include "wcs/format.hpp"
 
 namespace wcs::experiment {

@@ -294,21 +294,7 @@ bool plain_file_name(const std::string& s) {
 std::string wcs_version() { return WCS_VERSION; }
 
 namespace {
-std::string error_text(const std::vector<std::string>& messages, std::size_t total) {
-  std::string text = join(messages, "\n");
-  if (total >= kCountedErrors)
-    text += fmt::format("\n... and at least {} more problems (the first {} are listed; checking stopped at {})",
-                        total - messages.size(), messages.size(), kCountedErrors);
-  else if (total > messages.size())
-    text += fmt::format("\n... and {} more problems (the first {} are listed)", total - messages.size(), messages.size());
-  return text;
-}
 }  // namespace
-
-ExperimentError::ExperimentError(std::vector<std::string> messages, std::size_t total)
-    : InputError(error_text(messages, std::max(total, messages.size()))),
-      messages_(std::move(messages)),
-      total_(std::max(total, messages_.size())) {}
 
 std::string fnv1a_hex(const std::string& bytes) { return fnv1a64_hex(bytes); }
 

@@ -89,7 +89,8 @@ template <class LineLess>
   requires std::is_invocable_r_v<bool, LineLess&>
 inline bool line_wins(double error_x, double r_x, double error_y, double r_y, LineLess&& x_line_less) {
   if (ranks_before(error_x, r_x, error_y, r_y)) return true;
-  if (ranks_before(error_y, r_y, error_x, r_x)) return false;
+  // y against x, on purpose: does y rank strictly before x?
+  if (ranks_before(error_y, r_y, error_x, r_x)) return false;  // NOLINT(readability-suspicious-call-argument)
   return x_line_less();
 }
 
