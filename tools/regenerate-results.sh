@@ -40,10 +40,13 @@ all=0
 if [ ${#names[@]} -eq 0 ]; then
   all=1
   names=(quick seed-suite seed-scales seed-phases scaling accuracy exact-vs-milp)
-  [ "$report_only" = 0 ] || names+=(auto-suite)
+  if [ "$report_only" = 1 ]; then  # every committed folder of records
+    names=()
+    for f in results/*/experiment.json; do [ -f "$f" ] && names+=("$(basename "$(dirname "$f")")"); done
+  fi
 fi
 for name in "${names[@]}"; do
-  [ -f "experiments/$name.yaml" ] || { echo "regenerate: EXPERIMENT: no experiments/$name.yaml" >&2; exit 2; }
+  [ "$report_only" = 1 ] || [ -f "experiments/$name.yaml" ] || { echo "regenerate: EXPERIMENT: no experiments/$name.yaml" >&2; exit 2; }
 done
 for name in "${names[@]}"; do
   start=$(date +%s)
