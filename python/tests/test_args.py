@@ -123,7 +123,9 @@ ANYTHING = st.one_of(
                                     max_size=4),
     st.tuples(st.floats(), st.floats()), st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
 )
-PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, database=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+# WCS_HYPOTHESIS_EXAMPLES raises the examples per property and draws them from the seed
+# pytest is given (tools/fuzz-python.sh: the long run); by default the 150 are fixed.
+PROPERTY_SETTINGS = settings(max_examples=int(os.environ.get("WCS_HYPOTHESIS_EXAMPLES", "150")), deadline=None, database=None, derandomize="WCS_HYPOTHESIS_EXAMPLES" not in os.environ, suppress_health_check=[HealthCheck.too_slow])
 
 
 def outcome(name, value):
