@@ -43,19 +43,13 @@
 #include <vector>
 
 #include "search/four_list.hpp"
+#include "search/line_key.hpp"
 #include "search/tie_rule.hpp"
 #include "wcs/combination.hpp"
 #include "wcs/strategy.hpp"
 
 namespace wcs::search {
 
-/// A combination of N <= 64 coefficients as a 64-bit word whose unsigned order is
-/// line order: coefficient i is bit 63 - i (coefficient 0 most significant), so the
-/// key of line k is k << (64 - N).
-inline std::uint64_t key_bit(std::size_t i) { return std::uint64_t{1} << (63 - i); }
-inline std::uint64_t key_of_line(std::uint64_t line, std::size_t n) { return n == 0 ? 0 : line << (64 - n); }
-inline std::uint64_t line_of_key(std::uint64_t key, std::size_t n) { return n == 0 ? 0 : key >> (64 - n); }
-inline bool key_selects(std::uint64_t key, std::size_t i) { return (key >> (63 - i)) & 1u; }
 /// The combination of a key (any N <= 64).
 Combination combination_of_key(std::uint64_t key, std::size_t n);
 

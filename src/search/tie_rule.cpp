@@ -7,7 +7,7 @@
 #include <limits>
 #include <utility>
 
-#include "search/exact_step.hpp"
+#include "search/line_key.hpp"
 #include "wcs/formula.hpp"
 #include "wcs/memory.hpp"
 #include "wcs/strategy.hpp"
