@@ -242,7 +242,9 @@ def test_ctrl_c_interrupts_a_long_solve_within_half_a_second(strategy, n, option
     p = subprocess.run([sys.executable, "-c", INTERRUPT, strategy, str(n), *options], capture_output=True, text=True,
                        timeout=120, env=os.environ)
     assert p.stdout.startswith("interrupted "), p.stdout + p.stderr  # before: ran on for 40 s and more
-    assert float(p.stdout.split()[1]) < 0.5
+    # Half a second; under the sanitizers, which run the solve ten to thirty times slower
+    # between two polls, five.
+    assert float(p.stdout.split()[1]) < (5.0 if os.environ.get("WCS_SANITIZED") else 0.5)
 
 
 def test_the_gil_is_released_while_solving():
