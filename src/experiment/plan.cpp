@@ -293,9 +293,6 @@ bool plain_file_name(const std::string& s) {
 
 std::string wcs_version() { return WCS_VERSION; }
 
-namespace {
-}  // namespace
-
 std::string fnv1a_hex(const std::string& bytes) { return fnv1a64_hex(bytes); }
 
 std::vector<const Run*> shard_runs(const Plan& plan, std::size_t shard, std::size_t count) {
