@@ -8,6 +8,10 @@
 //   3. with `pair_flips`, when no single flip helps, the best pair move (two flips
 //      at once), found in O(N log N) by sorting the flip deltas and closing in with
 //      two pointers (closest pair sum to the gap), then back to single flips.
+// Refinement stops as soon as the running r is within the tolerance: that line ends
+// the solve, and improving it further would only cost time (with pair flips, up to
+// twice the time of the cycle). The running r is a sum in this order, so the exact r
+// may still miss the tolerance by a rounding; then the solve goes on to the next cycle.
 // The shared outer loop does the weight and WPN updates; the winner's r is
 // recomputed bit-exactly and the WPN rule is reference's, decided exactly by the
 // exact step's all-below rule (src/search/exact_step.hpp).
@@ -38,6 +42,7 @@ class GreedySearch final : public wcs::CycleSearch {
     const std::size_t n = in.a.size();
     const double base = wcs::cycle_terms(in.a, in.w, in.wpn, d_);
     target_ = in.target;
+    tolerance_ = in.tolerance;
     evaluations_ = 0;
     std::fill(selected_.begin(), selected_.end(), 0);
 
@@ -73,10 +78,10 @@ class GreedySearch final : public wcs::CycleSearch {
       count = 1;
     }
 
-    // 2./3. Local refinement.
-    for (;;) {
+    // 2./3. Local refinement, until no move improves or r is within the tolerance.
+    while (!within(r)) {
       descend_single(r, count);
-      if (!pair_flips_ || !pair_move(r, count)) break;
+      if (within(r) || !pair_flips_ || !pair_move(r, count)) break;
     }
 
     wcs::CycleOutcome out;
@@ -91,6 +96,9 @@ class GreedySearch final : public wcs::CycleSearch {
 
  private:
   double delta(std::size_t i) const { return selected_[i] ? -d_[i] : d_[i]; }
+
+  /// Whether the running r is within the tolerance (the cycle's line would end the solve).
+  bool within(double r) const { return std::fabs(r - target_) <= tolerance_; }
 
   /// The winner order on two values of this cycle.
   bool ranks_before(double r, double than) const {
@@ -117,6 +125,7 @@ class GreedySearch final : public wcs::CycleSearch {
       count += selected_[best] ? std::size_t(-1) : 1;
       selected_[best] ^= 1;
       r = best_r;
+      if (within(r)) return;
     }
   }
 
@@ -157,7 +166,7 @@ class GreedySearch final : public wcs::CycleSearch {
   }
 
   bool pair_flips_;
-  double target_ = 0.0;
+  double target_ = 0.0, tolerance_ = 0.0;
   std::uint64_t evaluations_ = 0;
   std::vector<double> d_;
   std::vector<unsigned char> selected_;
