@@ -21,6 +21,7 @@
 // in +-[1, M], target 300.5: the span of the subset sums grows with M, for `dp`).
 #include <benchmark/benchmark.h>
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
@@ -47,6 +48,8 @@ const std::vector<std::string> kProblems = {"default", "decimal", "integer", "ra
 struct BenchArgs {
   std::string strategies = "reference", sizes = "10,16,20", seed_text = "1", problems = "default";
   long long cycles = 1;
+  double tolerance = 0;
+  bool choice = false;
   std::vector<std::string> sets, plugin_dirs;
 };
 
@@ -59,10 +62,11 @@ long long integer_magnitude(const std::string& kind) {
 }
 
 /// The benchmark problem `kind` of size n (see the file comment), seeded.
-wcs::Problem bench_problem(const std::string& kind, std::size_t n, long long cycles, std::uint64_t seed) {
+wcs::Problem bench_problem(const std::string& kind, std::size_t n, long long cycles, std::uint64_t seed,
+                           double tolerance) {
   wcs::Problem p;
   p.max_iter = cycles;
-  p.tolerance = 0;
+  p.tolerance = tolerance;
   if (kind == "range") {
     for (std::size_t i = 1; i <= n; ++i) p.coefficients.push_back(static_cast<double>(i));
     p.target = std::floor(static_cast<double>(n * (n + 1)) / 4);
@@ -188,14 +192,15 @@ std::vector<std::string> parse_kinds(const std::string& problems) {
 /// same solve can be timed elsewhere (tools/python-vs-bench.py): "a,b,c -> target"
 /// under wcs.problem.N=<n> for the default kind, wcs.problem.<kind>.N=<n> for the others.
 void add_context(const std::vector<std::string>& kinds, const std::vector<std::size_t>& ns, long long cycles,
-                 std::uint64_t seed) {
+                 std::uint64_t seed, double tolerance) {
   benchmark::AddCustomContext("wcs.cycles", std::to_string(cycles));
+  benchmark::AddCustomContext("wcs.tolerance", wcs::format_number(tolerance));
   benchmark::AddCustomContext("wcs.compiler", std::string("g++ ") + __VERSION__);
   benchmark::AddCustomContext("wcs.cpu", cpu_model());
   benchmark::AddCustomContext("wcs.seed", std::to_string(seed));
   for (const auto& kind : kinds)
     for (std::size_t n : ns) {
-      const wcs::Problem p = bench_problem(kind, n, cycles, seed);
+      const wcs::Problem p = bench_problem(kind, n, cycles, seed, tolerance);
       std::string text, key = "wcs.problem.";
       for (double a : p.coefficients) {
         if (!text.empty()) text += ',';
@@ -246,30 +251,114 @@ void time_solves(benchmark::State& state, const std::vector<std::shared_ptr<wcs:
   state.SetLabel(label);
 }
 
-/// One benchmark per problem kind and N of `spec` (N above its max_n skipped, said so).
-void register_spec(const wcs::Registry& registry, const Spec& spec, const std::vector<std::string>& kinds,
-                   const std::vector<std::size_t>& ns, long long cycles, std::uint64_t seed) {
+/// What every benchmark of the run shares: the problems and, with --choice, the pairs
+/// of (auto's benchmark, its choice's benchmark) whose difference is auto's own cost.
+struct Setup {
+  std::vector<std::string> kinds;
+  std::vector<std::size_t> ns;
+  long long cycles = 1;
+  std::uint64_t seed = 1;
+  double tolerance = 0;
+  bool choice = false;
+  std::vector<std::pair<std::string, std::string>> pairs;
+};
+
+/// Registers one benchmark of `spec` on `problem`, named by `title`.
+void register_one(const wcs::Registry& registry, const Spec& spec, const wcs::Problem& problem, const std::string& title) {
+  // One strategy object per concurrent solve: a strategy serves one solve at a time.
+  std::vector<std::shared_ptr<wcs::Solver>> solvers;
+  for (int c = 0; c < spec.copies; ++c)
+    solvers.push_back(std::make_shared<wcs::Solver>(registry.create(spec.name, spec.options)));
+  auto* b = benchmark::RegisterBenchmark(
+      title.c_str(), [solvers, problem](benchmark::State& state) { time_solves(state, solvers, problem); });
+  // ns: compare.py prints whole units (ms printed 0 below 1 ms) and matches one unit only.
+  b->Unit(benchmark::kNanosecond)->UseRealTime();
+  if (spec.copies > 1) b->Threads(spec.copies);
+}
+
+/// The strategy `auto` chooses for `problem` (its note `chose`, "name" or
+/// "name{k=v,k=v}"), as a spec of its own; nothing when auto ran more than one attempt
+/// (its note `ran`), whose time is then not its own cost plus the choice's.
+std::optional<Spec> choice_of(const wcs::Registry& registry, const wcs::Problem& problem) {
+  wcs::Solver solver(registry.create("auto", {}));
+  const wcs::SolveResult r = solver.solve(problem);
+  if (const auto ran = r.notes.find("ran"); ran != r.notes.end() && ran->second.find("; ") != std::string::npos) {
+    std::cerr << "wcs-bench: auto ran more than one attempt here (" << ran->second << "): own cost not measured\n";
+    return std::nullopt;
+  }
+  std::string text = r.notes.at("chose");
+  const auto brace = text.find('{');
+  if (brace != std::string::npos && text.back() == '}') {
+    std::replace(text.begin(), text.end(), ',', ';');
+    text = text.substr(0, brace) + "[" + text.substr(brace + 1, text.size() - brace - 2) + "]";
+  }
+  return parse_spec(text, {});
+}
+
+/// One benchmark per problem kind and N of `spec` (N above its max_n skipped, said
+/// so); with --choice, `auto` is followed by the strategy it chose, alone.
+void register_spec(const wcs::Registry& registry, const Spec& spec, Setup& setup) {
   const wcs::StrategyInfo& info = registry.get(spec.name);
-  for (const auto& kind : kinds)
-    for (std::size_t n : ns) {
+  for (const auto& kind : setup.kinds)
+    for (std::size_t n : setup.ns) {
       if (n > info.max_n) {
         std::cerr << "wcs-bench: skipping " << spec.name << " at N = " << n << " (supports N <= " << info.max_n
                   << ")\n";
         continue;
       }
-      // One strategy object per concurrent solve: a strategy serves one solve at a time.
-      std::vector<std::shared_ptr<wcs::Solver>> solvers;
-      for (int c = 0; c < spec.copies; ++c)
-        solvers.push_back(std::make_shared<wcs::Solver>(registry.create(spec.name, spec.options)));
-      const wcs::Problem problem = bench_problem(kind, n, cycles, seed);
-      const std::string title = spec.text + (spec.copies > 1 ? "*2" : "") + "/N=" + std::to_string(n) +
-                                "/cycles=" + std::to_string(cycles) + "/problem=" + kind;
-      auto* b = benchmark::RegisterBenchmark(
-          title.c_str(), [solvers, problem](benchmark::State& state) { time_solves(state, solvers, problem); });
-      // ns: compare.py prints whole units (ms printed 0 below 1 ms) and matches one unit only.
-      b->Unit(benchmark::kNanosecond)->UseRealTime();
-      if (spec.copies > 1) b->Threads(spec.copies);
+      const wcs::Problem problem = bench_problem(kind, n, setup.cycles, setup.seed, setup.tolerance);
+      const std::string tail = "/N=" + std::to_string(n) + "/cycles=" + std::to_string(setup.cycles) +
+                               "/problem=" + kind;
+      const std::string title = spec.text + (spec.copies > 1 ? "*2" : "") + tail;
+      register_one(registry, spec, problem, title);
+      if (!setup.choice || spec.name != "auto" || spec.copies > 1 || !spec.options.empty()) continue;
+      const std::optional<Spec> chosen = choice_of(registry, problem);
+      if (!chosen) continue;
+      const std::string choice_title = "auto>" + chosen->text + tail;
+      register_one(registry, *chosen, problem, choice_title);
+      setup.pairs.emplace_back(title + "/real_time", choice_title + "/real_time");
     }
+}
+
+/// The console output, keeping each benchmark's real time per solve (the median of
+/// its repetitions) for the own-cost lines printed after it.
+class KeepTimes final : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& r : runs)
+      if (r.run_type == Run::RT_Iteration && !r.error_occurred) times_[r.benchmark_name()].push_back(r.GetAdjustedRealTime());
+  }
+  /// The median real time of `name` in ns, or NaN when it did not run.
+  double median(const std::string& name) const {
+    const auto it = times_.find(name);
+    if (it == times_.end() || it->second.empty()) return std::nan("");
+    std::vector<double> t = it->second;
+    std::sort(t.begin(), t.end());
+    const std::size_t k = t.size();
+    return k % 2 ? t[k / 2] : 0.5 * (t[k / 2 - 1] + t[k / 2]);
+  }
+
+ private:
+  std::map<std::string, std::vector<double>> times_;
+};
+
+/// auto's own cost on each problem: its time minus that of the strategy it chose, run
+/// alone in the same process; then their median.
+void print_own_costs(const Setup& setup, const KeepTimes& times) {
+  std::vector<double> costs;
+  for (const auto& [with_auto, alone] : setup.pairs) {
+    const double a = times.median(with_auto), c = times.median(alone);
+    if (std::isnan(a) || std::isnan(c)) continue;
+    costs.push_back(a - c);
+    std::cout << fmt::format("auto's own cost on {}: {:.1f} ns (auto {:.1f} ns, {} alone {:.1f} ns)\n",
+                             with_auto.substr(with_auto.find('/') + 1), a - c, a,
+                             alone.substr(5, alone.find('/') - 5), c);
+  }
+  if (costs.empty()) return;
+  std::sort(costs.begin(), costs.end());
+  std::cout << fmt::format("auto's own cost: median {:.1f} ns, largest {:.1f} ns over {} problems\n",
+                           costs[costs.size() / 2], costs.back(), costs.size());
 }
 
 // --help: this program's flags, then Google Benchmark's (which parses first and
@@ -300,6 +389,12 @@ void add_flags(CLI::App& app, BenchArgs& a) {
                  "(+-[1, 100] with 6 decimals, target 300.3), integer (+-[1, 99], target 300.5), range (1..N, target "
                  "floor(N(N+1)/4)), integer-M (+-[1, M])")
       ->capture_default_str();
+  app.add_option("--tolerance", a.tolerance, "tolerance of every problem (>= 0)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_flag("--choice", a.choice,
+               "with auto among --strategies: also time the strategy auto chooses on each problem, alone, and print "
+               "auto's own cost (its time minus that one's) after the table (console output)");
   app.add_option("--set", a.sets, "STRATEGY.KEY=VALUE strategy option for every instance of STRATEGY (repeatable)");
   app.add_option("--plugin-dir", a.plugin_dirs, "extra folder of strategy modules (repeatable; also WCS_PLUGIN_PATH)");
 }
@@ -321,21 +416,31 @@ int run(int argc, char** argv) {
   }
   // Outlives the benchmarks: solvers point into it, and `auto` creates through it.
   wcs::Registry registry;
+  Setup setup;
   try {
     const wcs::PluginReport report = wcs::load_plugins(registry, args.plugin_dirs);
     for (const auto& p : report.problems) std::cerr << "wcs-bench: warning: plugin " << p << "\n";
-    const std::uint64_t seed = wcs::parse_seed(args.seed_text, "seed");
+    setup.seed = wcs::parse_seed(args.seed_text, "seed");
     const auto sets = parse_sets(args.sets);
-    const std::vector<std::size_t> ns = parse_sizes(args.sizes);
-    const std::vector<std::string> kinds = parse_kinds(args.problems);
-    add_context(kinds, ns, args.cycles, seed);
+    setup.ns = parse_sizes(args.sizes);
+    setup.kinds = parse_kinds(args.problems);
+    setup.cycles = args.cycles;
+    setup.tolerance = args.tolerance;
+    setup.choice = args.choice;
+    add_context(setup.kinds, setup.ns, setup.cycles, setup.seed, setup.tolerance);
     for (const std::string& text : split_specs(args.strategies))
-      register_spec(registry, parse_spec(text, sets), kinds, ns, args.cycles, seed);
+      register_spec(registry, parse_spec(text, sets), setup);
   } catch (const wcs::InputError& e) {
     std::cerr << "wcs-bench: error: " << e.what() << "\n";
     return 2;
   }
-  benchmark::RunSpecifiedBenchmarks();
+  if (setup.pairs.empty()) {
+    benchmark::RunSpecifiedBenchmarks();
+  } else {
+    KeepTimes times;
+    benchmark::RunSpecifiedBenchmarks(&times);
+    print_own_costs(setup, times);
+  }
   benchmark::Shutdown();
   return 0;
 }
