@@ -264,18 +264,77 @@ struct Reached {
   std::vector<double> all_evals, all_seconds;
 };
 
-// Per label: the sorted performance ratios of time to target over every instance
-// anything ran on; `instances` counts them.
-std::vector<std::vector<double>> profile_ratios(const Model& m, Ran& ran, std::size_t& instances) {
+// Time to the target of every label (columns, in m.labels order) on every instance
+// anything ran on (rows): infinite where it did not run or did not converge.
+std::vector<std::vector<double>> runtime_matrix(const Model& m, Ran& ran) {
   std::map<std::string, std::size_t> instance_pos;
   for (const auto& r : m.runs)
     if (r.status != "skipped" && !instance_pos.contains(r.instance))
       instance_pos.emplace(r.instance, instance_pos.size());
-  instances = instance_pos.size();
-  std::vector<std::vector<double>> cost(instances, std::vector<double>(m.labels.size(), INFINITY));
+  std::vector<std::vector<double>> cost(instance_pos.size(), std::vector<double>(m.labels.size(), INFINITY));
   for (std::size_t s = 0; s < m.labels.size(); ++s)
     for (const RunRecord* r : ran[m.labels[s]]) cost[instance_pos.at(r->instance)][s] = runtime_to_target(*r).seconds;
+  return cost;
+}
+
+// Per label: the sorted performance ratios of time to target over every instance
+// anything ran on; `instances` counts them.
+std::vector<std::vector<double>> profile_ratios(const Model& m, Ran& ran, std::size_t& instances) {
+  const auto cost = runtime_matrix(m, ran);
+  instances = cost.size();
   return performance_ratios(cost);
+}
+
+// Each label against the virtual best of the others: on every instance some other
+// label reached the tolerance on, whether this one did too, and within twice the
+// fastest of the others (what a selector such as `auto` is judged by; its portfolio
+// is every other label of the experiment).
+Table virtual_best_table(const Model& m, Ran& ran) {
+  const auto cost = runtime_matrix(m, ran);
+  Table t;
+  t.section = kFixedTarget;
+  t.name = "virtual_best";
+  t.title = "Against the virtual best of the others";
+  t.note =
+      "For each strategy, the problem instances some other strategy of the experiment reached the tolerance on; the "
+      "virtual best is the fastest of those (median real time of a solve). Converged: the strategy reached the "
+      "tolerance too; within 2x: and in at most twice the virtual best's time; both with 95% Wilson intervals. "
+      "Ratio: the median of its time over the virtual best's (infinite where it did not converge).";
+  t.columns = {col("strategy", {"strategy"}), col("instances", {"instances"}, Format::count),
+               col("converged", {"converged", "converged_rate", "converged_ci_low", "converged_ci_high"},
+                   Format::tally, Interval::wilson),
+               col("within 2x", {"within_2x", "within_2x_rate", "within_2x_ci_low", "within_2x_ci_high"},
+                   Format::tally, Interval::wilson),
+               col("median ratio", {"median_ratio"}, Format::real)};
+  auto tally = [](std::size_t k, std::size_t n) {
+    const Estimate w = wilson(k, n);
+    Value v = number(w.value, w.lo, w.hi);
+    v.k = k;
+    v.n = n;
+    return v;
+  };
+  for (std::size_t s = 0; s < m.labels.size(); ++s) {
+    if (ran[m.labels[s]].empty()) continue;
+    std::size_t instances = 0, converged = 0, within = 0;
+    std::vector<double> ratios;
+    for (const auto& row : cost) {
+      double best = INFINITY;
+      for (std::size_t o = 0; o < row.size(); ++o)
+        if (o != s) best = std::min(best, row[o]);
+      if (!std::isfinite(best)) continue;
+      ++instances;
+      converged += std::isfinite(row[s]);
+      within += row[s] <= 2 * best;
+      ratios.push_back(row[s] / best);
+    }
+    if (instances == 0) continue;
+    std::sort(ratios.begin(), ratios.end());
+    const std::size_t k = ratios.size();
+    const double median = k % 2 ? ratios[k / 2] : 0.5 * (ratios[k / 2 - 1] + ratios[k / 2]);
+    t.rows.push_back({text_value(m.labels[s]), count_value(instances), tally(converged, instances),
+                      tally(within, instances), number(median)});
+  }
+  return t;
 }
 
 Reached reached_tables(const Model& m, Ran& ran) {
@@ -382,6 +441,7 @@ std::vector<Table> fixed_target_tables(const Model& m, const Stats& stats) {
     if (r.status != "skipped") ran[r.label].push_back(&r);
   Reached got = reached_tables(m, ran);
   std::vector<Table> out{got.summary};
+  if (m.labels.size() >= 2) out.push_back(virtual_best_table(m, ran));
   budget_tables(m, ran, got, out);
   out.push_back(cell_table(m, stats, kErt));
   pivot_tables(m, stats, kErtPivot, out);
