@@ -1,46 +1,50 @@
 #!/usr/bin/env bash
-# Regenerates results/auto-suite/ and the rule of `auto` (issue 13) in one go:
-#   1. every run of experiments/auto-suite.yaml: the portfolio, and auto with its current rule;
-#   2. which problems the original's default converges on (tools/original-default.py) ->
-#      experiments/auto-suite.original.json; with ORIGINAL=<git directory of a clone of
-#      JosueAmaral15/binary-search> in the environment it also runs the original itself
-#      (pure Python, up to N = 16, a few hours of 2 cores) and checks its mirror against it;
-#   3. the rule fitted from those runs (tools/fit-auto.py) -> strategies/auto/fitted_rule.hpp;
-#   4. a rebuild, and auto's runs again with the new rule;
-#   5. the tables (wcs report) and the goals (tools/check-auto.py) ->
-#      results/auto-suite/auto-goals.md, printed too.
-# About 12 minutes on an idle 2-core machine (hours with ORIGINAL set); timings decide
-# the rule, so run it on an idle one.
+# Regenerates the rule of `auto` and the results it is judged by, in one go:
+#   1. experiments/auto-fit.yaml and experiments/auto-heldout.yaml from their seeds
+#      (tools/make-auto-suites.py; the same seeds give the same files);
+#   2. every run of the fit suite: the portfolio, and auto with its current rule
+#      -> results/auto-fit;
+#   3. the rule fitted from those runs (tools/fit-auto.py, its leaf size and depth
+#      cross-validated on the fit suite) -> strategies/auto/fitted_rule.hpp;
+#   4. a rebuild, and auto's runs of the fit suite again with the new rule (its
+#      identity changed: `--resume` runs exactly those);
+#   5. every run of the held-out suite, which the fit never saw -> results/auto-heldout;
+#   6. auto's own cost on small problems (wcs-bench --choice) -> results/auto-heldout/own-cost.txt;
+#   7. the tables of both folders (wcs report: virtual_best.csv is the goal), the
+#      checks of tools/check-auto.py (auto-goals.md in each) and the README's table
+#      (tools/auto-readme.py).
+# About 20 minutes on an idle 2-core machine; timings decide the rule and the goal,
+# so run it on an idle one.
 #   tools/auto-suite.sh [BUILD_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${1:-build}"
-out=results/auto-suite.partial
 python=/usr/bin/python3   # Debian's, with python3-numpy (tools/setup.sh)
 tools/setup.sh "$build"
 meson compile -C "$build" >/dev/null
-rm -rf "$out" && mkdir -p "$out"
+$python tools/make-auto-suites.py
 # Exit status 1: some runs failed, which dp's refusals of decimal problems are (the
 # records say so); anything else stops here.
-run() { "$build/wcs" run experiments/auto-suite.yaml --out "$out" "$@" || [ $? -eq 1 ]; }
-run
-$python tools/original-default.py "$out" --out experiments/auto-suite.original.json \
-  ${ORIGINAL:+--original "$ORIGINAL" --run-max-n 16}
-$python tools/fit-auto.py "$out" --original experiments/auto-suite.original.json
+run() { "$build/wcs" run "$@" || [ $? -eq 1 ]; }
+fit=results/auto-fit.partial held=results/auto-heldout.partial
+rm -rf "$fit" "$held"
+run experiments/auto-fit.yaml --out "$fit"
+$python tools/fit-auto.py "$fit" --overhead-us 0.1
 meson compile -C "$build" >/dev/null
-# auto's records again, with the rule just fitted: drop them and resume the run.
-$python - "$out" <<'EOF'
-import glob, json, os, sys
-for path in glob.glob(os.path.join(sys.argv[1], "runs", "*.json")):
-    with open(path) as f:
-        if json.load(f).get("wcs", {}).get("strategy") == "auto":
-            os.remove(path)
-EOF
-run --resume
-"$build/wcs" report "$out"
+run experiments/auto-fit.yaml --out "$fit" --resume
+run experiments/auto-heldout.yaml --out "$held"
+"$build/wcs-bench" --strategies=auto --n=2,3,4,6,8,12 --problems=integer,decimal --tolerance=1000 --cycles=10 \
+  --choice --benchmark_min_time=0.5 --benchmark_repetitions=3 > "$held/own-cost.txt" 2>&1
 status=0
-$python tools/check-auto.py "$out" --original experiments/auto-suite.original.json > "$out/auto-goals.md" || status=$?
-cat "$out/auto-goals.md"
-rm -rf results/auto-suite && mv "$out" results/auto-suite
-echo "auto-suite: results/auto-suite, strategies/auto/fitted_rule.hpp, experiments/auto-suite.original.json" >&2
+for folder in "$fit" "$held"; do
+  "$build/wcs" report "$folder"
+  $python tools/check-auto.py "$folder" > "$folder/auto-goals.md" || status=$?
+  "$build/wcs" pack "$folder"
+done
+rm -rf results/auto-fit results/auto-heldout
+mv "$fit" results/auto-fit
+mv "$held" results/auto-heldout
+$python tools/auto-readme.py
+cat results/auto-heldout/auto-goals.md
+echo "auto-suite: results/auto-fit, results/auto-heldout, strategies/auto/fitted_rule.hpp, README.md" >&2
 exit $status

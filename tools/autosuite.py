@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 
 INF = math.inf
-FEATURES = ["n", "span", "rel_tol", "inside"]
+FEATURES = ["n", "span", "rel_tol", "inside", "budget"]
 UNIT_MS = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}
 
 
@@ -26,13 +26,14 @@ class Run:
     """One strategy (label) on one problem instance."""
 
     def __init__(self, label, strategy, params, status, ms=None, cpu_ms=None, converged=False, error=None,
-                 reason="", notes=None):
+                 reason="", notes=None, cycles=0):
         self.label, self.strategy, self.params = label, strategy, params
         self.status = status          # "ok", "failed" (refused or broken) or "skipped" (max_n of the suite)
         self.ms, self.cpu_ms = ms, cpu_ms  # median real and CPU time of a solve, milliseconds
         self.converged, self.error = converged, error
         self.reason = reason
         self.notes = notes or {}
+        self.cycles = cycles          # cycles the solve took
 
 
 def median(xs):
@@ -81,6 +82,7 @@ def load(results):
             run.converged = bool(result.get("converged"))
             run.error = number(result.get("error", "nan"))
             run.notes = result.get("notes", {})
+            run.cycles = int(result.get("cycles", 0))
         runs[inst][label] = run
     return problems, runs
 
@@ -116,7 +118,7 @@ def features(p):
         mean += abs(a)
     mean /= len(p["coefficients"])
     inside = 1.0 if negative <= p["target"] <= positive else 0.0
-    return [float(len(p["coefficients"])), span, p["tolerance"] / mean, inside]
+    return [float(len(p["coefficients"])), span, p["tolerance"] / mean, inside, float(p["max_iter"])]
 
 
 def read_tree(path):
@@ -143,7 +145,7 @@ def reported_leaf(notes):
 
 
 def parse_features(text):
-    """auto's `features` note -> [n, span, rel_tol, inside]."""
+    """auto's `features` note -> [n, span, rel_tol, inside, budget]."""
     kv = dict(part.split("=", 1) for part in text.split())
     return [float(kv[name]) for name in FEATURES]
 
@@ -190,27 +192,56 @@ def vbs(by_label, labels, time="ms"):
     return best
 
 
+# What a refused attempt costs (its record has no time): dp checking the span of the
+# first cycle and throwing, a few microseconds (wcs-bench has no refusal to time;
+# a solve of the Python module that dp refuses takes 2-4 us on the machines of this
+# project, its call included).
+REFUSAL_MS = 0.004
+
+
 def refusal_cost(by_label, time="ms"):
-    """What a refused attempt is taken to cost (its record has no time): the slowest
-    completed run of the problem, a pessimistic guess that keeps refusals rare."""
-    ts = [getattr(r, time) for r in by_label.values() if r.status == "ok" and r.strategy != "auto"]
-    return max(ts) if ts else 0.0
+    """What a refused attempt is taken to cost: REFUSAL_MS."""
+    return REFUSAL_MS
 
 
-def plan_outcome(plan, by_label, time="ms"):
-    """(converged, time) of trying `plan` (labels) in order on one problem, from the
-    runs of each label: an attempt the suite did not run (above its cap) is skipped,
-    as auto skips it; a refusal costs refusal_cost."""
+def split_label(label):
+    """(label of the runs, cycle cap or None) of a plan's attempt: "greedy@2" is
+    greedy's run stopped after at most 2 cycles."""
+    base, at, cap = label.rpartition("@")
+    return (base, int(cap)) if at and cap.isdigit() else (label, None)
+
+
+def capped(label, cap):
+    return label if cap is None else f"{label}@{cap}"
+
+
+def attempt_outcome(label, by_label, time="ms"):
+    """(status, converged, time) of one attempt of a plan on one problem: its run, or
+    for a capped attempt (label@k) its run stopped after k cycles, which converges
+    where the run did within k cycles (a cycle does not depend on the budget) and
+    otherwise costs the run's time per cycle times k."""
+    base, cap = split_label(label)
+    r = by_label.get(base)
+    if r is None or r.status == "skipped":
+        return "skipped", False, 0.0
+    if r.status != "ok":
+        return "failed", False, refusal_cost(by_label, time)
+    t = getattr(r, time)
+    if cap is None or (r.converged and r.cycles <= cap) or r.cycles <= cap:
+        return "ok", r.converged, t
+    return "ok", False, t * cap / max(r.cycles, 1)
+
+
+def plan_outcome(plan, by_label, time="ms", net=()):
+    """(converged, time) of trying `plan` (labels) in order on one problem, then the
+    labels of `net` that are not in the plan, from the runs of each label: an attempt
+    the suite did not run (above its cap) is skipped, as auto skips it; a refusal costs
+    refusal_cost."""
     spent = 0.0
-    for label in plan:
-        r = by_label.get(label)
-        if r is None or r.status == "skipped":
-            continue
-        if r.status != "ok":
-            spent += refusal_cost(by_label, time)
-            continue
-        spent += getattr(r, time)
-        if r.converged:
+    for label in list(plan) + [l for l in net if l not in plan]:
+        status, converged, t = attempt_outcome(label, by_label, time)
+        spent += t
+        if converged:
             return True, spent
     return False, spent
 
@@ -227,7 +258,7 @@ def own_costs(runs, time="ms"):
         chose = a.notes.get("chose")
         if not chose or "; " in a.notes.get("ran", ""):
             continue
-        opts = a.notes.get("chose_options", "")
+        opts = a.notes.get("chose_options")  # records of before chose named the options too
         direct = by_label.get(f"{chose}{{{opts}}}" if opts else chose)
         if direct is not None and direct.status == "ok":
             costs.append(getattr(a, time) - getattr(direct, time))

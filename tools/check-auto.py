@@ -3,15 +3,14 @@
 
     tools/check-auto.py RESULTS_DIR [--original FILE.json] [--time ms|cpu_ms]
 
-The goals (issue 13), over the problems of the folder:
+The goals (issues 13 and 23), over the problems of the folder:
 
 1. auto's time is at most twice the virtual best solver's (the fastest portfolio
    strategy that reached the tolerance), with auto reaching the tolerance too, on at
    least 90% of the problems some portfolio strategy converged on;
-2. auto reaches the tolerance on at least as many problems as the best single
-   strategy of the portfolio;
-3. auto reaches the tolerance on every problem where the original's default
-   converges (--original: tools/original-default.py's output).
+2. auto reaches the tolerance wherever some strategy of the portfolio does;
+3. with --original (tools/original-default.py's output), auto reaches the tolerance
+   on every problem where the original's default converges.
 
 It also checks that auto and the fit see the same problem: the leaf auto reported
 (notes.rule, "(leaf L)") is the one tools/autosuite.py's features reach in the
@@ -109,8 +108,12 @@ def main():
     best_single = max(solved.items(), key=lambda kv: (kv[1], kv[0]), default=("-", 0))
     share = within / with_vbs if with_vbs else 0.0
     goal1 = with_vbs > 0 and share >= 0.9
-    goal2 = auto_conv >= best_single[1]
-    goal3 = original is not None and not original_missed
+    solved_by_some = with_vbs
+    converged_there = sum(1 for k in keys if autosuite.vbs(runs[k], labels, t)[0] is not None and
+                          runs[k].get("auto") is not None and runs[k]["auto"].status == "ok" and
+                          runs[k]["auto"].converged)
+    goal2 = converged_there == solved_by_some
+    goal3 = original is None or not original_missed
     orig_conv = sum(1 for k in keys if original and original.get(k, {}).get("converged"))
 
     out = [f"# `auto` on `{os.path.basename(os.path.normpath(args.results))}`", "",
@@ -121,11 +124,12 @@ def main():
     out += ["| goal | measured | |", "|---|---|---|",
             f"| auto within 2x of the virtual best solver (and converged) on >= 90% of the {with_vbs} problems "
             f"some strategy solves | {within} ({100 * share:.1f}%) | {'met' if goal1 else 'NOT met'} |",
-            f"| auto converges on at least as many problems as the best single strategy (`{best_single[0]}`, "
-            f"{best_single[1]}) | {auto_conv} | {'met' if goal2 else 'NOT met'} |",
+            f"| auto converges wherever some strategy does ({solved_by_some} problems; the best single strategy, "
+            f"`{best_single[0]}`, on {best_single[1]}) | {converged_there} | {'met' if goal2 else 'NOT met'} |",
             (f"| auto converges on every problem where the original's default converges ({orig_conv}) | "
              f"{orig_conv - len(original_missed)} | {'met' if goal3 else 'NOT met'} |") if original is not None else
-            "| auto converges wherever the original's default does | no --original data | NOT checked |",
+            "| auto converges wherever the original's default does | no --original data: part of the goal above "
+            "(`original` is in the portfolio) | - |",
             f"| auto's leaf (and features, where reported) equal tools/autosuite.py's | {len(feature_mismatch)} mismatches | "
             f"{'met' if not feature_mismatch else 'NOT met'} |", ""]
     if own_cost:

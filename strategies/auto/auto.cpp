@@ -3,20 +3,24 @@
 // binary, the tolerance over the mean |a|, whether the target lies within the first
 // cycle's sums), walks the decision tree fitted from experiments/auto-suite.yaml
 // (rules.hpp, fitted_rule.hpp) to a plan, and runs the plan's strategies in order
-// until one reaches the tolerance: cheap attempts (greedy, sampling) first where
-// they usually suffice, an exact one (dp, mitm, simd-highway) where they do not.
+// until one reaches the tolerance: cheap attempts first where they usually suffice
+// (some stopped after a cycle or three: a cycle does not depend on the budget, so one
+// that converges gives the answer of its strategy run whole, and one that does not
+// costs little), an exact one where they do not. After a plan that missed, the rest
+// of the portfolio runs in the net's order (fitted_rule.hpp), so that auto reaches the
+// tolerance wherever one of its strategies does.
 //
 // It answers with the first attempt that converged, else the closest one. Its notes
-// say what it ran and why: `chose` always (the strategy whose answer it is) and
-// `chose_options` when the plan gives that strategy options; with detail also
+// say what it ran and why: `chose` always (the strategy whose answer it is, with its
+// options as an experiment labels it: "greedy{pair_flips=true}"); with detail also
 // `rule` (the path to the leaf of the tree and the plan), `ran` (every attempt and its
 // outcome) and, for a traced solve, `features`. Detail comes with a traced solve or
 // whenever more than the first attempt ran or it did not converge (an experiment
 // with `trace: true` records it for every run). An attempt whose strategy is not
 // registered, or does not take N, is skipped and said; one that refuses the problem
 // outside its declared domain (dp on decimal data) is said and the plan goes on. If
-// no attempt of the plan could run, solving fails with an input error naming N and
-// the plan.
+// no attempt of the plan or the net could run, solving fails with an input error
+// naming N and what was tried.
 #include <fmt/format.h>
 
 #include <map>
@@ -46,55 +50,44 @@ class Auto final : public wcs::Strategy {
     wcs::autorule::Features f;
     const int leaf = wcs::autorule::leaf_of(problem, f, options.trace);
     const wcs::autorule::Plan& plan = wcs::autorule::kPlans[wcs::autorule::kTree[leaf].plan];
-    const std::size_t n = problem.n();
 
-    std::optional<wcs::SolveResult> best;
-    State* chosen = nullptr;
-    std::string ran;  // written only once something other than "the first attempt converged" happened
-    std::uint64_t evaluations = 0;
-    for (int k = 0; k < plan.count; ++k) {
-      State& state = attempt(plan.first + k);
-      auto entry = [&](const std::string& what) {
-        ran += fmt::format("{}{}: {}", ran.empty() ? "" : "; ", state.label, what);
-      };
-      if (state.info == nullptr) {
-        entry("not registered");
-        continue;
+    Progress run;
+    for (int k = 0; k < plan.count && !run.converged; ++k) {
+      const int index = wcs::autorule::kSteps[plan.first + k];
+      if (k == 0 && !options.trace) {
+        // The common case, kept short (auto's own cost decides the sub-microsecond
+        // problems): the first attempt runs whole and converges; its answer is returned
+        // as it came, with the one note `chose`.
+        State& state = attempt(index);
+        if (state.info != nullptr && problem.n() <= state.max_n && state.info->domain.empty()) {
+          const wcs::Problem& input = budget_of(state, problem);
+          wcs::SolveResult r = solver(state).solve_validated(input, options);
+          if (r.converged) {
+            annotate(r, state, false, leaf, f, options, run.ran);
+            return r;
+          }
+          keep(state, std::move(r), &input != &problem, run);
+          continue;
+        }
       }
-      if (n > state.max_n) {
-        entry(fmt::format("skipped, N above {}", state.max_n));
-        continue;
-      }
-      wcs::SolveResult r;
-      try {
-        r = solver(state).solve_validated(problem, options);  // auto's own caller validated it
-      } catch (const wcs::InputError& e) {
-        if (state.info->domain.empty()) throw;
-        entry(fmt::format("refused ({})", e.what()));
-        continue;
-      }
-      evaluations += r.evaluations;
-      const bool converged = r.converged;
-      if (converged && ran.empty() && !options.trace) {  // the common case: the first attempt converged
-        annotate(r, state, leaf, f, options, ran);
-        return r;
-      }
-      // (A first attempt converging in a traced solve gets its line from annotate.)
-      if (!(converged && k == 0)) entry(converged ? fmt::format("converged in {} cycles", r.cycles)
-                                                  : fmt::format("not converged, error {}", r.error));
-      if (!best || converged || r.error < best->error) {
-        best = std::move(r);
-        chosen = &state;
-      }
-      if (converged) break;
+      try_attempt(index, problem, options, run);
     }
-    if (!best)
+    // The plan did not reach the tolerance: the rest of the portfolio, in the net's
+    // order, so that auto converges wherever one of its strategies does.
+    for (const int index : wcs::autorule::kNet) {
+      if (run.converged) break;
+      bool in_plan = false;
+      for (int k = 0; k < plan.count; ++k) in_plan = in_plan || wcs::autorule::kSteps[plan.first + k] == index;
+      if (!in_plan) try_attempt(index, problem, options, run);
+    }
+    if (!run.best)
       throw wcs::InputError(fmt::format(
-          "coefficients: N = {}: strategy 'auto' could run no strategy of its plan for this problem ({})", n, ran));
+          "coefficients: N = {}: strategy 'auto' could run no strategy of its plan for this problem ({})", problem.n(),
+          run.ran));
 
-    wcs::SolveResult out = std::move(*best);
-    out.evaluations = evaluations;  // the work of every attempt
-    annotate(out, *chosen, leaf, f, options, ran);
+    wcs::SolveResult out = std::move(*run.best);
+    out.evaluations = run.evaluations;  // the work of every attempt
+    annotate(out, *run.chosen, run.stopped_early, leaf, f, options, run.ran);
     return out;
   }
 
@@ -106,22 +99,98 @@ class Auto final : public wcs::Strategy {
     bool ready = false;
     const wcs::StrategyInfo* info = nullptr;
     std::size_t max_n = 0;
-    std::string strategy, label, options_text;
+    long long cycles = 0;
+    std::string strategy, label, whole_label;
     std::optional<wcs::Solver> solver;
   };
 
+  // What the attempts of one solve found so far: the best answer (the first that
+  // converged, else the closest), whose attempt it was, every attempt's line for the
+  // notes (written only once something other than "the first attempt converged"
+  // happened) and the work of all.
+  struct Progress {
+    std::optional<wcs::SolveResult> best;
+    const State* chosen = nullptr;
+    bool converged = false;
+    bool stopped_early = false;  // the best is an attempt stopped before the budget that missed
+    std::string ran;
+    std::uint64_t evaluations = 0;
+  };
+
+  // Runs attempt `index` on the problem (stopped after its cycles, if it has a cap
+  // below the budget) and keeps its answer in `run` when it is the best so far.
+  // False when it could not run (not registered, N above its bound, refused).
+  bool try_attempt(int index, const wcs::Problem& problem, const wcs::SolveOptions& options, Progress& run) {
+    State& state = attempt(index);
+    auto entry = [&](const std::string& what) {
+      run.ran += fmt::format("{}{}: {}", run.ran.empty() ? "" : "; ", state.label, what);
+    };
+    if (state.info == nullptr) {
+      entry("not registered");
+      return false;
+    }
+    if (problem.n() > state.max_n) {
+      entry(fmt::format("skipped, N above {}", state.max_n));
+      return false;
+    }
+    const wcs::Problem* input = &budget_of(state, problem);
+    wcs::SolveResult r;
+    try {
+      r = solver(state).solve_validated(*input, options);  // auto's own caller validated it
+    } catch (const wcs::InputError& e) {
+      if (state.info->domain.empty()) throw;
+      entry(fmt::format("refused ({})", e.what()));
+      return false;
+    }
+    keep(state, std::move(r), input != &problem, run);
+    return true;
+  }
+
+  // The problem an attempt solves: the problem itself, or with a cycle cap below its
+  // budget a copy with that budget (the copy's buffer is reused: no allocation after
+  // the first).
+  const wcs::Problem& budget_of(const State& state, const wcs::Problem& problem) {
+    if (state.cycles <= 0 || state.cycles >= problem.max_iter) return problem;
+    capped_ = problem;
+    capped_.max_iter = state.cycles;
+    return capped_;
+  }
+
+  // Counts an attempt's answer, says it in `ran`, and keeps it when it is the best so
+  // far: the first that converged, else the closest of the attempts run whole (one
+  // stopped early answers only when no attempt ran whole), so that an answer that
+  // missed is always that of the strategy `chose` names, run as is.
+  static void keep(const State& state, wcs::SolveResult&& r, bool stopped_early, Progress& run) {
+    run.evaluations += r.evaluations;
+    const bool first = !run.best && run.ran.empty();
+    // (A first attempt converging in a traced solve gets its line from annotate.)
+    if (!(r.converged && first))
+      run.ran += fmt::format("{}{}: {}", run.ran.empty() ? "" : "; ", state.label,
+                             r.converged ? fmt::format("converged in {} cycles", r.cycles)
+                                         : fmt::format("not converged, error {}", r.error));
+    const bool better = !run.best || r.converged || (run.stopped_early && !stopped_early) ||
+                        (run.stopped_early == stopped_early && r.error < run.best->error);
+    if (better) {
+      run.converged = r.converged;
+      run.stopped_early = stopped_early && !r.converged;
+      run.best = std::move(r);
+      run.chosen = &state;
+    }
+  }
+
   // What auto adds to a strategy that converges in a tenth of a microsecond is mostly
   // its notes (a map node each, about 30 to 70 ns), so the common case (the first
-  // attempt converged, no trace: `ran` empty) writes one: `chose`, the strategy, with
-  // `chose_options` when the plan gives it options. Otherwise, or with a traced solve,
-  // `rule` spells out the path to the leaf and the plan, `ran` lists every attempt;
-  // a traced solve adds the features. In key order, each after the last.
-  void annotate(wcs::SolveResult& out, const State& chosen, int leaf, const wcs::autorule::Features& f,
-                const wcs::SolveOptions& options, std::string& ran) {
+  // attempt converged, no trace: `ran` empty) writes one: `chose`, the strategy with
+  // its options as an experiment labels it ("greedy{pair_flips=true}"; "@K" added when
+  // the answer is that of an attempt stopped after K cycles that missed, which only
+  // happens when no attempt ran whole). Otherwise, or with a traced solve, `rule`
+  // spells out the path to the leaf and the plan, `ran` lists every attempt; a traced
+  // solve adds the features. In key order, each after the last.
+  void annotate(wcs::SolveResult& out, const State& chosen, bool stopped_early, int leaf,
+                const wcs::autorule::Features& f, const wcs::SolveOptions& options, std::string& ran) {
     const bool detail = options.trace || !ran.empty();
     auto& notes = out.notes;
-    notes.insert_or_assign(notes.end(), "chose", chosen.strategy);
-    if (detail || !chosen.options_text.empty()) notes.insert_or_assign(notes.end(), "chose_options", chosen.options_text);
+    notes.insert_or_assign(notes.end(), "chose", stopped_early ? chosen.label : chosen.whole_label);
     if (options.trace) notes.insert_or_assign(notes.end(), "features", f.text());
     if (!detail) return;
     if (ran.empty()) ran = fmt::format("{}: converged in {} cycles", chosen.label, out.cycles);
@@ -137,8 +206,9 @@ class Auto final : public wcs::Strategy {
       const Attempt& a = wcs::autorule::kAttempts[index];
       s.ready = true;
       s.strategy = a.strategy;
+      s.cycles = a.cycles;
       s.label = wcs::autorule::attempt_label(a);
-      s.options_text = a.options;
+      s.whole_label = wcs::autorule::attempt_label({a.strategy, a.options, a.max_n, 0});
       s.info = registry_.find(a.strategy);
       if (s.info != nullptr) s.max_n = std::min(s.info->max_n, a.max_n);
     }
@@ -155,6 +225,7 @@ class Auto final : public wcs::Strategy {
 
   const wcs::Registry& registry_;
   std::vector<State> attempts_;
+  wcs::Problem capped_;  // the problem with a smaller budget, for an attempt stopped early
   std::vector<std::string> rules_;   // rule_text of each leaf, made on first use
 };
 

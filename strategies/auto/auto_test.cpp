@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <algorithm>
 #include <cstdlib>
 #include <limits>
 #include <map>
@@ -104,7 +105,7 @@ void add_stand_ins(wcs::Registry& registry, std::map<std::string, Behaviour>* sc
   load("auto", registry);
 }
 
-wcs::Problem make_problem(std::size_t n, bool integer, double tolerance, double target_scale) {
+wcs::Problem make_problem(std::size_t n, bool integer, double tolerance, double target_scale, long long budget = 20) {
   wcs::Problem p;
   for (std::size_t i = 0; i < n; ++i) {
     const double a = static_cast<double>(1 + (i * 37) % 97) * (i % 3 == 2 ? -1 : 1);
@@ -114,7 +115,7 @@ wcs::Problem make_problem(std::size_t n, bool integer, double tolerance, double 
   for (double a : p.coefficients) positive += std::max(a, 0.0);
   p.target = std::round(positive * target_scale);
   p.tolerance = tolerance;
-  p.max_iter = 20;
+  p.max_iter = budget;
   return p;
 }
 
@@ -124,10 +125,22 @@ std::map<int, wcs::Problem> problems_by_leaf() {
   for (std::size_t n : {1, 2, 3, 5, 8, 12, 16, 20, 24, 30, 40, 50, 70, 100, 200, 500, 1000, 3000})
     for (bool integer : {true, false})
       for (double tol : {0.0, 0.001, 0.01, 0.1, 0.5, 2.0, 10.0, 100.0})
-        for (double scale : {0.3, 1.7}) {
-          const wcs::Problem p = make_problem(n, integer, tol, scale);
-          out.emplace(ar::leaf_of(ar::features(p)), p);
-        }
+        for (double scale : {0.3, 1.7})
+          for (long long budget : {1, 2, 5, 20, 64, 100}) {
+            const wcs::Problem p = make_problem(n, integer, tol, scale, budget);
+            out.emplace(ar::leaf_of(ar::features(p)), p);
+          }
+  return out;
+}
+
+// The attempts auto may run for a problem in `leaf`, in order: its plan's, then the
+// net's that are not in the plan.
+std::vector<int> sequence_of(int leaf) {
+  const ar::Plan& plan = ar::kPlans[ar::kTree[leaf].plan];
+  std::vector<int> out(ar::kSteps + plan.first, ar::kSteps + plan.first + plan.count);
+  const std::vector<int> in_plan = out;
+  for (const int index : ar::kNet)
+    if (std::find(in_plan.begin(), in_plan.end(), index) == in_plan.end()) out.push_back(index);
   return out;
 }
 
@@ -155,17 +168,34 @@ TEST_CASE("auto: the fitted tree and plans are well formed") {
   }
   CHECK(parents[0] == 0);
   for (std::size_t i = 1; i < nodes; ++i) CHECK(parents[i] == 1);  // a tree: one parent each
+  const std::size_t steps = std::size(ar::kSteps);
   for (std::size_t p = 0; p < plans; ++p) {
     INFO("plan " << p);
     CHECK(ar::kPlans[p].count >= 1);
     CHECK(ar::kPlans[p].first >= 0);
-    CHECK(static_cast<std::size_t>(ar::kPlans[p].first + ar::kPlans[p].count) <= attempts);
+    CHECK(static_cast<std::size_t>(ar::kPlans[p].first + ar::kPlans[p].count) <= steps);
   }
+  for (const int step : ar::kSteps) {
+    CHECK(step >= 0);
+    CHECK(static_cast<std::size_t>(step) < attempts);
+  }
+  // The net: attempts run whole, each once, and among them one that takes every N.
+  std::set<int> net;
+  bool any_n = false;
+  for (const int index : ar::kNet) {
+    REQUIRE(index >= 0);
+    REQUIRE(static_cast<std::size_t>(index) < attempts);
+    CHECK(ar::kAttempts[index].cycles == 0);
+    CHECK(net.insert(index).second);
+    any_n = any_n || ar::kAttempts[index].max_n == ar::kAnyN;
+  }
+  CHECK(any_n);
   const std::set<std::string> catalogue = choosable();
   for (const ar::Attempt& a : ar::kAttempts) {
     INFO(ar::attempt_label(a));
     CHECK(catalogue.count(a.strategy) == 1);
     CHECK(a.max_n >= 1);
+    CHECK(a.cycles >= 0);
   }
 }
 
@@ -189,7 +219,8 @@ TEST_CASE("auto: the features of a problem") {
   CHECK(f[ar::kSpan] == 1276);  // 1 + ... + 50 + 1: every integer sum from 0 to 1275
   CHECK(f[ar::kRelTol] == 10 / 25.5);
   CHECK(f[ar::kInside] == 1);
-  CHECK(f.text() == "n=50 span=1276 rel_tol=0.39215686274509803 inside=1");
+  CHECK(f[ar::kBudget] == 32);
+  CHECK(f.text() == "n=50 span=1276 rel_tol=0.39215686274509803 inside=1 budget=32");
   p.target = 5000;  // beyond every line of the first cycle
   CHECK(ar::features(p)[ar::kInside] == 0);
   p.coefficients = {0.5, -1.25, 2.0};  // dyadic: units of 1/4
@@ -227,11 +258,14 @@ TEST_CASE("auto: the leaf and its rule text follow the tree") {
     CHECK(ar::leaf_of(p, lazy, false) == leaf);
     CHECK(ar::leaf_of(p, all, true) == leaf);
     CHECK(all.text() == f.text());
-    CHECK((lazy[ar::kSpan] == 0.0 || lazy[ar::kSpan] == f[ar::kSpan]));
+    for (int feature = 0; feature < ar::kFeatureCount; ++feature)
+      CHECK((lazy[feature] == 0.0 || lazy[feature] == f[feature]));
+    CHECK(lazy[ar::kN] == f[ar::kN]);
+    CHECK(lazy[ar::kBudget] == f[ar::kBudget]);
   }
 }
 
-TEST_CASE("auto: a plan's attempts run in order until one converges, and the notes say so") {
+TEST_CASE("auto: a plan's attempts, then the net's, run in order until one converges, and the notes say so") {
   std::map<std::string, Behaviour> script;
   wcs::Registry registry;
   add_stand_ins(registry, &script);
@@ -241,33 +275,34 @@ TEST_CASE("auto: a plan's attempts run in order until one converges, and the not
   seeded.trace = true;  // auto adds its features then
   std::size_t plans_checked = 0;
   for (const auto& [leaf, p] : problems_by_leaf()) {
-    const ar::Plan& plan = ar::kPlans[ar::kTree[leaf].plan];
+    const std::vector<int> sequence = sequence_of(leaf);
     INFO("leaf " << leaf << ": " << ar::rule_text(leaf));
-    for (int converging = 0; converging <= plan.count; ++converging) {
+    for (std::size_t converging = 0; converging <= sequence.size(); ++converging) {
       // Attempts before `converging` miss (with decreasing errors), it converges, and
-      // none after it runs; converging == count: every attempt misses.
+      // none after it runs; converging == size: every attempt misses. A strategy's
+      // behaviour is that of its first attempt in the sequence.
       script.clear();
-      for (int k = 0; k < plan.count; ++k) {
-        const ar::Attempt& a = ar::kAttempts[plan.first + k];
-        if (script.count(a.strategy)) continue;  // a strategy twice in a plan: its first behaviour
+      for (std::size_t k = 0; k < sequence.size(); ++k) {
+        const ar::Attempt& a = ar::kAttempts[sequence[k]];
+        if (script.count(a.strategy)) continue;
         script[a.strategy] = k == converging ? Behaviour{Behaviour::converge, 0.0}
-                                             : Behaviour{Behaviour::miss, 10.0 - k};
+                                             : Behaviour{Behaviour::miss, 10.0 - static_cast<double>(k)};
       }
       const wcs::SolveResult r = automatic.solve(p, seeded);
       const std::string& ran = r.notes.at("ran");
       INFO("ran: " << ran);
       // What auto must do, attempt by attempt: skip one above its N, run the others
-      // until one converges (a strategy's behaviour is the same wherever it appears).
+      // until one converges.
       int ran_count = 0, first_run = -1;
       bool converged = false, stopped = false;
-      for (int k = 0; k < plan.count; ++k) {
-        const ar::Attempt& a = ar::kAttempts[plan.first + k];
+      for (std::size_t k = 0; k < sequence.size(); ++k) {
+        const ar::Attempt& a = ar::kAttempts[sequence[k]];
         const std::string entry = fmt::format("{}: ", ar::attempt_label(a));
         const bool listed = ran.rfind(entry, 0) == 0 || ran.find("; " + entry) != std::string::npos;
         CHECK(listed == !stopped);
         if (stopped || p.n() > a.max_n) continue;
         ++ran_count;
-        if (first_run < 0) first_run = k;
+        if (first_run < 0) first_run = static_cast<int>(k);
         if (script[a.strategy].kind == Behaviour::converge) converged = stopped = true;
       }
       if (ran_count == 0) continue;
@@ -275,7 +310,8 @@ TEST_CASE("auto: a plan's attempts run in order until one converges, and the not
       CHECK(r.evaluations == 10u * static_cast<unsigned>(ran_count));
       // The answer is the named strategy's, with its options and the solve's seed.
       const std::string own = r.notes.at("own");
-      CHECK(own.rfind(fmt::format("{}|", r.notes.at("chose")), 0) == 0);
+      const std::string& chose = r.notes.at("chose");
+      CHECK(own.rfind(fmt::format("{}|", chose.substr(0, chose.find('{'))), 0) == 0);
       CHECK(own.find(fmt::format("|{}", seeded.seed)) != std::string::npos);
       CHECK(r.notes.at("features") == ar::features(p).text());
       CHECK(r.notes.at("rule") == ar::rule_text(leaf));
@@ -306,10 +342,9 @@ TEST_CASE("auto: a refusal inside a declared domain is said and the plan goes on
   add_stand_ins(registry, &script);
   wcs::Solver automatic = registry.create("auto");
   for (const auto& [leaf, p] : problems_by_leaf()) {
-    const ar::Plan& plan = ar::kPlans[ar::kTree[leaf].plan];
-    if (plan.count < 2) continue;
-    const ar::Attempt& first = ar::kAttempts[plan.first];
-    const ar::Attempt& second = ar::kAttempts[plan.first + 1];
+    const std::vector<int> sequence = sequence_of(leaf);
+    const ar::Attempt& first = ar::kAttempts[sequence[0]];
+    const ar::Attempt& second = ar::kAttempts[sequence[1]];
     if (std::string(first.strategy) == second.strategy || p.n() > first.max_n || p.n() > second.max_n) continue;
     script.clear();
     script[first.strategy] = {Behaviour::refuse, 0};
@@ -317,10 +352,10 @@ TEST_CASE("auto: a refusal inside a declared domain is said and the plan goes on
     const wcs::SolveResult r = automatic.solve(p);
     CHECK(r.notes.at("ran").find(fmt::format("{}: refused ({}: cycle 1", ar::attempt_label(first), first.strategy)) !=
           std::string::npos);
-    CHECK(r.notes.at("chose") == second.strategy);
+    CHECK(r.notes.at("chose") == ar::attempt_label({second.strategy, second.options, second.max_n, 0}));
     CHECK(r.converged);
     // Every attempt refusing: an input error that names N and what happened.
-    for (int k = 0; k < plan.count; ++k) script[ar::kAttempts[plan.first + k].strategy] = {Behaviour::refuse, 0};
+    for (const ar::Attempt& a : ar::kAttempts) script[a.strategy] = {Behaviour::refuse, 0};
     CHECK_THROWS_AS(automatic.solve(p), wcs::InputError);
     CHECK_THROWS_WITH(automatic.solve(p), Catch::Contains(fmt::format("N = {}", p.n())) && Catch::Contains("refused"));
     return;
@@ -348,10 +383,12 @@ TEST_CASE("auto gives the answer of the strategy it names, run directly") {
   std::size_t compared = 0;
   for (const auto& c : wcs::test::problems(120, 30, 99)) {
     const wcs::SolveResult got = automatic.solve(c.problem, seeded);
-    // The options the plan gave it; the note is left out when it gave none.
+    // "name" or "name{k=v,k=v}": the strategy and the options the plan gave it.
+    const std::string& chose = got.notes.at("chose");
+    const std::size_t brace = chose.find('{');
     const std::map<std::string, std::string> options =
-        wcs::autorule::options_of(got.notes.count("chose_options") ? got.notes.at("chose_options") : "");
-    const wcs::SolveResult want = registry.create(got.notes.at("chose"), options).solve(c.problem, seeded);
+        wcs::autorule::options_of(brace == std::string::npos ? "" : chose.substr(brace + 1, chose.size() - brace - 2));
+    const wcs::SolveResult want = registry.create(chose.substr(0, brace), options).solve(c.problem, seeded);
     INFO(c.label << ": auto chose " << got.notes.at("chose"));
     CHECK(got.weights == want.weights);
     CHECK(got.converged == want.converged);
@@ -371,10 +408,12 @@ TEST_CASE("auto on the original's benchmark: converges and says what it ran and 
   traced.trace = true;
   const wcs::SolveResult r = wcs::test::plugins().create("auto").solve(p, traced);
   CHECK(r.converged);
-  CHECK(r.notes.at("features") == "n=50 span=1276 rel_tol=0.39215686274509803 inside=1");
+  CHECK(r.notes.at("features") == "n=50 span=1276 rel_tol=0.39215686274509803 inside=1 budget=50");
   CHECK(r.notes.at("rule").find("-> plan ") != std::string::npos);
   CHECK(r.notes.at("rule").find("(leaf ") != std::string::npos);
   CHECK(r.notes.at("ran").find(r.notes.at("chose")) != std::string::npos);
+  // An answer stopped early carries no "@" unless it missed with no attempt run whole.
+  CHECK(r.notes.at("chose").find('@') == std::string::npos);
 }
 
 TEST_CASE("auto is honest at N = 100 to 1000") {

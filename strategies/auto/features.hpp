@@ -15,8 +15,8 @@
 
 namespace wcs::autorule {
 
-enum Feature { kN = 0, kSpan = 1, kRelTol = 2, kInside = 3, kFeatureCount = 4 };
-inline constexpr const char* kFeatureNames[kFeatureCount] = {"n", "span", "rel_tol", "inside"};
+enum Feature { kN = 0, kSpan = 1, kRelTol = 2, kInside = 3, kBudget = 4, kFeatureCount = 5 };
+inline constexpr const char* kFeatureNames[kFeatureCount] = {"n", "span", "rel_tol", "inside", "budget"};
 
 /// The features of a problem, as doubles:
 /// - n: the number of coefficients;
@@ -26,11 +26,12 @@ inline constexpr const char* kFeatureNames[kFeatureCount] = {"n", "span", "rel_t
 ///   through); +inf otherwise (decimal data);
 /// - rel_tol: the tolerance over the mean |a_i|;
 /// - inside: 1 when the target lies between the smallest and the largest subset sum
-///   of the first cycle (sums of the negative and of the positive d_i), else 0.
+///   of the first cycle (sums of the negative and of the positive d_i), else 0;
+/// - budget: the most cycles a solve may take (max_iter).
 struct Features {
   double value[kFeatureCount] = {};
   double operator[](int f) const { return value[f]; }
-  /// "n=50 span=1276 rel_tol=0.39215686274509803 inside=1", every number to the bit.
+  /// "n=50 span=1276 rel_tol=0.39215686274509803 inside=1 budget=50", every number to the bit.
   std::string text() const {
     std::string out;
     for (int f = 0; f < kFeatureCount; ++f)
@@ -69,7 +70,7 @@ inline double span_of(const Problem& p) {
                                                 : std::ldexp(magnitude, -g) + 1.0;
 }
 
-/// Every feature but the span (left at 0): n, rel_tol and inside, in one cheap pass.
+/// Every feature but the span (left at 0): n, rel_tol, inside and budget, in one cheap pass.
 inline Features features_but_span(const Problem& p) {
   Features f;
   const std::size_t n = p.n();
@@ -83,6 +84,7 @@ inline Features features_but_span(const Problem& p) {
   mean /= static_cast<double>(n);
   f.value[kRelTol] = p.tolerance / mean;
   f.value[kInside] = negative <= p.target && p.target <= positive ? 1.0 : 0.0;
+  f.value[kBudget] = static_cast<double>(p.max_iter);
   return f;
 }
 

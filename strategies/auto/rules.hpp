@@ -20,14 +20,20 @@ namespace wcs::autorule {
 inline constexpr std::size_t kAnyN = std::numeric_limits<std::size_t>::max();
 
 /// One attempt of a plan: a strategy with options ("k=v,k=v"), used while N <= max_n
-/// (the largest N the suite ran it at when the suite capped it; kAnyN otherwise).
+/// (the largest N the suite ran it at when the suite capped it; kAnyN otherwise),
+/// stopped after `cycles` cycles when that is above 0 and below the problem's budget.
+/// A cycle does not depend on the budget, so an attempt stopped early that reaches the
+/// tolerance gives the answer of the same strategy run whole; one that does not costs
+/// only its few cycles before the plan goes on.
 struct Attempt {
   const char* strategy;
   const char* options;
   std::size_t max_n;
+  long long cycles;
 };
 
-/// A plan: kAttempts[first .. first + count), in order.
+/// A plan: the attempts kAttempts[kSteps[first]], ..., kAttempts[kSteps[first + count - 1]],
+/// in order.
 struct Plan {
   int first;
   int count;
@@ -63,9 +69,11 @@ inline std::map<std::string, std::string> options_of(const std::string& text) {
 /// The options of an attempt as a map.
 inline std::map<std::string, std::string> attempt_options(const Attempt& a) { return options_of(a.options); }
 
-/// "greedy" or "greedy{pair_flips=true}", as experiment labels name them.
+/// "greedy" or "greedy{pair_flips=true}", as experiment labels name them, with
+/// "@K" for an attempt stopped after K cycles (as tools/fit-auto.py names it).
 inline std::string attempt_label(const Attempt& a) {
-  return *a.options ? fmt::format("{}{{{}}}", a.strategy, a.options) : std::string(a.strategy);
+  std::string label = *a.options ? fmt::format("{}{{{}}}", a.strategy, a.options) : std::string(a.strategy);
+  return a.cycles > 0 ? fmt::format("{}@{}", label, a.cycles) : label;
 }
 
 /// The leaf of the fitted tree for the features `value(f)` gives (an index into kTree).
@@ -84,18 +92,33 @@ inline int leaf_of(const Features& f) {
   return leaf_of_values([&](int feature) { return f[feature]; });
 }
 
-/// The leaf of the fitted tree for `p`, and its features in `f`: the span only when
-/// the path to the leaf asks for it or `all` is set (else left at 0).
+/// The leaf of the fitted tree for `p`, and its features in `f`: n and the budget
+/// always, the others only when the path to the leaf asks for them or `all` is set
+/// (else left at 0): rel_tol and inside take a pass over the coefficients, the span
+/// another one that reads every value's bits.
 inline int leaf_of(const Problem& p, Features& f, bool all) {
-  f = features_but_span(p);
-  bool span = false;
-  auto fill_span = [&] {
-    if (!span) f.value[kSpan] = span_of(p);
-    span = true;
+  f = Features{};
+  f.value[kN] = static_cast<double>(p.n());
+  f.value[kBudget] = static_cast<double>(p.max_iter);
+  bool pass = false, span = false;
+  auto need = [&](int feature) {
+    if ((feature == kRelTol || feature == kInside) && !pass) {
+      const Features g = features_but_span(p);
+      f.value[kRelTol] = g[kRelTol];
+      f.value[kInside] = g[kInside];
+      pass = true;
+    }
+    if (feature == kSpan && !span) {
+      f.value[kSpan] = span_of(p);
+      span = true;
+    }
   };
-  if (all) fill_span();
+  if (all) {
+    need(kRelTol);
+    need(kSpan);
+  }
   return leaf_of_values([&](int feature) {
-    if (feature == kSpan) fill_span();
+    need(feature);
     return f[feature];
   });
 }

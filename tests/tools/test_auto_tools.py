@@ -5,8 +5,9 @@
   --json`), to the bit, on integer, dyadic, decimal and extreme problems, and they
   reach the leaf auto reports in the tree read from strategies/auto/fitted_rule.hpp.
 - fit-auto.py, on a synthetic result folder where a cheap strategy converges on small
-  problems only and an exact one everywhere, writes a tree that splits on N and plans
-  that try the cheap one first where it pays.
+  problems only and an exact one everywhere, writes a tree that splits on N, plans
+  that try the cheap one first where it pays, and a net that tries the one that
+  converges most first.
 - check-auto.py, on synthetic folders, says met or NOT met for each goal as the
   records call for, with the matching exit status.
 
@@ -62,7 +63,7 @@ def test_features():
         ([2.0 ** 40, 3.0], 5.0, 0.25, 1.0),
     ]
     for a, t, tol, wpn in problems:
-        p = {"coefficients": a, "target": t, "tolerance": tol, "initial_wpn": wpn}
+        p = {"coefficients": a, "target": t, "tolerance": tol, "initial_wpn": wpn, "max_iter": 1}
         got, leaf, err = features_from_auto(p)
         want = autosuite.features(p)
         check(got is not None and all(x == y or (math.isinf(x) and math.isinf(y)) for x, y in zip(got, want)),
@@ -122,9 +123,11 @@ def test_fit():
         check("inline constexpr Node kTree[]" in text and "inline constexpr Plan kPlans[]" in text, "header tables")
         # The root splits on N between 10 and 12: cheap alone below, exact alone above.
         check(f"{{0, {math.sqrt(10 * 12)!r}, 1, 2, -1}}" in text, f"root split on n at sqrt(10 * 12):\n{text}")
-        check(re.search(r"\{\d+, 1\},  // cheap\n", text) is not None, f"a plan of cheap alone:\n{text}")
-        check(re.search(r"\{\d+, 1\},  // exact\n", text) is not None, f"a plan of exact alone:\n{text}")
-        check(text.count("leaf") == 2, f"two leaves:\n{text}")
+        check(re.search(r"\{\d+, 1\},  // \d+: cheap\n", text) is not None, f"a plan of cheap alone:\n{text}")
+        check(re.search(r"\{\d+, 1\},  // \d+: exact\n", text) is not None, f"a plan of exact alone:\n{text}")
+        # The net: exact (converges everywhere) first, then cheap.
+        check(re.search(r"kNet\[\] = \{\d+, \d+\};  // exact -> cheap", text) is not None, f"the net:\n{text}")
+        check(len(re.findall(r"// \d+: leaf,", text)) == 2, f"two leaves:\n{text}")
 
 
 def test_check():
