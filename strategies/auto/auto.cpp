@@ -1,7 +1,7 @@
 // `auto`: an algorithm selector. It computes the cheap features of the problem
 // (features.hpp: N, the span of the first cycle's subset sums when they are exact in
 // binary, the tolerance over the mean |a|, whether the target lies within the first
-// cycle's sums), walks the decision tree fitted from experiments/auto-suite.yaml
+// cycle's sums, the budget of cycles), walks the decision tree fitted from experiments/auto-fit.yaml
 // (rules.hpp, fitted_rule.hpp) to a plan, and runs the plan's strategies in order
 // until one reaches the tolerance: cheap attempts first where they usually suffice
 // (some stopped after a cycle or three: a cycle does not depend on the budget, so one
@@ -234,8 +234,9 @@ void register_auto(wcs::Registry& registry) {
   info.name = "auto";
   info.family = wcs::Family::converging;
   info.description =
-      "algorithm selector: a tree fitted on experiments/auto-suite.yaml picks a plan from cheap features; "
-      "cheap attempts first, exact ones when the tolerance is not met; notes say what ran and why";
+      "algorithm selector: a tree fitted on experiments/auto-fit.yaml picks a plan from cheap features; "
+      "cheap attempts first (some stopped after a few cycles), exact ones when the tolerance is not met, then the rest "
+      "of its portfolio; notes say what ran and why";
   registry.add(std::move(info), [](const wcs::Options&, const wcs::Registry& host) {
     return std::make_unique<Auto>(host);
   });

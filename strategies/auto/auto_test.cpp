@@ -284,7 +284,7 @@ TEST_CASE("auto: a plan's attempts, then the net's, run in order until one conve
       script.clear();
       for (std::size_t k = 0; k < sequence.size(); ++k) {
         const ar::Attempt& a = ar::kAttempts[sequence[k]];
-        if (script.count(a.strategy)) continue;
+        if (script.contains(a.strategy)) continue;
         script[a.strategy] = k == converging ? Behaviour{Behaviour::converge, 0.0}
                                              : Behaviour{Behaviour::miss, 10.0 - static_cast<double>(k)};
       }
@@ -307,7 +307,7 @@ TEST_CASE("auto: a plan's attempts, then the net's, run in order until one conve
       }
       if (ran_count == 0) continue;
       CHECK(r.converged == converged);
-      CHECK(r.evaluations == 10u * static_cast<unsigned>(ran_count));
+      CHECK(r.evaluations == std::uint64_t{10} * static_cast<std::uint64_t>(ran_count));
       // The answer is the named strategy's, with its options and the solve's seed.
       const std::string own = r.notes.at("own");
       const std::string& chose = r.notes.at("chose");
@@ -320,12 +320,12 @@ TEST_CASE("auto: a plan's attempts, then the net's, run in order until one conve
       wcs::SolveOptions plain = seeded;
       plain.trace = false;
       const wcs::SolveResult quiet = automatic.solve(p, plain);
-      CHECK(quiet.notes.count("features") == 0);
+      CHECK_FALSE(quiet.notes.contains("features"));
       CHECK(quiet.notes.at("chose") == r.notes.at("chose"));
       const bool first_converged = first_run == 0 && converged && ran_count == 1;
       if (first_converged) {
-        CHECK(quiet.notes.count("ran") == 0);
-        CHECK(quiet.notes.count("rule") == 0);
+        CHECK_FALSE(quiet.notes.contains("ran"));
+        CHECK_FALSE(quiet.notes.contains("rule"));
       } else {
         CHECK(quiet.notes.at("ran") == r.notes.at("ran"));
         CHECK(quiet.notes.at("rule") == r.notes.at("rule"));

@@ -1,7 +1,7 @@
 // The rule of `auto` as data: a decision tree over the features of features.hpp whose
 // leaves are plans (strategies to try in order until one reaches the tolerance). The
 // tree and the plans are fitted from the committed experiment
-// experiments/auto-suite.yaml by tools/fit-auto.py, which writes fitted_rule.hpp;
+// experiments/auto-fit.yaml by tools/fit-auto.py, which writes fitted_rule.hpp;
 // nothing here is tuned by hand.
 #pragma once
 #include <cstddef>

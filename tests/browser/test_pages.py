@@ -5,7 +5,7 @@ with the series the CSV files say it has, and the pooled ECDF and profile end wh
 tables/fixed_target.csv says. Screenshots go to WCS_BROWSER_OUT (the build folder).
 
 Run as a script to time pages that exist already:
-    python3 tests/browser/test_pages.py --time results/auto-suite/tables/report.html
+    python3 tests/browser/test_pages.py --time results/auto-fit/tables/report.html
 """
 import json
 import os
