@@ -192,6 +192,10 @@ def vbs(by_label, labels, time="ms"):
     return best
 
 
+# What auto adds for each attempt after the first (a dispatch, the note of the one
+# before): about what its first costs, wcs-bench --choice.
+ATTEMPT_MS = 0.0001
+
 # What a refused attempt costs (its record has no time): dp checking the span of the
 # first cycle and throwing, a few microseconds (wcs-bench has no refusal to time;
 # a solve of the Python module that dp refuses takes 2-4 us on the machines of this
@@ -229,7 +233,8 @@ def attempt_outcome(label, by_label, time="ms"):
     t = getattr(r, time)
     if cap is None or (r.converged and r.cycles <= cap) or r.cycles <= cap:
         return "ok", r.converged, t
-    return "ok", False, t * cap / max(r.cycles, 1)
+    # A solve's fixed cost (its buffers, the result) is taken as one more cycle's.
+    return "ok", False, t * (cap + 1) / (max(r.cycles, 1) + 1)
 
 
 def plan_outcome(plan, by_label, time="ms", net=()):
@@ -238,9 +243,11 @@ def plan_outcome(plan, by_label, time="ms", net=()):
     the suite did not run (above its cap) is skipped, as auto skips it; a refusal costs
     refusal_cost."""
     spent = 0.0
-    for label in list(plan) + [l for l in net if l not in plan]:
+    for k, label in enumerate(list(plan) + [l for l in net if l not in plan]):
         status, converged, t = attempt_outcome(label, by_label, time)
-        spent += t
+        if status == "skipped":
+            continue
+        spent += t + (ATTEMPT_MS if k else 0.0)
         if converged:
             return True, spent
     return False, spent

@@ -365,7 +365,7 @@ def main():
     (min_leaf, max_depth), scores = (grid[0], {}) if len(grid) == 1 else cross_validate(model, grid, args.min_gain)
     fit = Fit(model, range(len(model.keys)), min_leaf, args.min_gain, max_depth)
     fit.cv = (min_leaf, max_depth, scores.get((min_leaf, max_depth)))
-    source = os.path.basename(os.path.normpath(args.results))
+    source = os.path.basename(os.path.normpath(args.results)).removesuffix(".partial")
     write_header(fit, os.path.normpath(args.out), f"the result folder {source}", args.time)
     leaves = [n for n in fit.nodes if "feature" not in n]
     print(f"fit-auto: {len(model.keys)} problems, {len(model.plans)} candidate plans, {len(leaves)} leaves, "
