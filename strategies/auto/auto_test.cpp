@@ -398,6 +398,49 @@ TEST_CASE("auto gives the answer of the strategy it names, run directly") {
   CHECK(compared == 120);
 }
 
+TEST_CASE("an attempt stopped after K cycles gives the whole run's answer where it converges within K") {
+  // What auto's attempts stopped early rely on: a cycle does not depend on the budget,
+  // so the same strategy with max_iter = K gives the same answer as with the whole
+  // budget when that run converged within K cycles, and misses otherwise.
+  wcs::Registry& registry = wcs::test::plugins();
+  std::set<std::string> capped;
+  for (const ar::Attempt& a : ar::kAttempts)
+    if (a.cycles > 0 && registry.find(a.strategy) != nullptr) capped.insert(ar::attempt_label({a.strategy, a.options, a.max_n, 0}));
+  std::size_t agreed = 0, missed = 0;
+  for (const ar::Attempt& a : ar::kAttempts) {
+    const std::string label = ar::attempt_label({a.strategy, a.options, a.max_n, 0});
+    if (a.cycles != 0 || !capped.contains(label)) continue;
+    wcs::Solver whole = registry.create(a.strategy, ar::attempt_options(a));
+    wcs::Solver stopped = registry.create(a.strategy, ar::attempt_options(a));
+    for (const auto& c : wcs::test::problems(60, std::min<std::size_t>(a.max_n, 20), 2323)) {
+      wcs::Problem p = c.problem;
+      p.max_iter = 30;
+      p.tolerance = std::max(p.tolerance, 1e-3);
+      const wcs::SolveResult full = whole.solve(p);
+      for (long long k : {1LL, 3LL}) {
+        wcs::Problem short_budget = p;
+        short_budget.max_iter = k;
+        const wcs::SolveResult part = stopped.solve(short_budget);
+        INFO(label << " " << c.label << " K = " << k << ": whole run converged " << full.converged << " in "
+                   << full.cycles);
+        if (full.converged && full.cycles <= k) {
+          CHECK(part.converged);
+          CHECK(part.weights == full.weights);
+          CHECK(part.cycles == full.cycles);
+          ++agreed;
+        } else {
+          CHECK_FALSE(part.converged);
+          ++missed;
+        }
+      }
+    }
+  }
+  if (!capped.empty()) {
+    CHECK(agreed > 0);
+    CHECK(missed > 0);
+  }
+}
+
 TEST_CASE("auto on the original's benchmark: converges and says what it ran and why") {
   wcs::Problem p;
   for (int i = 1; i <= 50; ++i) p.coefficients.push_back(i);
