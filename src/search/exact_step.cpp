@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "search/sorted_scan.hpp"
 #include "wcs/error.hpp"
 #include "wcs/formula.hpp"
 #include "wcs/memory.hpp"
@@ -191,8 +192,90 @@ bool all_below_target(const CycleInput& in) {
   return all_below_target(in, t.base, t.d, cycle_bounds(in, t.base, t.d), exact_rechecks);
 }
 
-void ExactStep::build_half(std::span<const double> d, std::size_t from, std::size_t to, SubsetSums& half) {
-  const std::size_t count = std::size_t{1} << (to - from);
+namespace {
+
+// Masks of up to 2 kMaskLowBits bits index two tables of 2^kMaskLowBits sums; longer
+// lists are always merged.
+constexpr std::size_t kMaskLowBits = 8;
+
+bool before(double sa, std::uint64_t ka, double sb, std::uint64_t kb) { return sa < sb || (sa == sb && ka < kb); }
+
+}  // namespace
+
+bool ExactStep::resort_half(std::span<const double> d, std::size_t from, std::size_t to, SubsetSums& half,
+                            std::size_t slot) {
+  const std::size_t m = to - from, count = std::size_t{1} << m;
+  if (m > 2 * kMaskLowBits || m == 0 || half.key.size() != count || half.sum.size() != count ||
+      active_[to - 1] - active_[from] != m - 1 || built_first_[slot] != active_[from])
+    return false;
+  // The coefficients are consecutive and the same as last cycle's: a key shifted down
+  // is the subset's mask, bit b for coefficient active_[to - 1 - b]; sums by mask
+  // from two tables, each filled by doubling (the subsets with bit b are those
+  // without it, plus d). Every sum adds at most m - 1 times, as the merge does, so
+  // the rounding bound of cycle_bounds() holds.
+  auto fill = [&](std::size_t first_bit, std::size_t bits, std::vector<double>& sum) {
+    sum.resize(std::size_t{1} << bits);
+    sum[0] = 0.0;
+    for (std::size_t b = 0; b < bits; ++b) {
+      const std::size_t size = std::size_t{1} << b;
+      const double di = d[active_[to - 1 - (first_bit + b)]];
+      for (std::size_t q = 0; q < size; ++q) sum[size + q] = sum[q] + di;
+    }
+  };
+  const std::size_t low_bits = std::min(m, kMaskLowBits);
+  fill(0, low_bits, mask_sum_low_);
+  fill(low_bits, m - low_bits, mask_sum_high_);
+  const unsigned shift = static_cast<unsigned>(63 - active_[to - 1]);
+  double* s = half.sum.data();
+  std::uint64_t* key = half.key.data();
+  const double* low = mask_sum_low_.data();
+  const double* high = mask_sum_high_.data();
+  for (std::size_t j = 0; j < count; ++j) {
+    const std::uint64_t mask = key[j] >> shift;
+    s[j] = high[mask >> kMaskLowBits] + low[mask & ((std::uint64_t{1} << kMaskLowBits) - 1)];
+  }
+  // Insertion sort by (sum, key) from each entry that comes before its predecessor
+  // (a vector scan finds them): O(count) when the order moved little, the usual case
+  // once the d_i change by a common factor or one at a time. Past a budget of moves,
+  // merging afresh is cheaper.
+  std::size_t budget = count / 8 + 8;
+  for (std::size_t j = first_unsorted(s, key, 1, count); j < count; j = first_unsorted(s, key, j + 1, count)) {
+    const double v = s[j];
+    const std::uint64_t kv = key[j];
+    std::size_t i = j;
+    do {
+      s[i] = s[i - 1];
+      key[i] = key[i - 1];
+      --i;
+    } while (i > 0 && before(v, kv, s[i - 1], key[i - 1]));
+    s[i] = v;
+    key[i] = kv;
+    if (j - i > budget) return false;
+    budget -= j - i;
+  }
+  return true;
+}
+
+void ExactStep::build_half(std::span<const double> d, std::size_t from, std::size_t to, SubsetSums& half,
+                           std::size_t slot) {
+  // Last cycle's order is only a starting point: insertion sort turns any permutation
+  // of the subsets into the one list sorted by (sum, key), so a stale order costs
+  // time, never correctness.
+  // After a failed attempt the next ones wait 1, 2, 4, ... cycles (at most 8): when the
+  // order keeps changing (every weight moving at its own pace), merging alone is
+  // cheaper than trying first.
+  if (reuse_wait_[slot] > 0) {
+    --reuse_wait_[slot];
+  } else if (resort_half(d, from, to, half, slot)) {
+    reuse_backoff_[slot] = 0;
+    return;
+  } else if (built_first_[slot] != SIZE_MAX) {
+    reuse_wait_[slot] = reuse_backoff_[slot];
+    reuse_backoff_[slot] = std::min<std::size_t>(8, 2 * reuse_backoff_[slot] + 1);
+  }
+  const std::size_t m = to - from;
+  built_first_[slot] = m > 0 && active_[to - 1] - active_[from] == m - 1 ? active_[from] : SIZE_MAX;
+  const std::size_t count = std::size_t{1} << m;
   half.sum.resize(count);
   half.key.resize(count);
   scratch_sum_.resize(std::max(scratch_sum_.size(), count));
@@ -272,15 +355,15 @@ void ExactStep::stage(std::span<const double> d) {
     // sums: the smaller the heap, the faster the walk, within the memory granted.
     const std::size_t high_small = m / 2 - std::min(m / 2, big_list_bits_);
     const std::size_t low_small = (m - m / 2) - std::min(m - m / 2, big_list_bits_);
-    build_half(d, 0, high_small, quarters_[0]);
-    build_half(d, high_small, m / 2, quarters_[1]);
-    build_half(d, m / 2, m / 2 + low_small, quarters_[2]);
-    build_half(d, m / 2 + low_small, m, quarters_[3]);
+    build_half(d, 0, high_small, quarters_[0], 2);
+    build_half(d, high_small, m / 2, quarters_[1], 3);
+    build_half(d, m / 2, m / 2 + low_small, quarters_[2], 4);
+    build_half(d, m / 2 + low_small, m, quarters_[3], 5);
     high_ = {};
     low_ = {};
   } else {
-    build_half(d, 0, m / 2, high_);
-    build_half(d, m / 2, m, low_);
+    build_half(d, 0, m / 2, high_, 0);
+    build_half(d, m / 2, m, low_, 1);
     for (auto& q : quarters_) q = {};
   }
   staged_ = true;
