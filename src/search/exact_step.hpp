@@ -206,7 +206,6 @@ class ExactStep {
   // Per list, the first of its coefficients when they were consecutive (SIZE_MAX when
   // not, or never built): its keys shifted down are then subset masks.
   std::size_t built_first_[6] = {SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX};
-  std::vector<double> mask_sum_low_, mask_sum_high_;  // sums by mask, low and high kMaskLowBits
   std::size_t reuse_wait_[6] = {}, reuse_backoff_[6] = {};  // cycles to skip resort_half, and the next wait
   bool staged_ = false;
 };
