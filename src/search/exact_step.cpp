@@ -238,12 +238,16 @@ bool ExactStep::resort_half(std::span<const double> d, std::size_t from, std::si
   double* s = half.sum.data();
   std::uint64_t* key = half.key.data();
   if (!sums_by_mask(key, count, shift, bits, m, s)) fill_sums_by_mask(m, bits, shift, key, count, s);
-  // Insertion sort by (sum, key) from each entry that comes before its predecessor
-  // (a vector scan finds them): O(count) when the order moved little, the usual case
-  // once the d_i change by a common factor or one at a time. Past a budget of moves,
-  // merging afresh is cheaper.
-  std::size_t budget = count / 8 + 8;
-  for (std::size_t j = first_unsorted(s, key, 1, count); j < count; j = first_unsorted(s, key, j + 1, count)) {
+  // Insertion sort by (sum, key) from each entry that comes before its predecessor:
+  // O(count) when the order moved little, the usual case once the d_i change by a
+  // common factor or one at a time. A vector scan skips the sorted stretches; after
+  // an entry out of order the next few are looked at directly, as such entries come
+  // in runs (a tiny d that changes sign swaps every pair of subsets that differ in
+  // it). Once entries move further than a few places on average, merging afresh is
+  // cheaper.
+  std::size_t moves = 0, moved = 0;
+  std::size_t j = first_unsorted(s, key, 1, count);
+  while (j < count) {
     const double v = s[j];
     const std::uint64_t kv = key[j];
     std::size_t i = j;
@@ -254,8 +258,13 @@ bool ExactStep::resort_half(std::span<const double> d, std::size_t from, std::si
     } while (i > 0 && before(v, kv, s[i - 1], key[i - 1]));
     s[i] = v;
     key[i] = kv;
-    if (j - i > budget) return false;
-    budget -= j - i;
+    moves += j - i;
+    ++moved;
+    if (moves > 2 * moved + count / 8) return false;
+    const std::size_t stop = std::min(count, j + 17);
+    std::size_t next = j + 1;
+    while (next < stop && !before(s[next], key[next], s[next - 1], key[next - 1])) ++next;
+    j = next < stop ? next : first_unsorted(s, key, stop, count);
   }
   return true;
 }
@@ -428,8 +437,10 @@ namespace {
 template <class High, class Low, class Visit>
 void walk_outward(const std::vector<std::int32_t>& split, const std::vector<double>& near, double limit, std::size_t nl,
                   double target, High&& hb_of, Low&& low, Visit&& visit) {
-  for (std::size_t a = 0; a < split.size(); ++a) {
-    if (near[a] > limit) continue;  // every pair of this entry is further
+  // Entries whose every pair is further are skipped a vector at a time: few are near.
+  const std::size_t nh = split.size();
+  for (std::size_t a = first_not_above(near.data(), 0, nh, limit); a < nh;
+       a = first_not_above(near.data(), a + 1, nh, limit)) {
     const double hb = hb_of(a);
     for (std::ptrdiff_t c = split[a]; c >= 0; --c) {
       const double value = hb + low(static_cast<std::size_t>(c));

@@ -37,6 +37,20 @@ std::size_t FirstUnsortedHwy(const double* HWY_RESTRICT s, const std::uint64_t* 
   return count;
 }
 
+std::size_t FirstNotAboveHwy(const double* HWY_RESTRICT v, std::size_t from, std::size_t count, double limit) {
+  const hn::ScalableTag<double> d;
+  const std::size_t lanes = hn::Lanes(d);
+  const auto bar = hn::Set(d, limit);
+  std::size_t i = from;
+  for (; i + lanes <= count; i += lanes) {
+    const auto hit = hn::Not(hn::Gt(hn::LoadU(d, v + i), bar));
+    if (!hn::AllFalse(d, hit)) return i + static_cast<std::size_t>(hn::FindKnownFirstTrue(d, hit));
+  }
+  for (; i < count; ++i)
+    if (!(v[i] > limit)) return i;
+  return count;
+}
+
 // sums_by_mask() with the mask cut into parts of log2(lanes) bits: each part's
 // subset sums fill one vector, which a lane-wise table lookup reads (no gather).
 bool SumsByMaskHwy(const std::uint64_t* HWY_RESTRICT key, std::size_t count, unsigned shift,
@@ -75,9 +89,12 @@ bool SumsByMaskHwy(const std::uint64_t* HWY_RESTRICT key, std::size_t count, uns
 
 // split_points() for the entries of whole vectors. The split of each entry of a
 // vector lies between that of its last entry and that of the entry before the
-// vector (the splits only move down), so the low entries in between are compared
-// with all lanes at once: a lane's split is the number at or below the target, its
-// value below the target the last of those, and above it the smallest of the rest.
+// vector (the splits only move down), so the low entries are compared with all
+// lanes at once, downward from the latter until every lane is at or below the
+// target. On the way down a lane's values stay above the target, then fall to or
+// below it once, at its split: the value there is its value below the target, the
+// one before it its value above. Each update is a blend, so the chains from one low
+// entry to the next take one cycle.
 void SplitPointsHwy(const double* HWY_RESTRICT high, std::size_t nh, const double* HWY_RESTRICT low, std::size_t nl,
                     double base, double target, std::size_t skip, std::int32_t* HWY_RESTRICT split,
                     double* HWY_RESTRICT near, SplitScan* out) {
@@ -88,32 +105,38 @@ void SplitPointsHwy(const double* HWY_RESTRICT high, std::size_t nh, const doubl
   const auto t = hn::Set(d, target);
   const auto inf = hn::Set(d, kInf);
   auto best = inf;
-  HWY_ALIGN std::int64_t counts[hn::MaxLanes(di)];
+  HWY_ALIGN std::int64_t splits[hn::MaxLanes(di)];
+  const auto lane = hn::Iota(di, 0);  // not Iota(di, a): built through memory, a stall per vector
   std::ptrdiff_t j = static_cast<std::ptrdiff_t>(nl) - 1;
   std::size_t a = 0;
   for (; a + lanes <= nh; a += lanes) {
     const auto hb = hn::Add(hn::Set(d, base), hn::LoadU(d, high + a));
-    const double hb_last = base + high[a + lanes - 1];
-    std::ptrdiff_t jl = j;
-    while (jl >= 0 && hb_last + low[jl] > target) --jl;
-    auto below = jl >= 0 ? hn::Add(hb, hn::Set(d, low[jl])) : hn::Set(d, -kInf);
+    auto below = hn::Set(d, -kInf);
     auto above = j + 1 < static_cast<std::ptrdiff_t>(nl) ? hn::Add(hb, hn::Set(d, low[j + 1])) : inf;
-    auto count = hn::Zero(di);
-    for (std::ptrdiff_t c = jl + 1; c <= j; ++c) {
+    auto at = hn::Set(di, -1);
+    auto was_at_or_below = hn::FirstN(d, 0);  // entry j + 1 is above the target in every lane
+    std::ptrdiff_t last = -1;  // the split of the vector's last entry, the lowest
+    for (std::ptrdiff_t c = j; c >= 0; --c) {
       const auto v = hn::Add(hb, hn::Set(d, low[c]));
       const auto at_or_below = hn::Le(v, t);  // not (v > target): the values are finite
-      below = hn::IfThenElse(at_or_below, v, below);
-      above = hn::IfThenElse(at_or_below, above, hn::Min(above, v));
-      count = hn::Sub(count, hn::VecFromMask(di, hn::RebindMask(di, at_or_below)));
+      const auto falls = hn::AndNot(was_at_or_below, at_or_below);
+      below = hn::IfThenElse(falls, v, below);
+      at = hn::IfThenElse(hn::RebindMask(di, falls), hn::Set(di, c), at);
+      above = hn::IfThenElse(at_or_below, above, v);
+      was_at_or_below = at_or_below;
+      if (hn::AllTrue(d, at_or_below)) {
+        last = c;
+        break;
+      }
     }
-    hn::Store(count, di, counts);
-    for (std::size_t i = 0; i < lanes; ++i) split[a + i] = static_cast<std::int32_t>(jl + counts[i]);
+    hn::Store(at, di, splits);
+    for (std::size_t i = 0; i < lanes; ++i) split[a + i] = static_cast<std::int32_t>(splits[i]);
     const auto e = hn::Min(hn::Abs(hn::Sub(below, t)), hn::Abs(hn::Sub(above, t)));
     hn::StoreU(e, d, near + a);
-    const auto skipped = hn::RebindMask(d, hn::Eq(hn::Iota(di, static_cast<std::int64_t>(a)),
-                                                  hn::Set(di, static_cast<std::int64_t>(skip))));
+    const auto skipped = hn::RebindMask(
+        d, hn::Eq(lane, hn::Set(di, static_cast<std::int64_t>(skip) - static_cast<std::int64_t>(a))));
     best = hn::Min(best, hn::IfThenElse(skipped, inf, e));
-    j = jl;
+    j = last;
   }
   out->done = a;
   out->j = a == 0 ? static_cast<std::ptrdiff_t>(nl) - 1 : split[a - 1];
@@ -131,6 +154,11 @@ namespace wcs::search {
 HWY_EXPORT(FirstUnsortedHwy);
 HWY_EXPORT(SplitPointsHwy);
 HWY_EXPORT(SumsByMaskHwy);
+HWY_EXPORT(FirstNotAboveHwy);
+
+std::size_t first_not_above(const double* v, std::size_t from, std::size_t count, double limit) {
+  return HWY_DYNAMIC_DISPATCH(FirstNotAboveHwy)(v, from, count, limit);
+}
 
 bool sums_by_mask(const std::uint64_t* key, std::size_t count, unsigned shift, const double* bits, std::size_t m,
                   double* s) {

@@ -20,6 +20,9 @@ std::size_t first_unsorted(const double* s, const std::uint64_t* k, std::size_t 
 bool sums_by_mask(const std::uint64_t* key, std::size_t count, unsigned shift, const double* bits, std::size_t m,
                   double* s);
 
+/// The first i in [from, count) with !(v[i] > limit), or `count` when there is none.
+std::size_t first_not_above(const double* v, std::size_t from, std::size_t count, double limit);
+
 /// How far split_points() got.
 struct SplitScan {
   std::size_t done = 0;  ///< entries [0, done) of the high list are done
