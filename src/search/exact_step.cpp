@@ -281,6 +281,7 @@ void ExactStep::build_half(std::span<const double> d, std::size_t from, std::siz
     --reuse_wait_[slot];
   } else if (resort_half(d, from, to, half, slot)) {
     reuse_backoff_[slot] = 0;
+    ++reordered_lists_;
     return;
   } else if (built_first_[slot] != SIZE_MAX) {
     reuse_wait_[slot] = reuse_backoff_[slot];

@@ -150,6 +150,10 @@ class ExactStep {
   ExactOutcome resolve(const CycleInput& in, double base, std::span<const double> d,
                        std::optional<std::uint64_t> hint = std::nullopt);
 
+  /// How many lists (halves or quarters) were sorted from last cycle's order rather
+  /// than merged afresh, since construction (for tests and profiles).
+  std::uint64_t reordered_lists() const { return reordered_lists_; }
+
  private:
   // Candidates within kPad eps of the closest sum of the halves' own rounding hold
   // every line that can win in reference's form: the closest line's bit-exact error
@@ -207,6 +211,7 @@ class ExactStep {
   // not, or never built): its keys shifted down are then subset masks.
   std::size_t built_first_[6] = {SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX};
   std::size_t reuse_wait_[6] = {}, reuse_backoff_[6] = {};  // cycles to skip resort_half, and the next wait
+  std::uint64_t reordered_lists_ = 0;
   bool staged_ = false;
 };
 
