@@ -138,7 +138,8 @@ class ExactStep {
   static constexpr std::size_t kFullScanMaxN = 30;
 
   /// The part that depends only on `d`: the coefficients with d != 0 split in two
-  /// halves (coefficient 0 side first) and each half's subset sums listed in order.
+  /// halves (coefficient 0 side first) and each half's subset sums listed in order
+  /// (merged, or insertion-sorted from last cycle's order when that moved little).
   /// A caller may run it beside its own search (parallel does, on a worker);
   /// resolve() runs it when it was not called for this cycle.
   void stage(std::span<const double> d);
