@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "search/sorted_scan.hpp"
 #include "wcs/error.hpp"
 #include "wcs/formula.hpp"
 #include "wcs/memory.hpp"
@@ -191,8 +192,104 @@ bool all_below_target(const CycleInput& in) {
   return all_below_target(in, t.base, t.d, cycle_bounds(in, t.base, t.d), exact_rechecks);
 }
 
-void ExactStep::build_half(std::span<const double> d, std::size_t from, std::size_t to, SubsetSums& half) {
-  const std::size_t count = std::size_t{1} << (to - from);
+namespace {
+
+// Masks of up to 2 kMaskLowBits bits index two tables of 2^kMaskLowBits sums; longer
+// lists are always merged.
+constexpr std::size_t kMaskLowBits = 8;
+
+bool before(double sa, std::uint64_t ka, double sb, std::uint64_t kb) { return sa < sb || (sa == sb && ka < kb); }
+
+// sums_by_mask() where vectors do not pay: two tables, of the low kMaskLowBits bits
+// of a mask and of the rest, each filled by doubling (the subsets with bit b are
+// those without it, plus its d); every sum adds at most m - 1 times.
+void fill_sums_by_mask(std::size_t m, const double* bits, unsigned shift, const std::uint64_t* key, std::size_t count,
+                       double* s) {
+  double low[std::size_t{1} << kMaskLowBits], high[std::size_t{1} << kMaskLowBits];
+  auto fill = [&](std::size_t first_bit, std::size_t n, double* sum) {
+    sum[0] = 0.0;
+    for (std::size_t b = 0; b < n; ++b) {
+      const std::size_t size = std::size_t{1} << b;
+      for (std::size_t q = 0; q < size; ++q) sum[size + q] = sum[q] + bits[first_bit + b];
+    }
+  };
+  const std::size_t low_bits = std::min(m, kMaskLowBits);
+  fill(0, low_bits, low);
+  fill(low_bits, m - low_bits, high);
+  for (std::size_t j = 0; j < count; ++j) {
+    const std::uint64_t mask = key[j] >> shift;
+    s[j] = high[mask >> kMaskLowBits] + low[mask & ((std::uint64_t{1} << kMaskLowBits) - 1)];
+  }
+}
+
+}  // namespace
+
+bool ExactStep::resort_half(std::span<const double> d, std::size_t from, std::size_t to, SubsetSums& half,
+                            std::size_t slot) {
+  const std::size_t m = to - from, count = std::size_t{1} << m;
+  if (m > 2 * kMaskLowBits || m == 0 || half.key.size() != count || half.sum.size() != count ||
+      active_[to - 1] - active_[from] != m - 1 || built_first_[slot] != active_[from])
+    return false;
+  // The coefficients are consecutive and the same as last cycle's: a key shifted down
+  // is the subset's mask, bit b for coefficient active_[to - 1 - b].
+  double bits[2 * kMaskLowBits];
+  for (std::size_t b = 0; b < m; ++b) bits[b] = d[active_[to - 1 - b]];
+  const unsigned shift = static_cast<unsigned>(63 - active_[to - 1]);
+  double* s = half.sum.data();
+  std::uint64_t* key = half.key.data();
+  if (!sums_by_mask(key, count, shift, bits, m, s)) fill_sums_by_mask(m, bits, shift, key, count, s);
+  // Insertion sort by (sum, key) from each entry that comes before its predecessor:
+  // O(count) when the order moved little, the usual case once the d_i change by a
+  // common factor or one at a time. A vector scan skips the sorted stretches; after
+  // an entry out of order the next few are looked at directly, as such entries come
+  // in runs (a tiny d that changes sign swaps every pair of subsets that differ in
+  // it). Once entries move further than a few places on average, merging afresh is
+  // cheaper.
+  std::size_t moves = 0, moved = 0;
+  std::size_t j = first_unsorted(s, key, 1, count);
+  while (j < count) {
+    const double v = s[j];
+    const std::uint64_t kv = key[j];
+    std::size_t i = j;
+    do {
+      s[i] = s[i - 1];
+      key[i] = key[i - 1];
+      --i;
+    } while (i > 0 && before(v, kv, s[i - 1], key[i - 1]));
+    s[i] = v;
+    key[i] = kv;
+    moves += j - i;
+    ++moved;
+    if (moves > 2 * moved + count / 8) return false;
+    const std::size_t stop = std::min(count, j + 17);
+    std::size_t next = j + 1;
+    while (next < stop && !before(s[next], key[next], s[next - 1], key[next - 1])) ++next;
+    j = next < stop ? next : first_unsorted(s, key, stop, count);
+  }
+  return true;
+}
+
+void ExactStep::build_half(std::span<const double> d, std::size_t from, std::size_t to, SubsetSums& half,
+                           std::size_t slot) {
+  // Last cycle's order is only a starting point: insertion sort turns any permutation
+  // of the subsets into the one list sorted by (sum, key), so a stale order costs
+  // time, never correctness.
+  // After a failed attempt the next ones wait 1, 2, 4, ... cycles (at most 8): when the
+  // order keeps changing (every weight moving at its own pace), merging alone is
+  // cheaper than trying first.
+  if (reuse_wait_[slot] > 0) {
+    --reuse_wait_[slot];
+  } else if (resort_half(d, from, to, half, slot)) {
+    reuse_backoff_[slot] = 0;
+    ++reordered_lists_;
+    return;
+  } else if (built_first_[slot] != SIZE_MAX) {
+    reuse_wait_[slot] = reuse_backoff_[slot];
+    reuse_backoff_[slot] = std::min<std::size_t>(8, 2 * reuse_backoff_[slot] + 1);
+  }
+  const std::size_t m = to - from;
+  built_first_[slot] = m > 0 && active_[to - 1] - active_[from] == m - 1 ? active_[from] : SIZE_MAX;
+  const std::size_t count = std::size_t{1} << m;
   half.sum.resize(count);
   half.key.resize(count);
   scratch_sum_.resize(std::max(scratch_sum_.size(), count));
@@ -272,15 +369,15 @@ void ExactStep::stage(std::span<const double> d) {
     // sums: the smaller the heap, the faster the walk, within the memory granted.
     const std::size_t high_small = m / 2 - std::min(m / 2, big_list_bits_);
     const std::size_t low_small = (m - m / 2) - std::min(m - m / 2, big_list_bits_);
-    build_half(d, 0, high_small, quarters_[0]);
-    build_half(d, high_small, m / 2, quarters_[1]);
-    build_half(d, m / 2, m / 2 + low_small, quarters_[2]);
-    build_half(d, m / 2 + low_small, m, quarters_[3]);
+    build_half(d, 0, high_small, quarters_[0], 2);
+    build_half(d, high_small, m / 2, quarters_[1], 3);
+    build_half(d, m / 2, m / 2 + low_small, quarters_[2], 4);
+    build_half(d, m / 2 + low_small, m, quarters_[3], 5);
     high_ = {};
     low_ = {};
   } else {
-    build_half(d, 0, m / 2, high_);
-    build_half(d, m / 2, m, low_);
+    build_half(d, 0, m / 2, high_, 0);
+    build_half(d, m / 2, m, low_, 1);
     for (auto& q : quarters_) q = {};
   }
   staged_ = true;
@@ -341,8 +438,10 @@ namespace {
 template <class High, class Low, class Visit>
 void walk_outward(const std::vector<std::int32_t>& split, const std::vector<double>& near, double limit, std::size_t nl,
                   double target, High&& hb_of, Low&& low, Visit&& visit) {
-  for (std::size_t a = 0; a < split.size(); ++a) {
-    if (near[a] > limit) continue;  // every pair of this entry is further
+  // Entries whose every pair is further are skipped a vector at a time: few are near.
+  const std::size_t nh = split.size();
+  for (std::size_t a = first_not_above(near.data(), 0, nh, limit); a < nh;
+       a = first_not_above(near.data(), a + 1, nh, limit)) {
     const double hb = hb_of(a);
     for (std::ptrdiff_t c = split[a]; c >= 0; --c) {
       const double value = hb + low(static_cast<std::size_t>(c));
@@ -355,48 +454,53 @@ void walk_outward(const std::vector<std::int32_t>& split, const std::vector<doub
   }
 }
 
-// For every entry a of the high list (value hb(a), increasing in a), the last low
-// entry whose sum with hb stays at or below the target (-1: none; `low(c)` increases
-// in c, so the position only moves down as a grows) and the error of its nearest
-// pair (`near`); and the smallest error over the pairs that stand for a line
-// (`line(a, c)` != 0) in the same pass: on each side of a split point the error
-// grows away from it, so the closest pair of an entry is next to its split point,
-// or one further where that pair is the empty line.
+// The smallest of `best` and the errors of the pairs of high entry a (value hb,
+// split point j) that stand for a line (`line(a, c)` != 0): on each side of the
+// split point the error grows away from it, so that is the pair next to it, or one
+// further where that pair is the empty line. Only the high list's empty subset can
+// pair into the empty line.
+template <class Low, class Line>
+double with_line_pairs(std::size_t a, std::ptrdiff_t j, double hb, std::size_t nl, double target, Low&& low,
+                       Line&& line, double best) {
+  const auto last = static_cast<std::ptrdiff_t>(nl);
+  // From c outward by `step`: the first pair that is a line.
+  auto closest_line = [&](std::ptrdiff_t c, std::ptrdiff_t step) {
+    for (int k = 0; k < 2 && c >= 0 && c < last; ++k, c += step) {
+      const double e = std::fabs(hb + low(static_cast<std::size_t>(c)) - target);
+      if (!(e < best)) return;
+      if (line(a, static_cast<std::size_t>(c)) == 0) continue;
+      best = e;
+      return;
+    }
+  };
+  closest_line(j, -1);     // below the target
+  closest_line(j + 1, 1);  // above it
+  return best;
+}
+
+// For every entry a of the high list (value hb(a), increasing in a) from `first`
+// on, the last low entry whose sum with hb stays at or below the target (-1: none;
+// `low(c)` increases in c, so the position only moves down as a grows; j is that of
+// entry first - 1, or nl - 1) and the error of its nearest pair (`near`); and the
+// smallest error over the pairs that stand for a line in the same pass, from
+// `best` (that of the entries before `first`, the empty subset's excepted).
 template <class High, class Low, class Line>
 double split_points_and_smallest_error(std::size_t nh, std::size_t nl, double target, High&& hb_of, Low&& low,
                                        Line&& line, std::size_t empty_a, std::vector<std::int32_t>& split,
-                                       std::vector<double>& near) {
+                                       std::vector<double>& near, std::size_t first, std::ptrdiff_t j, double best) {
   split.resize(nh);
   near.resize(nh);
   constexpr double kInf = std::numeric_limits<double>::infinity();
-  double best = kInf;
-  std::ptrdiff_t j = static_cast<std::ptrdiff_t>(nl) - 1;
   const auto last = static_cast<std::ptrdiff_t>(nl);
-  for (std::size_t a = 0; a < nh; ++a) {
+  for (std::size_t a = first; a < nh; ++a) {
     const double hb = hb_of(a);
     while (j >= 0 && hb + low(static_cast<std::size_t>(j)) > target) --j;
     split[a] = static_cast<std::int32_t>(j);
     const double below = j >= 0 ? std::fabs(hb + low(static_cast<std::size_t>(j)) - target) : kInf;
     const double above = j + 1 < last ? std::fabs(hb + low(static_cast<std::size_t>(j + 1)) - target) : kInf;
     near[a] = std::min(below, above);
-    // Only entry empty_a (the high list's empty subset) can pair into the empty line.
-    if (a != empty_a) {
-      best = std::min(best, near[a]);
-      continue;
-    }
-    // From c outward by `step`: the first pair that is a line, one further where the
-    // nearest is the empty line.
-    auto closest_line = [&](std::ptrdiff_t c, std::ptrdiff_t step) {
-      for (int k = 0; k < 2 && c >= 0 && c < last; ++k, c += step) {
-        const double e = std::fabs(hb + low(static_cast<std::size_t>(c)) - target);
-        if (!(e < best)) return;
-        if (line(a, static_cast<std::size_t>(c)) == 0) continue;
-        best = e;
-        return;
-      }
-    };
-    closest_line(j, -1);     // below the target
-    closest_line(j + 1, 1);  // above it
+    if (a != empty_a) best = std::min(best, near[a]);
+    else best = with_line_pairs(a, j, hb, nl, target, low, line, best);
   }
   return best;
 }
@@ -442,7 +546,9 @@ void ExactStep::exact_candidates(double base, double target, std::optional<std::
   const std::size_t empty_run = static_cast<std::size_t>(
       std::upper_bound(high_runs_.begin(), high_runs_.end(), static_cast<std::uint32_t>(empty_subset(H))) -
       high_runs_.begin() - 1);
-  const double best = split_points_and_smallest_error(nh, nl, target, hb_of, low, line_of, empty_run, split_, near_);
+  const double best = split_points_and_smallest_error(nh, nl, target, hb_of, low, line_of, empty_run, split_, near_, 0,
+                                                      static_cast<std::ptrdiff_t>(nl) - 1,
+                                                      std::numeric_limits<double>::infinity());
   candidates_.clear();
   walk_outward(split_, near_, best, nl, target, hb_of, low, [&](std::size_t a, std::size_t c, double value, double e) {
     if (e > best) return false;
@@ -461,11 +567,16 @@ void ExactStep::closest_candidates(double base, double target, const CycleBounds
   };
   auto hb_of = [&](std::size_t i) { return base + H.sum[i]; };
   auto low = [&](std::size_t j) { return L.sum[j]; };
-  // Two passes: the closest sum, then every pair within kPad eps of it.
-  const double bar =
-      split_points_and_smallest_error(H.sum.size(), L.sum.size(), target, hb_of, low, line_of, empty_subset(H), split_,
-                                      near_) +
-      kPad * b.eps;
+  // Two passes: the closest sum, then every pair within kPad eps of it. The first
+  // pass is a vector of high entries at a time, but for its last few.
+  const std::size_t nh = H.sum.size(), nl = L.sum.size(), empty = empty_subset(H);
+  split_.resize(nh);
+  near_.resize(nh);
+  const SplitScan scan = split_points(H.sum.data(), nh, L.sum.data(), nl, base, target, empty, split_.data(), near_.data());
+  double best = split_points_and_smallest_error(nh, nl, target, hb_of, low, line_of, empty, split_, near_, scan.done,
+                                                scan.j, scan.best);
+  if (empty < scan.done) best = with_line_pairs(empty, split_[empty], hb_of(empty), nl, target, low, line_of, best);
+  const double bar = best + kPad * b.eps;
   candidates_.clear();
   walk_outward(split_, near_, bar, L.sum.size(), target, hb_of, low, [&](std::size_t i, std::size_t j, double value, double e) {
     if (e > bar) return false;

@@ -138,7 +138,8 @@ class ExactStep {
   static constexpr std::size_t kFullScanMaxN = 30;
 
   /// The part that depends only on `d`: the coefficients with d != 0 split in two
-  /// halves (coefficient 0 side first) and each half's subset sums listed in order.
+  /// halves (coefficient 0 side first) and each half's subset sums listed in order
+  /// (merged, or insertion-sorted from last cycle's order when that moved little).
   /// A caller may run it beside its own search (parallel does, on a worker);
   /// resolve() runs it when it was not called for this cycle.
   void stage(std::span<const double> d);
@@ -150,13 +151,22 @@ class ExactStep {
   ExactOutcome resolve(const CycleInput& in, double base, std::span<const double> d,
                        std::optional<std::uint64_t> hint = std::nullopt);
 
+  /// How many lists (halves or quarters) were sorted from last cycle's order rather
+  /// than merged afresh, since construction (for tests and profiles).
+  std::uint64_t reordered_lists() const { return reordered_lists_; }
+
  private:
   // Candidates within kPad eps of the closest sum of the halves' own rounding hold
   // every line that can win in reference's form: the closest line's bit-exact error
   // is within 2 eps of its own, and the window of reach_of() adds 3 eps.
   static constexpr double kPad = 6.0;
 
-  void build_half(std::span<const double> d, std::size_t from, std::size_t to, SubsetSums& half);
+  // `slot` names the list (0, 1: high_, low_; 2..5: quarters_) for resort_half.
+  void build_half(std::span<const double> d, std::size_t from, std::size_t to, SubsetSums& half, std::size_t slot);
+  // The list in last cycle's order with this cycle's sums, insertion-sorted; false
+  // (the list is then a permutation to build afresh) when that cannot apply or takes
+  // more than a few moves.
+  bool resort_half(std::span<const double> d, std::size_t from, std::size_t to, SubsetSums& half, std::size_t slot);
   static void run_starts(const SubsetSums& half, std::vector<std::uint32_t>& starts);
   static double reach_of(double error, const CycleBounds& b);
   // Two-list candidates: exact sums (pairs of runs at the smallest error), the
@@ -198,6 +208,11 @@ class ExactStep {
   std::vector<double> near_;         // per high entry, the error of its nearest pair
   std::vector<double> scratch_sum_;
   std::vector<std::uint64_t> scratch_key_;
+  // Per list, the first of its coefficients when they were consecutive (SIZE_MAX when
+  // not, or never built): its keys shifted down are then subset masks.
+  std::size_t built_first_[6] = {SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX};
+  std::size_t reuse_wait_[6] = {}, reuse_backoff_[6] = {};  // cycles to skip resort_half, and the next wait
+  std::uint64_t reordered_lists_ = 0;
   bool staged_ = false;
 };
 

@@ -2,19 +2,27 @@
 // boundary problems (tests/conformance/boundary.hpp), its winner, r and all-below
 // decision against every line evaluated bit-exactly in line order (reference's
 // semantics), through each of its paths: the two-list search without a hint, with
-// a hint of any line, and the four-list walk (forced at every N).
+// a hint of any line, and the four-list walk (forced at every N); one step over
+// every cycle of a run, where lists are sorted from last cycle's order; and the
+// step's vector scans against their scalar definitions on every Highway target.
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <tuple>
+#include <utility>
+
+#include <hwy/targets.h>
 
 #include "boundary.hpp"
 #include "conformance.hpp"
 #include "wcs/line_scan.hpp"
 #include "search/exact_step.hpp"
+#include "search/sorted_scan.hpp"
 #include "search/tie_rule.hpp"
 #include "wcs/formula.hpp"
 
@@ -187,4 +195,149 @@ TEST_CASE("the tie rule gives the line of smallest exact error on every path, an
   // exact error (or a worse one): what the tie rule gives up, and why it is used only
   // when re-evaluation would not fit.
   WARN("cycles where the exact winner is not reference's: " << differ_from_reference << " of " << cycles);
+}
+
+namespace {
+
+// Runs `body()` once per Highway target compiled into this build that this CPU
+// supports, with dispatch forced to it; restores normal dispatch after.
+template <class Body>
+void for_each_hwy_target(Body&& body) {
+  for (const std::int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    INFO("Highway target " << hwy::TargetName(target));
+    body();
+  }
+  hwy::SetSupportedTargetsForTest(0);
+}
+
+bool comes_before(double sa, std::uint64_t ka, double sb, std::uint64_t kb) { return sa < sb || (sa == sb && ka < kb); }
+
+}  // namespace
+
+TEST_CASE("the exact step's vector scans agree with their scalar definitions on every Highway target") {
+  std::mt19937_64 rng(4242);
+  for_each_hwy_target([&] {
+    for (int round = 0; round < 300; ++round) {
+      const std::size_t count = 1 + rng() % 300;
+      // Sorted sums on a coarse lattice (many ties), keys mostly in order, a few swaps.
+      std::vector<double> s(count);
+      std::vector<std::uint64_t> k(count);
+      double v = -5.0;
+      for (std::size_t i = 0; i < count; ++i) {
+        v += static_cast<double>(rng() % 3) * 0.5;
+        s[i] = v;
+        k[i] = (rng() % 4 == 0 ? (std::uint64_t{1} << 63) : 0) | (rng() % 1000);
+      }
+      for (int swaps = static_cast<int>(rng() % 4); swaps > 0 && count > 1; --swaps) {
+        const std::size_t i = 1 + rng() % (count - 1);
+        std::swap(s[i], s[i - 1]);
+      }
+      const std::size_t from = 1 + rng() % count;
+      std::size_t want = count;
+      for (std::size_t i = from; i < count; ++i)
+        if (comes_before(s[i], k[i], s[i - 1], k[i - 1])) {
+          want = i;
+          break;
+        }
+      CHECK(wcs::search::first_unsorted(s.data(), k.data(), from, count) == want);
+      const double limit = s[rng() % count] + (rng() % 2 == 0 ? 0.0 : 0.25);
+      const std::size_t start = rng() % (count + 1);
+      std::size_t above = count;
+      for (std::size_t i = start; i < count; ++i)
+        if (!(s[i] > limit)) {
+          above = i;
+          break;
+        }
+      CHECK(wcs::search::first_not_above(s.data(), start, count, limit) == above);
+    }
+  });
+}
+
+TEST_CASE("the vector split pass and sums by mask give the scalar results to the bit on every Highway target") {
+  std::mt19937_64 rng(99);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  for_each_hwy_target([&] {
+    for (int round = 0; round < 200; ++round) {
+      const std::size_t nh = 1 + rng() % 70, nl = 1 + rng() % 70;
+      std::vector<double> high(nh), low(nl);
+      const bool lattice = rng() % 2 == 0;  // ties
+      for (double& x : high) x = lattice ? static_cast<double>(rng() % 9) : u(rng) * 10;
+      for (double& x : low) x = lattice ? static_cast<double>(rng() % 9) : u(rng) * 10;
+      std::sort(high.begin(), high.end());
+      std::sort(low.begin(), low.end());
+      const double base = lattice ? 0.5 * static_cast<double>(rng() % 3) : u(rng), target = u(rng) * 12;
+      const std::size_t skip = rng() % nh;
+      std::vector<std::int32_t> split(nh, 7);
+      std::vector<double> near(nh, -1.0);
+      const wcs::search::SplitScan scan =
+          wcs::search::split_points(high.data(), nh, low.data(), nl, base, target, skip, split.data(), near.data());
+      REQUIRE(scan.done <= nh);
+      std::ptrdiff_t j = static_cast<std::ptrdiff_t>(nl) - 1;
+      double best = std::numeric_limits<double>::infinity();
+      const double inf = std::numeric_limits<double>::infinity();
+      for (std::size_t a = 0; a < scan.done; ++a) {
+        const double hb = base + high[a];
+        while (j >= 0 && hb + low[static_cast<std::size_t>(j)] > target) --j;
+        CHECK(split[a] == j);
+        const double below = j >= 0 ? std::fabs(hb + low[static_cast<std::size_t>(j)] - target) : inf;
+        const double above =
+            j + 1 < static_cast<std::ptrdiff_t>(nl) ? std::fabs(hb + low[static_cast<std::size_t>(j + 1)] - target) : inf;
+        CHECK(near[a] == std::min(below, above));
+        if (a != skip) best = std::min(best, std::min(below, above));
+      }
+      CHECK(scan.j == (scan.done == 0 ? static_cast<std::ptrdiff_t>(nl) - 1 : j));
+      CHECK(scan.best == best);
+    }
+    // Sums by mask: exact on integers (any order of addition), so equal to the plain sum.
+    for (int round = 0; round < 50; ++round) {
+      const std::size_t m = 1 + rng() % 16, count = std::size_t{1} << m;
+      const unsigned shift = static_cast<unsigned>(rng() % (64 - m));
+      std::vector<double> bits(m);
+      for (double& b : bits) b = static_cast<double>(static_cast<int>(rng() % 2001) - 1000);
+      std::vector<std::uint64_t> key(count);
+      for (std::size_t q = 0; q < count; ++q) key[q] = static_cast<std::uint64_t>(q) << shift;
+      std::shuffle(key.begin(), key.end(), rng);
+      std::vector<double> s(count, 0.5);
+      if (!wcs::search::sums_by_mask(key.data(), count, shift, bits.data(), m, s.data())) continue;
+      for (std::size_t q = 0; q < count; ++q) {
+        double want = 0.0;
+        for (std::size_t b = 0; b < m; ++b)
+          if ((key[q] >> (shift + b)) & 1u) want += bits[b];
+        CHECK(s[q] == want);
+      }
+    }
+  });
+}
+
+TEST_CASE("one exact step over every cycle of a run (last cycle's order reused) gives reference's decisions") {
+  wcs::Solver reference = wcs::test::plugins().create("reference");
+  wcs::SolveOptions traced;
+  traced.trace = true;
+  std::uint64_t reordered = 0;
+  for_each_hwy_target([&] {
+    for (std::uint64_t k = 0; k < 400; ++k) {
+      wcs::test::SeededDraw draw(k * 104729 + 5);
+      const wcs::test::Case c = wcs::test::boundary_problem(draw);
+      const wcs::Problem& p = c.problem;
+      const wcs::SolveResult run = reference.solve(p, traced);
+      // The two-list path, and the four-list one with quarters small enough to reuse.
+      for (const auto& [two_list_bits, big_list_bits] : {std::pair<std::size_t, std::size_t>{20, 22}, {0, 6}}) {
+        wcs::search::ExactStep step(two_list_bits, big_list_bits);
+        for (const wcs::TraceEntry& t : run.trace) {
+          const wcs::CycleInput in{p.coefficients, t.weights_before, t.wpn, p.target, p.tolerance, t.cycle};
+          INFO(fmt::format("{} ({}), cycle {}, lists {}: {}", k, c.label, t.cycle, two_list_bits,
+                           wcs::test::solve_command("reference", {}, p)));
+          const Want want = every_line(in);
+          const auto terms = wcs::cycle_terms(in.a, in.w, in.wpn);
+          const wcs::search::ExactOutcome got = step.resolve(in, terms.base, terms.d);
+          CHECK(wcs::search::line_of_key(got.key, p.n()) == want.line);
+          CHECK(got.result == want.result);
+          CHECK(got.all_below_target == want.all_below);
+        }
+        reordered += step.reordered_lists();
+      }
+    }
+  });
+  CHECK(reordered > 1000);  // the reuse path is exercised
 }
