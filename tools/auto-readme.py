@@ -60,9 +60,11 @@ def own_cost():
         text = f.read()
     m = re.search(r"auto's own cost: median ([\d.]+) ns, largest ([\d.]+) ns over (\d+) problems", text)
     cpu = re.search(r"^wcs\.cpu: (.*)$", text, re.M)
+    commit = re.search(r"^commit: (\S+)$", text, re.M)
     if not m:
         raise SystemExit(f"auto-readme: {path}: no summary line of wcs-bench --choice")
-    return float(m.group(1)), float(m.group(2)), int(m.group(3)), cpu.group(1).strip() if cpu else "unknown"
+    return (float(m.group(1)), float(m.group(2)), int(m.group(3)), cpu.group(1).strip() if cpu else "unknown",
+            commit.group(1)[:12] if commit else "unknown")
 
 
 def percent(row, key):
@@ -80,14 +82,15 @@ def section():
         lines.append(f"| {what} | [`experiments/{experiment}`](experiments/{experiment}) "
                      f"([results](results/{folder}/tables/report.md)) | {seed_of(experiment)} | {row['instances']} | "
                      f"{percent(row, 'converged')} | {percent(row, 'within_2x')} |")
-    median, largest, count, cpu = own_cost()
+    median, largest, count, cpu, cost_commit = own_cost()
     ctx = context("auto-heldout")
     lines += ["",
-              f"auto's own cost (its time minus that of the strategy it chose, run alone, in one "
-              f"`wcs-bench --choice` run on {count} problems of N = 2 to 12 where that strategy converges in "
-              f"under a microsecond; [the output](results/auto-heldout/own-cost.txt)): median {median:.1f} ns, "
-              f"largest {largest:.1f} ns. Machine: {cpu}, {ctx.get('num_cpus', '?')} CPUs, SIMD target "
-              f"{ctx.get('wcs_simd_target', '?')}; commit {ctx.get('wcs_git_commit', '?')[:12]}.", "", END]
+              f"Suites run at commit {ctx.get('wcs_git_commit', '?')[:12]} on {cpu}, {ctx.get('num_cpus', '?')} CPUs, "
+              f"SIMD target {ctx.get('wcs_simd_target', '?')}. auto's own cost (its time minus that of the strategy "
+              f"it chose, run alone, median of five repetitions each, in one `wcs-bench --choice` run on {count} "
+              f"problems of N = 2 to 12 where that strategy converges in under a microsecond; "
+              f"[the output](results/auto-heldout/own-cost.txt), commit {cost_commit}): median {median:.1f} ns, "
+              f"largest {largest:.1f} ns.", "", END]
     return "\n".join(lines)
 
 

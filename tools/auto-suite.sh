@@ -16,16 +16,31 @@
 # About 20 minutes on an idle 2-core machine; timings decide the rule and the goal,
 # so run it on an idle one.
 #   tools/auto-suite.sh [BUILD_DIR]
+#   tools/auto-suite.sh --own-cost [BUILD_DIR]   # step 6 alone (and the README's table), e.g. after a change to auto's code
 set -euo pipefail
 cd "$(dirname "$0")/.."
+only_cost=0
+if [ "${1:-}" = "--own-cost" ]; then only_cost=1; shift; fi
 build="${1:-build}"
 python=/usr/bin/python3   # Debian's, with python3-numpy (tools/setup.sh)
 tools/setup.sh "$build"
 meson compile -C "$build" >/dev/null
-$python tools/make-auto-suites.py
 # Exit status 1: some runs failed, which dp's refusals of decimal problems are (the
 # records say so); anything else stops here.
 run() { "$build/wcs" run "$@" || [ $? -eq 1 ]; }
+# auto's own cost (wcs-bench --choice), with the commit it was measured at.
+own_cost() {
+  { echo "commit: $(git rev-parse HEAD)$(git diff --quiet HEAD -- || echo -dirty)"
+    "$build/wcs-bench" --strategies=auto --n=2,3,4,6,8,12 --problems=integer,decimal --tolerance=1000 --cycles=10 \
+      --choice --benchmark_min_time=0.5 --benchmark_repetitions=5; } > "$1" 2>&1
+}
+if [ "$only_cost" = 1 ]; then  # only that, into the committed folder, and the README's table
+  own_cost results/auto-heldout/own-cost.txt
+  $python tools/auto-readme.py
+  tail -1 results/auto-heldout/own-cost.txt
+  exit 0
+fi
+$python tools/make-auto-suites.py
 fit=results/auto-fit.partial held=results/auto-heldout.partial
 rm -rf "$fit" "$held"
 run experiments/auto-fit.yaml --out "$fit"
@@ -33,8 +48,7 @@ $python tools/fit-auto.py "$fit" --overhead-us 0.1
 meson compile -C "$build" >/dev/null
 run experiments/auto-fit.yaml --out "$fit" --resume
 run experiments/auto-heldout.yaml --out "$held"
-"$build/wcs-bench" --strategies=auto --n=2,3,4,6,8,12 --problems=integer,decimal --tolerance=1000 --cycles=10 \
-  --choice --benchmark_min_time=0.5 --benchmark_repetitions=3 > "$held/own-cost.txt" 2>&1
+own_cost "$held/own-cost.txt"
 status=0
 for folder in "$fit" "$held"; do
   "$build/wcs" report "$folder"

@@ -50,28 +50,47 @@ class Auto final : public wcs::Strategy {
     wcs::autorule::Features f;
     const int leaf = wcs::autorule::leaf_of(problem, f, options.trace);
     const wcs::autorule::Plan& plan = wcs::autorule::kPlans[wcs::autorule::kTree[leaf].plan];
-
-    Progress run;
-    for (int k = 0; k < plan.count && !run.converged; ++k) {
-      const int index = wcs::autorule::kSteps[plan.first + k];
-      if (k == 0 && !options.trace) {
-        // The common case, kept short (auto's own cost decides the sub-microsecond
-        // problems): the first attempt runs whole and converges; its answer is returned
-        // as it came, with the one note `chose`.
-        State& state = attempt(index);
-        if (state.info != nullptr && problem.n() <= state.max_n && state.info->domain.empty()) {
-          const wcs::Problem& input = budget_of(state, problem);
-          wcs::SolveResult r = solver(state).solve_validated(input, options);
-          if (r.converged) {
-            annotate(r, state, false, leaf, f, options, run.ran);
-            return r;
-          }
-          keep(state, std::move(r), &input != &problem, run);
-          continue;
+    if (!options.trace) {
+      // The common case, kept short (auto's own cost decides the sub-microsecond
+      // problems): the first attempt runs and converges; its answer is returned as it
+      // came, with the one note `chose`.
+      State& state = attempt(wcs::autorule::kSteps[plan.first]);
+      if (state.plain && problem.n() <= state.max_n) {
+        const wcs::Problem& input = budget_of(state, problem);
+        wcs::SolveResult r = solver(state).solve_validated(input, options);
+        if (r.converged) {
+          r.notes.insert_or_assign("chose", state.whole_label);
+          return r;
         }
+        Progress run;
+        keep(state, std::move(r), &input != &problem, run);
+        return finish(problem, options, leaf, f, plan, 1, std::move(run));
       }
-      try_attempt(index, problem, options, run);
     }
+    return finish(problem, options, leaf, f, plan, 0, Progress{});
+  }
+
+ private:
+  // What the attempts of one solve found so far: the best answer (the first that
+  // converged, else the closest), whose attempt it was, every attempt's line for the
+  // notes (written only once something other than "the first attempt converged"
+  // happened) and the work of all.
+  struct State;
+  struct Progress {
+    std::optional<wcs::SolveResult> best;
+    const State* chosen = nullptr;
+    bool converged = false;
+    bool stopped_early = false;  // the best is an attempt stopped before the budget that missed
+    std::string ran;
+    std::uint64_t evaluations = 0;
+  };
+
+  // The plan's attempts from the `from`-th on, then the net, until one converges; the
+  // answer with its notes.
+  wcs::SolveResult finish(const wcs::Problem& problem, const wcs::SolveOptions& options, int leaf,
+                          const wcs::autorule::Features& f, const wcs::autorule::Plan& plan, int from, Progress run) {
+    for (int k = from; k < plan.count && !run.converged; ++k)
+      try_attempt(wcs::autorule::kSteps[plan.first + k], problem, options, run);
     // The plan did not reach the tolerance: the rest of the portfolio, in the net's
     // order, so that auto converges wherever one of its strategies does.
     for (const int index : wcs::autorule::kNet) {
@@ -91,30 +110,17 @@ class Auto final : public wcs::Strategy {
     return out;
   }
 
- private:
   // What one attempt of the table needs, looked up once: its registry entry, its
   // label, and a configured solver made on first use (a strategy object keeps its
   // buffers between solves, as it would when used directly).
   struct State {
     bool ready = false;
+    bool plain = false;  // registered, and refuses nothing inside a declared domain: the common case may run it
     const wcs::StrategyInfo* info = nullptr;
     std::size_t max_n = 0;
     long long cycles = 0;
     std::string strategy, label, whole_label;
     std::optional<wcs::Solver> solver;
-  };
-
-  // What the attempts of one solve found so far: the best answer (the first that
-  // converged, else the closest), whose attempt it was, every attempt's line for the
-  // notes (written only once something other than "the first attempt converged"
-  // happened) and the work of all.
-  struct Progress {
-    std::optional<wcs::SolveResult> best;
-    const State* chosen = nullptr;
-    bool converged = false;
-    bool stopped_early = false;  // the best is an attempt stopped before the budget that missed
-    std::string ran;
-    std::uint64_t evaluations = 0;
   };
 
   // Runs attempt `index` on the problem (stopped after its cycles, if it has a cap
@@ -211,6 +217,7 @@ class Auto final : public wcs::Strategy {
       s.whole_label = wcs::autorule::attempt_label({a.strategy, a.options, a.max_n, 0});
       s.info = registry_.find(a.strategy);
       if (s.info != nullptr) s.max_n = std::min(s.info->max_n, a.max_n);
+      s.plain = s.info != nullptr && s.info->domain.empty();
     }
     return s;
   }
