@@ -30,7 +30,9 @@ meson compile -C "$build" >/dev/null
 run() { "$build/wcs" run "$@" || [ $? -eq 1 ]; }
 # auto's own cost (wcs-bench --choice), with the commit it was measured at.
 own_cost() {
-  { echo "commit: $(git rev-parse HEAD)$(git diff --quiet HEAD -- || echo -dirty)"
+  local commit
+  commit="$(git rev-parse HEAD)$(git diff --quiet HEAD -- || echo -dirty)"  # before the file is rewritten
+  { echo "commit: $commit"
     "$build/wcs-bench" --strategies=auto --n=2,3,4,6,8,12 --problems=integer,decimal --tolerance=1000 --cycles=10 \
       --choice --benchmark_min_time=0.5 --benchmark_repetitions=5; } > "$1" 2>&1
 }
