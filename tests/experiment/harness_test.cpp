@@ -116,13 +116,14 @@ TEST_CASE("a run writes one record per run; resume skips what is recorded", "[ha
     CHECK(e.path().extension() == ".json");
 
   const auto before = file_texts(s.dir / "res" / "runs");
-  fs::remove(s.dir / "res" / "runs" / (recs.begin()->first + ".json"));
+  const std::string removed = first_ok(recs);
+  fs::remove(s.dir / "res" / "runs" / (removed + ".json"));
   REQUIRE(s.wcs("run exp.yaml --out res --resume") == 0);
   CHECK(s.out().find(" 1 ran, 0 skipped by max_n, 17 already recorded") != std::string::npos);
   const auto after = file_texts(s.dir / "res" / "runs");
   REQUIRE(after.size() == before.size());
   for (const auto& [name, text] : before)
-    if (name != recs.begin()->first + ".json") CHECK(after.at(name) == text);  // untouched
+    if (name != removed + ".json") CHECK(after.at(name) == text);  // untouched
 }
 
 TEST_CASE("shards merged equal the unsharded run apart from timings", "[harness][merge]") {
@@ -502,7 +503,7 @@ TEST_CASE("merge: identical duplicates are fine, different results are a conflic
   CHECK(tree(s.dir / "x") == tree(s.dir / "y"));
 
   // A failed record loses to a finished one, whatever the order.
-  const std::string id = records(s.dir / "p0").begin()->first;
+  const std::string id = first_ok(records(s.dir / "p0"));
   Json rec = Json::parse(read_text(s.dir / "p0" / "runs" / (id + ".json")));
   REQUIRE(rec["wcs"]["status"] == "ok");
   rec["wcs"]["status"] = "failed";
@@ -599,7 +600,7 @@ TEST_CASE("broken records: report, merge and compare build from the good ones an
   Sandbox s;
   REQUIRE(s.wcs("run exp.yaml --out res --shard 0/3") == 0);
   const auto recs = records(s.dir / "res");
-  const std::string id = recs.begin()->first;
+  const std::string id = first_ok(recs);
   const fs::path file = s.dir / "res" / "runs" / (id + ".json");
   const std::string good = read_text(file);
   struct Case {

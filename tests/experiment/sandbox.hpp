@@ -135,6 +135,15 @@ inline std::map<std::string, Json> records(const fs::path& dir) {
   return out;
 }
 
+// The id of the first record (in id order, which follows hashes) whose run completed:
+// a test that changes or removes "a run" must not pick one skipped by max_n.
+inline std::string first_ok(const std::map<std::string, Json>& recs) {
+  for (const auto& [id, r] : recs)
+    if (r["wcs"]["status"] == "ok") return id;
+  FAIL("no completed run among the records");
+  return {};
+}
+
 // Every record of DIR read as a typed RunRecord writes the same bytes again; returns
 // the typed records by id.
 inline std::map<std::string, wcs::record::RunRecord> round_trip(const fs::path& dir) {
