@@ -494,7 +494,9 @@ TEST_CASE("merge: identical duplicates are fine, different results are a conflic
   REQUIRE(s.wcs("run exp.yaml --out p0 --shard 0/2") == 0);
   REQUIRE(s.wcs("run exp.yaml --out p1 --shard 1/2") == 0);
   // whole and p0 hold the same runs, timed twice: the same results, other timings.
-  REQUIRE(s.wcs("merge whole p0 p1 --out ab") == 0);
+  const int merged = s.wcs("merge whole p0 p1 --out ab");
+  INFO(s.err());  // it failed once in a full parallel run, cause unknown: say why if it does again
+  REQUIRE(merged == 0);
   CHECK(s.out().find("merged 18 run records") != std::string::npos);
   REQUIRE(s.wcs("merge p1 p0 whole --out ba") == 0);
   CHECK(tree(s.dir / "ab") == tree(s.dir / "ba"));  // byte for byte
