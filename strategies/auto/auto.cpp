@@ -79,22 +79,26 @@ class Auto final : public wcs::Strategy {
   struct Progress {
     std::optional<wcs::SolveResult> best;
     const State* chosen = nullptr;
-    bool converged = false;
     bool stopped_early = false;  // the best is an attempt stopped before the budget that missed
     std::string ran;
     std::uint64_t evaluations = 0;
+    bool converged() const { return best && best->converged; }
+    // One attempt's line in `ran`.
+    void say(const std::string& label, const std::string& what) {
+      ran += fmt::format("{}{}: {}", ran.empty() ? "" : "; ", label, what);
+    }
   };
 
   // The plan's attempts from the `from`-th on, then the net, until one converges; the
   // answer with its notes.
   wcs::SolveResult finish(const wcs::Problem& problem, const wcs::SolveOptions& options, int leaf,
                           const wcs::autorule::Features& f, const wcs::autorule::Plan& plan, int from, Progress run) {
-    for (int k = from; k < plan.count && !run.converged; ++k)
+    for (int k = from; k < plan.count && !run.converged(); ++k)
       try_attempt(wcs::autorule::kSteps[plan.first + k], problem, options, run);
     // The plan did not reach the tolerance: the rest of the portfolio, in the net's
     // order, so that auto converges wherever one of its strategies does.
     for (const int index : wcs::autorule::kNet) {
-      if (run.converged) break;
+      if (run.converged()) break;
       bool in_plan = false;
       for (int k = 0; k < plan.count; ++k) in_plan = in_plan || wcs::autorule::kSteps[plan.first + k] == index;
       if (!in_plan) try_attempt(index, problem, options, run);
@@ -124,20 +128,17 @@ class Auto final : public wcs::Strategy {
   };
 
   // Runs attempt `index` on the problem (stopped after its cycles, if it has a cap
-  // below the budget) and keeps its answer in `run` when it is the best so far.
-  // False when it could not run (not registered, N above its bound, refused).
-  bool try_attempt(int index, const wcs::Problem& problem, const wcs::SolveOptions& options, Progress& run) {
+  // below the budget) and keeps its answer in `run` when it is the best so far; what
+  // could not run (not registered, N above its bound, refused) is said in `ran`.
+  void try_attempt(int index, const wcs::Problem& problem, const wcs::SolveOptions& options, Progress& run) {
     State& state = attempt(index);
-    auto entry = [&](const std::string& what) {
-      run.ran += fmt::format("{}{}: {}", run.ran.empty() ? "" : "; ", state.label, what);
-    };
     if (state.info == nullptr) {
-      entry("not registered");
-      return false;
+      run.say(state.label, "not registered");
+      return;
     }
     if (problem.n() > state.max_n) {
-      entry(fmt::format("skipped, N above {}", state.max_n));
-      return false;
+      run.say(state.label, fmt::format("skipped, N above {}", state.max_n));
+      return;
     }
     const wcs::Problem* input = &budget_of(state, problem);
     wcs::SolveResult r;
@@ -145,11 +146,10 @@ class Auto final : public wcs::Strategy {
       r = solver(state).solve_validated(*input, options);  // auto's own caller validated it
     } catch (const wcs::InputError& e) {
       if (state.info->domain.empty()) throw;
-      entry(fmt::format("refused ({})", e.what()));
-      return false;
+      run.say(state.label, fmt::format("refused ({})", e.what()));
+      return;
     }
     keep(state, std::move(r), input != &problem, run);
-    return true;
   }
 
   // The problem an attempt solves: the problem itself, or with a cycle cap below its
@@ -171,13 +171,11 @@ class Auto final : public wcs::Strategy {
     const bool first = !run.best && run.ran.empty();
     // (A first attempt converging in a traced solve gets its line from annotate.)
     if (!(r.converged && first))
-      run.ran += fmt::format("{}{}: {}", run.ran.empty() ? "" : "; ", state.label,
-                             r.converged ? fmt::format("converged in {} cycles", r.cycles)
-                                         : fmt::format("not converged, error {}", r.error));
+      run.say(state.label, r.converged ? fmt::format("converged in {} cycles", r.cycles)
+                                       : fmt::format("not converged, error {}", r.error));
     const bool better = !run.best || r.converged || (run.stopped_early && !stopped_early) ||
                         (run.stopped_early == stopped_early && r.error < run.best->error);
     if (better) {
-      run.converged = r.converged;
       run.stopped_early = stopped_early && !r.converged;
       run.best = std::move(r);
       run.chosen = &state;
