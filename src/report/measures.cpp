@@ -111,6 +111,14 @@ Value range_value(double x, double lo, double hi) { return lo == hi ? number(x) 
 
 }  // namespace
 
+Value tally_value(std::size_t k, std::size_t n) {
+  const Estimate w = wilson(k, n);
+  Value v = number(w.value, w.lo, w.hi);
+  v.k = k;
+  v.n = n;
+  return v;
+}
+
 std::map<std::string, CellStats> cell_stats(const Model& m) {
   const auto exact = exact_answers(m);
   std::map<std::string, CellStats> out;
@@ -149,13 +157,7 @@ const std::vector<Measure>& measures() {
     // Convergence and error.
     {"runs", stat_column("runs", {"runs"}, Format::count), [](const CellStats& s) { return count_value(s.cell->ok.size()); }},
     {"converged", stat_column("converged", {"converged", "converged_rate", "converged_ci_low", "converged_ci_high"}, Format::tally, Interval::wilson),
-     [](const CellStats& s) {
-       const Estimate w = wilson(s.converged, s.cell->ok.size());
-       Value v = number(w.value, w.lo, w.hi);
-       v.k = s.converged;
-       v.n = s.cell->ok.size();
-       return v;
-     }},
+     [](const CellStats& s) { return tally_value(s.converged, s.cell->ok.size()); }},
     {"error", stat_column("median error", {}, Format::real, Interval::range),
      [](const CellStats& s) { return range_value(s.median_error, s.best_error, s.worst_error); }},
     {"median_error", stat_column("median error", {"median_error"}, Format::real), [](const CellStats& s) { return number(s.median_error); }},

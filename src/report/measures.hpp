@@ -34,6 +34,9 @@ struct CellStats {
   double ert_evaluations = NAN, ert_seconds = NAN;
 };
 
+/// k successes of n trials with the 95% Wilson interval: the value of a tally column.
+Value tally_value(std::size_t k, std::size_t n);
+
 /// Every cell's statistics, keyed by cell key.
 std::map<std::string, CellStats> cell_stats(const Model& m);
 

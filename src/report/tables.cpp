@@ -306,13 +306,6 @@ Table virtual_best_table(const Model& m, Ran& ran) {
                col("within 2x", {"within_2x", "within_2x_rate", "within_2x_ci_low", "within_2x_ci_high"},
                    Format::tally, Interval::wilson),
                col("median ratio", {"median_ratio"}, Format::real)};
-  auto tally = [](std::size_t k, std::size_t n) {
-    const Estimate w = wilson(k, n);
-    Value v = number(w.value, w.lo, w.hi);
-    v.k = k;
-    v.n = n;
-    return v;
-  };
   for (std::size_t s = 0; s < m.labels.size(); ++s) {
     if (ran[m.labels[s]].empty()) continue;
     std::size_t instances = 0, converged = 0, within = 0;
@@ -328,11 +321,8 @@ Table virtual_best_table(const Model& m, Ran& ran) {
       ratios.push_back(row[s] / best);
     }
     if (instances == 0) continue;
-    std::sort(ratios.begin(), ratios.end());
-    const std::size_t k = ratios.size();
-    const double median = k % 2 ? ratios[k / 2] : 0.5 * (ratios[k / 2 - 1] + ratios[k / 2]);
-    t.rows.push_back({text_value(m.labels[s]), count_value(instances), tally(converged, instances),
-                      tally(within, instances), number(median)});
+    t.rows.push_back({text_value(m.labels[s]), count_value(instances), tally_value(converged, instances),
+                      tally_value(within, instances), number(median(std::move(ratios)))});
   }
   return t;
 }
@@ -379,10 +369,7 @@ Reached reached_tables(const Model& m, Ran& ran) {
     const Value name = text_value(label), family = text_value(m.family.at(label));
     std::size_t k = 0;
     for (const RunRecord* r : runs) k += r->ok() && r->converged;
-    const Estimate w = wilson(k, runs.size());
-    Value reached = number(w.value, w.lo, w.hi);
-    reached.k = k;
-    reached.n = runs.size();
+    const Value reached = tally_value(k, runs.size());
     const auto& rs = ratios[s];
     double solved = 0;
     for (double x : rs) solved += std::isfinite(x);
