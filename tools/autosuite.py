@@ -203,11 +203,6 @@ ATTEMPT_MS = 0.0001
 REFUSAL_MS = 0.004
 
 
-def refusal_cost(by_label, time="ms"):
-    """What a refused attempt is taken to cost: REFUSAL_MS."""
-    return REFUSAL_MS
-
-
 def split_label(label):
     """(label of the runs, cycle cap or None) of a plan's attempt: "greedy@2" is
     greedy's run stopped after at most 2 cycles."""
@@ -229,9 +224,9 @@ def attempt_outcome(label, by_label, time="ms"):
     if r is None or r.status == "skipped":
         return "skipped", False, 0.0
     if r.status != "ok":
-        return "failed", False, refusal_cost(by_label, time)
+        return "failed", False, REFUSAL_MS
     t = getattr(r, time)
-    if cap is None or (r.converged and r.cycles <= cap) or r.cycles <= cap:
+    if cap is None or r.cycles <= cap:
         return "ok", r.converged, t
     # A solve's fixed cost (its buffers, the result) is taken as one more cycle's.
     return "ok", False, t * (cap + 1) / (max(r.cycles, 1) + 1)
@@ -241,7 +236,7 @@ def plan_outcome(plan, by_label, time="ms", net=()):
     """(converged, time) of trying `plan` (labels) in order on one problem, then the
     labels of `net` that are not in the plan, from the runs of each label: an attempt
     the suite did not run (above its cap) is skipped, as auto skips it; a refusal costs
-    refusal_cost."""
+    REFUSAL_MS."""
     spent = 0.0
     for k, label in enumerate(list(plan) + [l for l in net if l not in plan]):
         status, converged, t = attempt_outcome(label, by_label, time)

@@ -112,6 +112,9 @@ class Model:
         self.net = net_order(self.keys, runs, self.labels, time)
         self.x = np.array([autosuite.features(problems[k]) for k in self.keys])
         self.best = [autosuite.vbs(runs[k], self.labels, time)[0] for k in self.keys]
+        # Where no strategy converged: the fastest run, what a plan's time is compared with.
+        self.fastest = [min((getattr(r, time) for r in runs[k].values() if r.status == "ok" and r.label in self.labels),
+                            default=1e-9) for k in self.keys]
         self.cost = np.array([self.plan_costs(plan, original) for plan in self.plans])
 
     def plan_costs(self, plan, original):
@@ -125,9 +128,7 @@ class Model:
                 c += SLOW if spent > self.margin * best else 0.0
                 c += math.log2(max(spent / best, 1.0))
             else:
-                fastest = min((getattr(r, self.time) for r in self.runs[key].values() if r.status == "ok" and
-                               r.label in self.labels), default=1e-9)
-                c = UNSOLVED * math.log2(max(spent / max(fastest, 1e-9), 1.0))
+                c = UNSOLVED * math.log2(max(spent / max(self.fastest[j], 1e-9), 1.0))
             row.append(c)
         return row
 
