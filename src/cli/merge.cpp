@@ -4,7 +4,8 @@
 // only on the set of records, never on the order of the folders: of two records of
 // one run the finished one (ok or skipped) wins over a failed one, equal results keep
 // the record whose text sorts first, and different results are a conflict (exit 2,
-// naming both files). Records that cannot be read are left out and listed (with
+// naming both files). What a second run of the same id may see otherwise (starved
+// repetitions, a build of another commit) is not a result. Records that cannot be read are left out and listed (with
 // --strict they are an error).
 #include <fmt/format.h>
 
@@ -12,6 +13,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <string>
 
 #include "commands.hpp"
 #include "record/record.hpp"
@@ -50,13 +52,23 @@ fs::path canonical_path(const fs::path& p) {
   return ec ? fs::absolute(p) : c;
 }
 
-// Which of two records of one run the merge keeps, independent of their order. Their
-// `wcs` sections are compared as written (a NaN equals itself there).
+// A record's `wcs` section as written (a NaN equals itself there) without what two runs
+// of one id may differ in and still agree: how many repetitions the machine starved
+// (a measurement, like the times) and the commit of the build (the id already holds
+// the strategy's identity).
+std::string results_text(const RunRecord& record) {
+  Json j = record::to_json(record);
+  j.erase("wcs_commit");
+  if (auto timing = j.find("timing"); timing != j.end()) timing->erase("starved");
+  return j.dump();
+}
+
+// Which of two records of one run the merge keeps, independent of their order.
 const Candidate& choose(const Candidate& a, const Candidate& b) {
   const Candidate& first = a.file < b.file ? a : b;
   const Candidate& second = a.file < b.file ? b : a;
   if (first.finished() != second.finished()) return first.finished() ? first : second;
-  if (first.finished() && record::to_json(first.record).dump() != record::to_json(second.record).dump())
+  if (first.finished() && results_text(first.record) != results_text(second.record))
     throw InputError(fmt::format("run {} ({}) has different results in {} and {}; remove the wrong one",
                                  first.record.id, first.record.key, first.file, second.file));
   return first.text <= second.text ? first : second;

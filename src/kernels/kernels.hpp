@@ -6,6 +6,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string>
 #include <vector>
@@ -20,14 +21,20 @@ struct CycleView {
   double base = 0.0;
   std::span<const double> dl;  ///< N terms, line-bit order
   double target = 0.0;
+  /// An error, in the kernel's arithmetic, of some line of the cycle (a runner that
+  /// splits the cycle passes what its other ranges found): a kernel may skip lines
+  /// whose error exceeds it, never one whose error is at most it. So the range's
+  /// line of smallest error is still returned whenever its error is at most `bound`,
+  /// and the cycle's pick does not depend on when the bound was read.
+  double bound = std::numeric_limits<double>::infinity();
 };
 
 /// A kernel's pick in a range of lines. `line == 0` means the range was empty (or
 /// every error was NaN).
 struct RangeBest {
-  double error = 0.0;         ///< |result - target| as the kernel computed it
-  double result = 0.0;        ///< the kernel's value of the line (may differ from the
-                              ///< bit-exact form in the last bits)
+  double error = 0.0;   ///< |result - target| as the kernel computed it
+  double result = 0.0;  ///< the kernel's value of the line (may differ from the
+                        ///< bit-exact form in the last bits)
   std::uint64_t line = 0;
 };
 
@@ -38,7 +45,7 @@ struct RangeBest {
 using RangeKernel = RangeBest (*)(const CycleView& cycle, std::uint64_t first, std::uint64_t last);
 
 struct KernelInfo {
-  const char* name;      ///< option value of `parallel`'s `kernel`
+  const char* name;  ///< option value of `parallel`'s `kernel`
   RangeKernel run;
   const char* (*isa)();  ///< instruction set it will use on this machine ("scalar", "AVX2", ...)
   unsigned priority;     ///< higher = faster; `fastest()` takes the highest

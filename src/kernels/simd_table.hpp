@@ -148,6 +148,10 @@ struct Tables {
   int quantum = 0;              ///< every table value is a multiple of 2^quantum
   bool filterable = false;      ///< every value is finite and well inside float's range
   bool exact_possible = false;  ///< some window may be exact (see window())
+  /// For a table on a lattice of fewer than kLatticeBits points (integer terms): bit i
+  /// set when some value is -M + i 2^quantum. Empty otherwise.
+  std::vector<std::uint64_t> lattice;
+  static constexpr std::size_t kLatticeBits = std::size_t{1} << 16;
 
   void build(std::span<const double> dl, unsigned k) {
     build_table(dl, k, values);
@@ -172,6 +176,35 @@ struct Tables {
     f = fp;
     exact_possible = filterable && (quantum == std::numeric_limits<int>::max() ||
                                     (quantum >= -148 && quantum <= 100 && headroom(max_abs, quantum)));
+    lattice.clear();
+    if (exact_possible && quantum != std::numeric_limits<int>::max() &&
+        2.0 * max_abs / pow2(quantum) < static_cast<double>(kLatticeBits)) {
+      lattice.assign((static_cast<std::size_t>(2.0 * max_abs / pow2(quantum)) + 1 + 63) / 64, 0);
+      for (std::size_t j = 0; j < size; ++j) {
+        const auto i = static_cast<std::size_t>((dp[j] + max_abs) / pow2(quantum));  // exact: a lattice point
+        lattice[i / 64] |= std::uint64_t{1} << (i % 64);
+      }
+    }
+  }
+
+  /// Whether some table value may lie in the open interval (lo, hi), given as
+  /// multiples of 2^(quantum - 1) or finer below 2^(51 + quantum) in magnitude so that
+  /// every step below is exact (true when there is no lattice to tell).
+  bool any_between(double lo, double hi) const {
+    if (lattice.empty()) return true;
+    const double step = pow2(quantum), last = static_cast<double>(lattice.size() * 64 - 1);
+    const double first_point = std::max(0.0, std::floor((lo + max_abs) / step) + 1.0);
+    const double last_point = std::min(last, std::ceil((hi + max_abs) / step) - 1.0);
+    if (first_point > last_point) return false;
+    const auto i0 = static_cast<std::size_t>(first_point), i1 = static_cast<std::size_t>(last_point);
+    if (i1 / 64 - i0 / 64 > 4) return true;  // a wide window: the filter decides
+    for (std::size_t w = i0 / 64; w <= i1 / 64; ++w) {
+      std::uint64_t word = lattice[w];
+      if (w == i0 / 64) word &= ~std::uint64_t{0} << (i0 % 64);
+      if (w == i1 / 64) word &= ~std::uint64_t{0} >> (63 - i1 % 64);
+      if (word != 0) return true;
+    }
+    return false;
   }
 
   /// Whether M + 2^q < 2^(21+q): the exact window's 24 bits with room for t + shift.
@@ -182,9 +215,10 @@ struct Tables {
   }
 
   /// The window of a block at offset o when the best error is `best` (file comment).
-  Window window(double o, double best, FilterForm form) const {
+  /// `inexact`: never the exact form (for a bound that keeps its ties; 0 allowed).
+  Window window(double o, double best, FilterForm form, bool inexact = false) const {
     constexpr float kInf = std::numeric_limits<float>::infinity();
-    if (!(best > 0.0)) return {};  // nothing is < 0
+    if (!(best > 0.0) && !(inexact && best == 0.0)) return {};  // nothing is < 0
     // The double pass decides: a window that every finite float passes.
     if (!(std::fabs(o) < 0x1p100) || !(best < 0x1p100))
       return form == FilterForm::bits ? Window{0x1p101f, kInf} : Window{0.0f, kInf};
@@ -192,11 +226,14 @@ struct Tables {
     // q <= quantum, and the headroom test only gets harder as q falls: a table that
     // fails it at its own quantum (decimal terms) never has an exact window.
     const int q = exact_possible ? std::min({quantum, quantum_exponent(o), quantum_exponent(best)}) : 0;
-    if (exact_possible && q >= -148 && headroom(m, q) && std::fabs(o) + best < pow2(50 + q)) {
+    if (!inexact && exact_possible && q >= -148 && headroom(m, q) && std::fabs(o) + best < pow2(50 + q)) {
       // Exact: every quantity below is a multiple of 2^(q-1) below 2^(23+q) in
       // magnitude (24 bits), the sum t + shift included.
       const double lo = -o - best, hi = -o + best;
       if (hi <= -m || lo >= m) return {};
+      // No table value inside: every line of the block is at least `best` away (as
+      // when integer terms have met a half-integer target to 0.5).
+      if (!any_between(lo, hi)) return {};
       const double a = std::max(lo, -m - pow2(q));  // keeps t = +-M inside the open interval
       const double b = std::min(hi, m + pow2(q));
       const double c = 0.5 * (a + b), r = 0.5 * (b - a), s = pow2(q - 1);
@@ -293,12 +330,30 @@ inline void scan_blocks(const CycleView& c, const Tables& t, const HighSums& hig
   std::uint64_t his[kFilterBatch];
   double hs[kFilterBatch];
   alignas(64) float offset_f[kFilterBatch], limit_f[kFilterBatch];
+  // The lines the filter keeps: those below the best so far, or when the runner's
+  // bound is smaller, those at most the bound away (CycleView::bound). For the latter,
+  // once per range: every t, o and the bound are multiples of 2^q, q at most the
+  // quantum of the table, base, target and every term (a rounded sum of multiples of
+  // 2^q is one too), so |t + o| <= bound is |t + o| < bound + 2^(q-1) when that sum
+  // is exact; otherwise the inexact window keeps the ties.
+  double bound_open = std::numeric_limits<double>::quiet_NaN();
+  if (c.bound >= 0.0 && c.bound < 0x1p100) {
+    int q = std::min({t.quantum, quantum_exponent(c.bound), quantum_exponent(c.base), quantum_exponent(c.target)});
+    for (const double d : c.dl) q = std::min(q, quantum_exponent(d));
+    if (q != std::numeric_limits<int>::max() && q >= -1021 && q <= 100 &&
+        c.bound + pow2(q - 1) - c.bound == pow2(q - 1))
+      bound_open = c.bound + pow2(q - 1);
+  }
+  auto window = [&](double o) {
+    if (!(c.bound < best.error)) return t.window(o, best.error, form);
+    return bound_open == bound_open ? t.window(o, bound_open, form) : t.window(o, c.bound, form, true);
+  };
   for (std::uint64_t hi = hi_begin; hi < hi_end;) {
     // A batch of blocks that may hold a better line (in increasing hi).
     std::size_t nb = 0;
     for (; hi < hi_end && nb < kFilterBatch; ++hi) {
       const double h = high_sum(hi);
-      const Window w = t.window(h - c.target, best.error, form);
+      const Window w = window(h - c.target);
       if (w.limit == 0.0f) continue;
       his[nb] = hi;
       hs[nb] = h;
@@ -311,12 +366,21 @@ inline void scan_blocks(const CycleView& c, const Tables& t, const HighSums& hig
       if (b >= nb) break;
       const double before = best.error;
       rescan(t, size, k, his[b], hs[b], hs[b] - c.target, block_min, block_find, best);
-      for (std::size_t r = b + 1; best.error != before && r < nb; ++r) {
-        const Window w = t.window(hs[r] - c.target, best.error, form);
-        offset_f[r] = w.offset;
-        limit_f[r] = w.limit;
-      }
       pos = b + 1;
+      if (best.error == before) continue;
+      // The rest of the batch with the new best's windows; the blocks it rules out
+      // leave the batch rather than go through the filter for nothing.
+      std::size_t kept = pos;
+      for (std::size_t r = pos; r < nb; ++r) {
+        const Window w = window(hs[r] - c.target);
+        if (w.limit == 0.0f) continue;
+        his[kept] = his[r];
+        hs[kept] = hs[r];
+        offset_f[kept] = w.offset;
+        limit_f[kept] = w.limit;
+        ++kept;
+      }
+      nb = kept;
     }
   }
 }

@@ -115,7 +115,7 @@ void SplitPointsHwy(const double* HWY_RESTRICT high, std::size_t nh, const doubl
     auto above = j + 1 < static_cast<std::ptrdiff_t>(nl) ? hn::Add(hb, hn::Set(d, low[j + 1])) : inf;
     auto at = hn::Set(di, -1);
     auto was_at_or_below = hn::FirstN(d, 0);  // entry j + 1 is above the target in every lane
-    std::ptrdiff_t last = -1;  // the split of the vector's last entry, the lowest
+    std::ptrdiff_t last = -1;                 // the split of the vector's last entry, the lowest
     for (std::ptrdiff_t c = j; c >= 0; --c) {
       const auto v = hn::Add(hb, hn::Set(d, low[c]));
       const auto at_or_below = hn::Le(v, t);  // not (v > target): the values are finite
@@ -133,8 +133,8 @@ void SplitPointsHwy(const double* HWY_RESTRICT high, std::size_t nh, const doubl
     for (std::size_t i = 0; i < lanes; ++i) split[a + i] = static_cast<std::int32_t>(splits[i]);
     const auto e = hn::Min(hn::Abs(hn::Sub(below, t)), hn::Abs(hn::Sub(above, t)));
     hn::StoreU(e, d, near + a);
-    const auto skipped = hn::RebindMask(
-        d, hn::Eq(lane, hn::Set(di, static_cast<std::int64_t>(skip) - static_cast<std::int64_t>(a))));
+    const auto skipped =
+        hn::RebindMask(d, hn::Eq(lane, hn::Set(di, static_cast<std::int64_t>(skip) - static_cast<std::int64_t>(a))));
     best = hn::Min(best, hn::IfThenElse(skipped, inf, e));
     j = last;
   }
@@ -142,6 +142,9 @@ void SplitPointsHwy(const double* HWY_RESTRICT high, std::size_t nh, const doubl
   out->j = a == 0 ? static_cast<std::ptrdiff_t>(nl) - 1 : split[a - 1];
   out->best = hn::GetLane(hn::MinOfLanes(d, best));
 }
+
+// The target this instance was compiled for (mitm's "isa" note).
+std::int64_t ScanTargetHwy() { return HWY_TARGET; }
 
 }  // namespace HWY_NAMESPACE
 }  // namespace search
@@ -155,6 +158,9 @@ HWY_EXPORT(FirstUnsortedHwy);
 HWY_EXPORT(SplitPointsHwy);
 HWY_EXPORT(SumsByMaskHwy);
 HWY_EXPORT(FirstNotAboveHwy);
+HWY_EXPORT(ScanTargetHwy);
+
+const char* scan_isa() { return hwy::TargetName(HWY_DYNAMIC_DISPATCH(ScanTargetHwy)()); }
 
 std::size_t first_not_above(const double* v, std::size_t from, std::size_t count, double limit) {
   return HWY_DYNAMIC_DISPATCH(FirstNotAboveHwy)(v, from, count, limit);

@@ -40,4 +40,7 @@ struct SplitScan {
 SplitScan split_points(const double* high, std::size_t nh, const double* low, std::size_t nl, double base,
                        double target, std::size_t skip, std::int32_t* split, double* near);
 
+/// The Highway target these scans dispatch to (hwy::TargetName: "AVX3", "AVX2", ...).
+const char* scan_isa();
+
 }  // namespace wcs::search

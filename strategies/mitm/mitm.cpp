@@ -18,6 +18,7 @@
 #include <string>
 
 #include "search/exact_step.hpp"
+#include "search/sorted_scan.hpp"
 #include "wcs/formula.hpp"
 #include "wcs/plugin.hpp"
 
@@ -53,6 +54,8 @@ class MitmSearch final : public wcs::CycleSearch {
   void finish(wcs::SolveResult& result) override {
     result.notes["exact_cycles"] = std::to_string(exact_cycles_);
     result.notes["exact_rechecks"] = std::to_string(exact_rechecks_);
+    // The instruction set of the exact step's vector scans (the rest is scalar).
+    result.notes["isa"] = wcs::search::scan_isa();
     // Cycles whose lines within rounding of the closest were too many to re-evaluate
     // (src/search/tie_rule.hpp): their winner is the tie rule's on exact values.
     ties_.write(result.notes);

@@ -5,7 +5,9 @@
 //
 // The lines are cut into chunks whose boundaries depend only on N (never on the
 // thread count), workers take chunks from a shared counter, and the per-chunk picks
-// are merged by the winner order (wcs::line_wins). A kernel's value of a line may
+// are merged by the winner order (wcs::line_wins). Each chunk starts from the
+// smallest error the finished chunks found, which lets the table kernels skip blocks
+// that cannot hold the pick (the bound keeps ties, so the pick does not change). A kernel's value of a line may
 // depend on where its range starts (a Gray-code walk accumulates), so fixing the
 // chunks is what makes the pick, and with it every note, independent of `threads`;
 // the exact step then makes the cycle's decisions reference's.
@@ -18,6 +20,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -165,13 +168,24 @@ class ChunkRunner final : public wcs::search::RangeRunner {
     }
     best_.assign(chunks, {});
     const std::atomic<bool>* stop = wcs::thread_stop();  // the workers poll the caller's stop flag
+    // The smallest error the chunks done so far found: a chunk's kernel may skip lines
+    // above it (CycleView::bound), never the cycle's pick, so the pick is the same
+    // whatever the chunks saw of it.
+    std::atomic<double> found{std::numeric_limits<double>::infinity()};
     auto task = [&](std::size_t t) {
       if (t == 0) {
         side();
         return;
       }
       const std::size_t c = t - 1;
-      best_[c] = wcs::search::run_in_blocks(kernel, view, std::max<std::uint64_t>(1, c * chunk), (c + 1) * chunk, stop);
+      wcs::kernels::CycleView bounded = view;
+      bounded.bound = found.load(std::memory_order_relaxed);
+      const wcs::kernels::RangeBest b =
+          wcs::search::run_in_blocks(kernel, bounded, std::max<std::uint64_t>(1, c * chunk), (c + 1) * chunk, stop);
+      best_[c] = b;
+      double seen = found.load(std::memory_order_relaxed);
+      while (b.line != 0 && b.error < seen && !found.compare_exchange_weak(seen, b.error, std::memory_order_relaxed)) {
+      }
     };
     pool_->run(chunks + 1, task);
     wcs::poll_stop();  // the chunks end early when the solve is stopped
@@ -179,7 +193,8 @@ class ChunkRunner final : public wcs::search::RangeRunner {
     // line 0), so the pick does not depend on the thread count.
     wcs::kernels::RangeBest best;
     for (const auto& b : best_)
-      if (b.line != 0 && (best.line == 0 || wcs::line_wins(b.error, b.result, b.line, best.error, best.result, best.line)))
+      if (b.line != 0 &&
+          (best.line == 0 || wcs::line_wins(b.error, b.result, b.line, best.error, best.result, best.line)))
         best = b;
     return best;
   }
@@ -206,13 +221,15 @@ void register_parallel(wcs::Registry& registry) {
   info.memory_bytes = [](std::size_t n, const wcs::Options&) { return wcs::search::ExactStep::memory_bytes(n); };
   info.options = {
       wcs::OptionSpec::integer("threads", 0, 0, 256, "worker threads, the caller included; 0: all cores"),
-      wcs::OptionSpec::choice("kernel", "fastest", kernels, "enumeration kernel; fastest: the best one on this machine"),
+      wcs::OptionSpec::choice("kernel", "fastest", kernels,
+                              "enumeration kernel; fastest: the best one on this machine"),
   };
   registry.add(std::move(info), [](const wcs::Options& options, const wcs::Registry&) {
     const std::string& name = options.text("kernel");
     const wcs::kernels::KernelInfo* kernel = name == "fastest" ? &wcs::kernels::fastest() : wcs::kernels::find(name);
     if (kernel == nullptr)  // the core checked the choice; only a table change could get here
-      throw wcs::InputError(fmt::format("parallel: kernel: unknown kernel '{}' (known: {})", name, wcs::kernels::names()));
+      throw wcs::InputError(
+          fmt::format("parallel: kernel: unknown kernel '{}' (known: {})", name, wcs::kernels::names()));
     unsigned threads = static_cast<unsigned>(options.integer("threads"));
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
     return wcs::make_cycle_strategy(

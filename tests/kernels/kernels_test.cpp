@@ -152,8 +152,8 @@ std::vector<double> filter_terms(std::mt19937_64& rng, std::size_t n, int kind) 
   return dl;
 }
 
-/// Runs the table scan with and without the float filter on random cycles and ranges
-/// and requires the same pick, to the bit.
+/// Runs the table scan with and without the float filter, and with a runner's bound,
+/// on random cycles and ranges and requires the same pick, to the bit.
 void check_filter_changes_nothing(st::BlockMin block_min, st::BlockFind block_find, st::BlockFilter block_filter,
                                   st::FilterForm form) {
   std::mt19937_64 rng(2323);
@@ -175,6 +175,18 @@ void check_filter_changes_nothing(st::BlockMin block_min, st::BlockFind block_fi
       REQUIRE(got.line == want.line);
       CHECK(std::bit_cast<std::uint64_t>(got.error) == std::bit_cast<std::uint64_t>(want.error));
       CHECK(std::bit_cast<std::uint64_t>(got.result) == std::bit_cast<std::uint64_t>(want.result));
+      // A runner's bound at or above the range's smallest error (CycleView::bound)
+      // changes nothing either, the bound equal to it (its ties kept) above all.
+      if (want.line == 0) continue;
+      for (const double bound : {want.error, std::nextafter(want.error, 1e300), 2 * want.error + 1}) {
+        INFO("bound " << bound);
+        CycleView bounded = view;
+        bounded.bound = bound;
+        const RangeBest b = st::scan(bounded, first, last, block_min, block_find, block_filter, form);
+        REQUIRE(b.line == want.line);
+        CHECK(std::bit_cast<std::uint64_t>(b.error) == std::bit_cast<std::uint64_t>(want.error));
+        CHECK(std::bit_cast<std::uint64_t>(b.result) == std::bit_cast<std::uint64_t>(want.result));
+      }
     }
   }
 }
