@@ -95,12 +95,14 @@ def main(argv):
             ir = totals["Ir"]
             if kernel.startswith("gray"):
                 gray[problem] = ir / lines
-            scanned = f"{part['filter'] / (filtered * block):.3g}" if filtered else ""
+            # A filter that never ran (every block ruled out before it) has no figure per line.
+            ran = filtered and part["filter"]
+            scanned = f"{part['filter'] / (filtered * block):.3g}" if ran else ""
             driver = (ir - part["filter"] - part["double"]) / blocks
             ratio = f"{gray[problem] / (ir / lines):.3g}x" if problem in gray else ""
             # The ceiling by instruction count of the enumeration proper: gray's instructions
             # per line over the vector filter's per line it scanned.
-            ceiling = f"{gray[problem] / (part['filter'] / (filtered * block)):.3g}x" if filtered and problem in gray else ""
+            ceiling = f"{gray[problem] / (part['filter'] / (filtered * block)):.3g}x" if ran and problem in gray else ""
             rows.append(f"| `{kernel.split('/')[0]}` | {kernel.split('/')[1]} | `{problem}` | {ir / lines:.3g} | "
                         f"{totals['Dr'] / lines:.3g} | {totals.get('D1mr', 0) / lines:.2g} | {scanned} | "
                         f"{'' if kernel.startswith('gray') else f'{driver:.3g}'} | "

@@ -26,6 +26,7 @@ INTEGER_M = re.compile(r"^integer-(\d+)$")
 # tests/kernels/kernels_bench: KERNEL/ISA/PROBLEM/N=n, the kernel function alone.
 KERNEL_NAME = re.compile(r"^(?P<kernel>[\w-]+)/(?P<isa>\w+)/(?P<problem>[\w-]+)/N=(?P<n>\d+)$")
 # Issue 23, goal 4: each vector kernel on every instruction set, per line, against gray.
+MIN_SCANNED_SHARE = 0.05  # below it, a time per scanned line is the driver's, not the filter's
 PER_LINE_GOAL = 8.0
 
 
@@ -244,13 +245,19 @@ def per_line(path):
                 lines.append(f"| `{key[0]}` | {key[1]} | {fmt_ms(t)} ms | {per:.3g} ps | {cell(r1)} | {share:.3g} | "
                              f"{scanned:.3g} ps | {cell(r2)} | {'' if double is None else f'{double:.4g}'} |")
                 if key[0] in ("simd-xsimd", "simd-highway") and problem in ("decimal", "integer") and r1 and r2:
-                    ok = r1 >= PER_LINE_GOAL and r2 >= PER_LINE_GOAL
-                    goals.append(f"| `{key[0]}` | {key[1]} | `{problem}` | {n} | {r1:.3g}x | {r2:.3g}x | "
+                    # Where the filter went through almost nothing (the blocks ruled out before
+                    # it), the time is the driver's and a time per scanned line says nothing
+                    # of the enumeration: per line of the cycle alone decides.
+                    measured = share >= MIN_SCANNED_SHARE
+                    ok = r1 >= PER_LINE_GOAL and (r2 >= PER_LINE_GOAL or not measured)
+                    r2_cell = f"{r2:.3g}x" if measured else f"n/a (scanned {share:.2g})"
+                    goals.append(f"| `{key[0]}` | {key[1]} | `{problem}` | {n} | {r1:.3g}x | {r2_cell} | "
                                  f"`{name}` | {'met' if ok else 'NOT met'} |")
             lines.append("")
     if goals:
         goals = [f"## Goal of issue 23 (vector kernels at least {PER_LINE_GOAL:g}x `gray` per line, every instruction set)",
-                 "", "Both ratios must reach the goal: per line of the cycle, and per line the float filter scanned.",
+                 "", "Both ratios must reach the goal: per line of the cycle, and per line the float filter scanned "
+                     f"(unless it scanned under {MIN_SCANNED_SHARE:g} of the lines: then the first alone).",
                  "", "| kernel | isa | problem | N | per line vs `gray` | per scanned line vs `gray` | file | |",
                  "|---|---|---|---|---|---|---|---|"] + goals + [""]
     return lines, goals
