@@ -4,6 +4,8 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -104,11 +106,32 @@ std::string gigabytes(std::uint64_t bytes) {
   return fmt::format("{:.1f} GB", bytes > 0 && gb < 0.1 ? 0.1 : gb);
 }
 
+namespace {
+
+// available_memory_bytes() read at most every 50 ms: a benchmark repeats a small solve
+// of a strategy whose estimate is large (dp's max_table_mb) thousands of times a second.
+std::uint64_t recent_available_memory() {
+  using Clock = std::chrono::steady_clock;
+  static std::atomic<Clock::rep> read_at{0};
+  static std::atomic<std::uint64_t> value{0};
+  const Clock::rep now = Clock::now().time_since_epoch().count();
+  const Clock::rep then = read_at.load(std::memory_order_acquire);
+  if (then != 0 && now - then < std::chrono::duration_cast<Clock::duration>(std::chrono::milliseconds(50)).count())
+    return value.load(std::memory_order_relaxed);
+  const std::uint64_t available = available_memory_bytes();
+  value.store(available, std::memory_order_relaxed);
+  read_at.store(now, std::memory_order_release);
+  return available;
+}
+
+}  // namespace
+
 void check_memory(const std::string& strategy, std::size_t n, std::uint64_t needed) {
   // Reading the system's counters (several files) costs tens of microseconds, more
   // than a whole solve of a small problem; a machine that runs this has 256 MB free.
   if (needed <= kAlwaysAvailable) return;
-  const std::uint64_t available = available_memory_bytes();
+  if (needed <= recent_available_memory()) return;
+  const std::uint64_t available = available_memory_bytes();  // a refusal reads them afresh
   if (needed <= available) return;
   throw InputError(fmt::format("coefficients: N = {}: strategy '{}' needs {}, {} available", n, strategy,
                                gigabytes(needed), gigabytes(available)));

@@ -26,7 +26,8 @@ std::string gigabytes(std::uint64_t bytes);
 
 /// Throws InputError "coefficients: N = n: strategy 'NAME' needs X GB, Y GB available"
 /// when `needed` exceeds available_memory_bytes(). Estimates up to 256 MB are not
-/// checked: reading the counters would cost more than a small solve.
+/// checked: reading the counters would cost more than a small solve; above that they
+/// are read at most every 50 ms unless the check fails.
 void check_memory(const std::string& strategy, std::size_t n, std::uint64_t needed);
 
 }  // namespace wcs
