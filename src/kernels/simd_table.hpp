@@ -348,19 +348,21 @@ inline void scan_blocks(const CycleView& c, const Tables& t, const HighSums& hig
     if (!(c.bound < best.error)) return t.window(o, best.error, form);
     return bound_open == bound_open ? t.window(o, bound_open, form) : t.window(o, c.bound, form, true);
   };
+  // Puts block hi (partial sum h) at batch position `at` with its window; false when
+  // the window rules it out.
+  auto place = [&](std::size_t at, std::uint64_t hi, double h) {
+    const Window w = window(h - c.target);
+    if (w.limit == 0.0f) return false;
+    his[at] = hi;
+    hs[at] = h;
+    offset_f[at] = w.offset;
+    limit_f[at] = w.limit;
+    return true;
+  };
   for (std::uint64_t hi = hi_begin; hi < hi_end;) {
     // A batch of blocks that may hold a better line (in increasing hi).
     std::size_t nb = 0;
-    for (; hi < hi_end && nb < kFilterBatch; ++hi) {
-      const double h = high_sum(hi);
-      const Window w = window(h - c.target);
-      if (w.limit == 0.0f) continue;
-      his[nb] = hi;
-      hs[nb] = h;
-      offset_f[nb] = w.offset;
-      limit_f[nb] = w.limit;
-      ++nb;
-    }
+    for (; hi < hi_end && nb < kFilterBatch; ++hi) nb += place(nb, hi, high_sum(hi));
     for (std::size_t pos = 0; pos < nb;) {
       const std::size_t b = pos + block_filter(t.f, size, offset_f + pos, limit_f + pos, nb - pos);
       if (b >= nb) break;
@@ -371,15 +373,7 @@ inline void scan_blocks(const CycleView& c, const Tables& t, const HighSums& hig
       // The rest of the batch with the new best's windows; the blocks it rules out
       // leave the batch rather than go through the filter for nothing.
       std::size_t kept = pos;
-      for (std::size_t r = pos; r < nb; ++r) {
-        const Window w = window(hs[r] - c.target);
-        if (w.limit == 0.0f) continue;
-        his[kept] = his[r];
-        hs[kept] = hs[r];
-        offset_f[kept] = w.offset;
-        limit_f[kept] = w.limit;
-        ++kept;
-      }
+      for (std::size_t r = pos; r < nb; ++r) kept += place(kept, his[r], hs[r]);
       nb = kept;
     }
   }
