@@ -5,8 +5,8 @@
 // one run the finished one (ok or skipped) wins over a failed one, equal results keep
 // the record whose text sorts first, and different results are a conflict (exit 2,
 // naming both files). What a second run of the same id may see otherwise (starved
-// repetitions, a build of another commit) is not a result. Records that cannot be read are left out and listed (with
-// --strict they are an error).
+// repetitions, a build of another commit) is not a result. Records that cannot be
+// read are left out and listed (with --strict they are an error).
 #include <fmt/format.h>
 
 #include <filesystem>

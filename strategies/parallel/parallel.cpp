@@ -7,10 +7,11 @@
 // thread count), workers take chunks from a shared counter, and the per-chunk picks
 // are merged by the winner order (wcs::line_wins). Each chunk starts from the
 // smallest error the finished chunks found, which lets the table kernels skip blocks
-// that cannot hold the pick (the bound keeps ties, so the pick does not change). A kernel's value of a line may
-// depend on where its range starts (a Gray-code walk accumulates), so fixing the
-// chunks is what makes the pick, and with it every note, independent of `threads`;
-// the exact step then makes the cycle's decisions reference's.
+// that cannot hold the pick (the bound keeps ties, so the pick does not change). A
+// kernel's value of a line may depend on where its range starts (a Gray-code walk
+// accumulates), so fixing the chunks is what makes the pick, and with it every note,
+// independent of `threads`; the exact step then makes the cycle's decisions
+// reference's.
 //
 // The worker threads live as long as the strategy object: created on the first
 // solve, reused by every cycle of every solve, joined by the destructor.
