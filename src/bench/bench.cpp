@@ -34,6 +34,7 @@
 #include <sys/resource.h>
 
 #include "experiment/generators.hpp"
+#include "report/stats.hpp"
 #include "wcs/error.hpp"
 #include "wcs/format.hpp"
 #include "wcs/plugin_loader.hpp"
@@ -332,11 +333,7 @@ class KeepTimes final : public benchmark::ConsoleReporter {
   /// The median real time of `name` in ns, or NaN when it did not run.
   double median(const std::string& name) const {
     const auto it = times_.find(name);
-    if (it == times_.end() || it->second.empty()) return std::nan("");
-    std::vector<double> t = it->second;
-    std::sort(t.begin(), t.end());
-    const std::size_t k = t.size();
-    return k % 2 ? t[k / 2] : 0.5 * (t[k / 2 - 1] + t[k / 2]);
+    return it == times_.end() ? std::nan("") : wcs::report::median(it->second);
   }
 
  private:
