@@ -20,8 +20,8 @@
 // coefficients 1..N, target floor(N(N+1)/4), 637 at N = 50) and `integer-M` (integers
 // in +-[1, M], target 300.5: the span of the subset sums grows with M, for `dp`).
 #include <benchmark/benchmark.h>
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -265,7 +265,8 @@ struct Setup {
 };
 
 /// Registers one benchmark of `spec` on `problem`, named by `title`.
-void register_one(const wcs::Registry& registry, const Spec& spec, const wcs::Problem& problem, const std::string& title) {
+void register_one(const wcs::Registry& registry, const Spec& spec, const wcs::Problem& problem,
+                  const std::string& title) {
   // One strategy object per concurrent solve: a strategy serves one solve at a time.
   std::vector<std::shared_ptr<wcs::Solver>> solvers;
   for (int c = 0; c < spec.copies; ++c)
@@ -308,8 +309,8 @@ void register_spec(const wcs::Registry& registry, const Spec& spec, Setup& setup
         continue;
       }
       const wcs::Problem problem = bench_problem(kind, n, setup.cycles, setup.seed, setup.tolerance);
-      const std::string tail = "/N=" + std::to_string(n) + "/cycles=" + std::to_string(setup.cycles) +
-                               "/problem=" + kind;
+      const std::string tail =
+          "/N=" + std::to_string(n) + "/cycles=" + std::to_string(setup.cycles) + "/problem=" + kind;
       const std::string title = spec.text + (spec.copies > 1 ? "*2" : "") + tail;
       register_one(registry, spec, problem, title);
       if (!setup.choice || spec.name != "auto" || spec.copies > 1 || !spec.options.empty()) continue;
@@ -328,7 +329,8 @@ class KeepTimes final : public benchmark::ConsoleReporter {
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& r : runs)
-      if (r.run_type == Run::RT_Iteration && !r.error_occurred) times_[r.benchmark_name()].push_back(r.GetAdjustedRealTime());
+      if (r.run_type == Run::RT_Iteration && !r.error_occurred)
+        times_[r.benchmark_name()].push_back(r.GetAdjustedRealTime());
   }
   /// The median real time of `name` in ns, or NaN when it did not run.
   double median(const std::string& name) const {
@@ -349,8 +351,8 @@ void print_own_costs(const Setup& setup, const KeepTimes& times) {
     if (std::isnan(a) || std::isnan(c)) continue;
     costs.push_back(a - c);
     std::cout << fmt::format("auto's own cost on {}: {:.1f} ns (auto {:.1f} ns, {} alone {:.1f} ns)\n",
-                             with_auto.substr(with_auto.find('/') + 1), a - c, a,
-                             alone.substr(5, alone.find('/') - 5), c);
+                             with_auto.substr(with_auto.find('/') + 1), a - c, a, alone.substr(5, alone.find('/') - 5),
+                             c);
   }
   if (costs.empty()) return;
   std::sort(costs.begin(), costs.end());
@@ -425,8 +427,7 @@ int run(int argc, char** argv) {
     setup.tolerance = args.tolerance;
     setup.choice = args.choice;
     add_context(setup.kinds, setup.ns, setup.cycles, setup.seed, setup.tolerance);
-    for (const std::string& text : split_specs(args.strategies))
-      register_spec(registry, parse_spec(text, sets), setup);
+    for (const std::string& text : split_specs(args.strategies)) register_spec(registry, parse_spec(text, sets), setup);
   } catch (const wcs::InputError& e) {
     std::cerr << "wcs-bench: error: " << e.what() << "\n";
     return 2;

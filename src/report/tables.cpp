@@ -301,10 +301,10 @@ Table virtual_best_table(const Model& m, Ran& ran) {
       "tolerance too; within 2x: and in at most twice the virtual best's time; both with 95% Wilson intervals. "
       "Ratio: the median of its time over the virtual best's (infinite where it did not converge).";
   t.columns = {col("strategy", {"strategy"}), col("instances", {"instances"}, Format::count),
-               col("converged", {"converged", "converged_rate", "converged_ci_low", "converged_ci_high"},
-                   Format::tally, Interval::wilson),
-               col("within 2x", {"within_2x", "within_2x_rate", "within_2x_ci_low", "within_2x_ci_high"},
-                   Format::tally, Interval::wilson),
+               col("converged", {"converged", "converged_rate", "converged_ci_low", "converged_ci_high"}, Format::tally,
+                   Interval::wilson),
+               col("within 2x", {"within_2x", "within_2x_rate", "within_2x_ci_low", "within_2x_ci_high"}, Format::tally,
+                   Interval::wilson),
                col("median ratio", {"median_ratio"}, Format::real)};
   for (std::size_t s = 0; s < m.labels.size(); ++s) {
     if (ran[m.labels[s]].empty()) continue;

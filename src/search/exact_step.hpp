@@ -38,8 +38,8 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <string>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "search/four_list.hpp"
@@ -58,9 +58,9 @@ double exact_value(const CycleInput& in, std::uint64_t key);
 
 /// Facts of one cycle that every exact decision needs.
 struct CycleBounds {
-  bool finite = false;            ///< every term, d_i and base is finite
-  bool exact = false;             ///< no addition of either form rounds (see above)
-  double eps = 0.0;               ///< bound on |computed - real| of any line value, either form
+  bool finite = false;  ///< every term, d_i and base is finite
+  bool exact = false;   ///< no addition of either form rounds (see above)
+  double eps = 0.0;     ///< bound on |computed - real| of any line value, either form
   /// The coefficient with d_i == 0 of the largest index (the smallest line that
   /// selects only such coefficients), if any.
   std::optional<std::size_t> zero_index;
@@ -79,16 +79,16 @@ bool all_below_target(const CycleInput& in);
 
 /// What the exact step decided.
 struct ExactOutcome {
-  std::uint64_t key = 0;          ///< reference's winner, as a line key
-  double result = 0.0;            ///< its bit-exact r
-  bool all_below_target = false;  ///< reference's WPN decision
-  std::uint64_t exact_rechecks = 0; ///< lines evaluated in the bit-exact form
-  std::uint64_t half_entries = 0; ///< subset sums listed in the two halves (0 when not staged)
-  bool exact_arithmetic = false;  ///< the cycle's sums were exact (nothing to repair)
+  std::uint64_t key = 0;             ///< reference's winner, as a line key
+  double result = 0.0;               ///< its bit-exact r
+  bool all_below_target = false;     ///< reference's WPN decision
+  std::uint64_t exact_rechecks = 0;  ///< lines evaluated in the bit-exact form
+  std::uint64_t half_entries = 0;    ///< subset sums listed in the two halves (0 when not staged)
+  bool exact_arithmetic = false;     ///< the cycle's sums were exact (nothing to repair)
   /// More lines lay within rounding of the closest than max_rechecks: the winner is
   /// the tie rule's on exact values (src/search/tie_rule.hpp), not re-evaluated.
   bool tie_rule = false;
-  std::uint64_t tied_lines = 0;   ///< with tie_rule: lines sharing the winner's exact value
+  std::uint64_t tied_lines = 0;  ///< with tie_rule: lines sharing the winner's exact value
 };
 
 /// The cycles of a solve decided by the tie rule, for the result's notes, written
@@ -116,7 +116,9 @@ class ExactStep {
   /// is found on any data there); beyond, the tie rule decides.
   explicit ExactStep(std::size_t two_list_max_bits = 20, std::size_t big_list_bits = 22,
                      std::size_t max_rechecks = kMaxRechecks)
-      : two_list_max_bits_(two_list_max_bits), big_list_bits_(big_list_bits), max_rechecks_(max_rechecks),
+      : two_list_max_bits_(two_list_max_bits),
+        big_list_bits_(big_list_bits),
+        max_rechecks_(max_rechecks),
         tie_rule_(two_list_max_bits, big_list_bits) {}
 
   static constexpr std::size_t kMaxRechecks = std::size_t{1} << 24;
@@ -197,8 +199,8 @@ class ExactStep {
   TieRule tie_rule_;
   std::vector<std::size_t> active_;  // coefficients with d != 0, in index order
   bool four_lists_ = false;
-  SubsetSums high_, low_;            // the two halves (two-list)
-  SubsetSums quarters_[4];           // small and big list of each half (four-list)
+  SubsetSums high_, low_;   // the two halves (two-list)
+  SubsetSums quarters_[4];  // small and big list of each half (four-list)
   std::vector<std::uint32_t> high_runs_, low_runs_;
   std::vector<FourListCandidate> candidates_;
   std::vector<double> terms_;

@@ -15,8 +15,8 @@ SolveResult Solver::solve(const Problem& problem, const SolveOptions& options) {
 
 SolveResult Solver::solve_validated(const Problem& problem, const SolveOptions& options) {
   if (problem.n() > info_->max_n)
-    throw InputError("coefficients: N = " + std::to_string(problem.n()) + " is beyond what strategy '" +
-                     info_->name + "' supports (N <= " + std::to_string(info_->max_n) + ")");
+    throw InputError("coefficients: N = " + std::to_string(problem.n()) + " is beyond what strategy '" + info_->name +
+                     "' supports (N <= " + std::to_string(info_->max_n) + ")");
   if (info_->memory_bytes) check_memory(info_->name, problem.n(), info_->memory_bytes(problem.n(), options_));
   // This thread's stop flag for the solve (restored after: `auto` solves inside a solve).
   // Without a flag nothing is touched: the thread-local costs a call each way, which
@@ -50,8 +50,8 @@ void Registry::add(StrategyInfo info, StrategyFactory factory) {
   if (info.name.empty()) throw InputError("strategy: a strategy needs a name");
   if (!factory) throw InputError("strategy '" + info.name + "': registered without a factory");
   if (entries_.contains(info.name))
-    throw InputError("strategy '" + info.name + "': registered twice (" +
-                     entries_.at(info.name).info->origin + " and " + info.origin + ")");
+    throw InputError("strategy '" + info.name + "': registered twice (" + entries_.at(info.name).info->origin +
+                     " and " + info.origin + ")");
   const std::string name = info.name;
   entries_.emplace(name, Entry{std::make_unique<StrategyInfo>(std::move(info)), std::move(factory)});
 }

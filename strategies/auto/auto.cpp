@@ -1,14 +1,15 @@
 // `auto`: an algorithm selector. It computes the cheap features of the problem
 // (features.hpp: N, the span of the first cycle's subset sums when they are exact in
 // binary, the tolerance over the mean |a|, whether the target lies within the first
-// cycle's sums, the budget of cycles), walks the decision tree fitted from experiments/auto-fit.yaml
-// (rules.hpp, fitted_rule.hpp) to a plan, and runs the plan's strategies in order
-// until one reaches the tolerance: cheap attempts first where they usually suffice
-// (some stopped after a cycle or three: a cycle does not depend on the budget, so one
-// that converges gives the answer of its strategy run whole, and one that does not
-// costs little), an exact one where they do not. After a plan that missed, the rest
-// of the portfolio runs in the net's order (fitted_rule.hpp), so that auto reaches the
-// tolerance wherever one of its strategies does.
+// cycle's sums, the budget of cycles), walks the decision tree fitted from
+// experiments/auto-fit.yaml (rules.hpp, fitted_rule.hpp) to a plan, and runs the
+// plan's strategies in order until one reaches the tolerance: cheap attempts first
+// where they usually suffice (some stopped after a cycle or three: a cycle does not
+// depend on the budget, so one that converges gives the answer of its strategy run
+// whole, and one that does not costs little), an exact one where they do not. After
+// a plan that missed, the rest of the portfolio runs in the net's order
+// (fitted_rule.hpp), so that auto reaches the tolerance wherever one of its
+// strategies does.
 //
 // It answers with the first attempt that converged, else the closest one. Its notes
 // say what it ran and why: `chose` always (the strategy whose answer it is, with its
@@ -41,9 +42,7 @@ using wcs::autorule::Attempt;
 class Auto final : public wcs::Strategy {
  public:
   explicit Auto(const wcs::Registry& registry)
-      : registry_(registry),
-        attempts_(std::size(wcs::autorule::kAttempts)),
-        rules_(std::size(wcs::autorule::kTree)) {}
+      : registry_(registry), attempts_(std::size(wcs::autorule::kAttempts)), rules_(std::size(wcs::autorule::kTree)) {}
 
   wcs::SolveResult solve(const wcs::Problem& problem, const wcs::SolveOptions& options) override {
     // The features the path to the leaf needs (all of them for a traced solve).
@@ -104,9 +103,9 @@ class Auto final : public wcs::Strategy {
       if (!in_plan) try_attempt(index, problem, options, run);
     }
     if (!run.best)
-      throw wcs::InputError(fmt::format(
-          "coefficients: N = {}: strategy 'auto' could run no strategy of its plan for this problem ({})", problem.n(),
-          run.ran));
+      throw wcs::InputError(
+          fmt::format("coefficients: N = {}: strategy 'auto' could run no strategy of its plan for this problem ({})",
+                      problem.n(), run.ran));
 
     wcs::SolveResult out = std::move(*run.best);
     out.evaluations = run.evaluations;  // the work of every attempt
@@ -230,8 +229,8 @@ class Auto final : public wcs::Strategy {
 
   const wcs::Registry& registry_;
   std::vector<State> attempts_;
-  wcs::Problem capped_;  // the problem with a smaller budget, for an attempt stopped early
-  std::vector<std::string> rules_;   // rule_text of each leaf, made on first use
+  wcs::Problem capped_;             // the problem with a smaller budget, for an attempt stopped early
+  std::vector<std::string> rules_;  // rule_text of each leaf, made on first use
 };
 
 void register_auto(wcs::Registry& registry) {
@@ -242,9 +241,8 @@ void register_auto(wcs::Registry& registry) {
       "algorithm selector: a tree fitted on experiments/auto-fit.yaml picks a plan from cheap features; "
       "cheap attempts first (some stopped after a few cycles), exact ones when the tolerance is not met, then the rest "
       "of its portfolio; notes say what ran and why";
-  registry.add(std::move(info), [](const wcs::Options&, const wcs::Registry& host) {
-    return std::make_unique<Auto>(host);
-  });
+  registry.add(std::move(info),
+               [](const wcs::Options&, const wcs::Registry& host) { return std::make_unique<Auto>(host); });
 }
 
 }  // namespace

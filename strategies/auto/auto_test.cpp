@@ -3,11 +3,11 @@
 // converge or not on demand), refusals and missing strategies are said and skipped,
 // and with the real modules auto is honest and gives the answer of the strategy it
 // names.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <limits>
 #include <map>
@@ -405,7 +405,8 @@ TEST_CASE("an attempt stopped after K cycles gives the whole run's answer where 
   wcs::Registry& registry = wcs::test::plugins();
   std::set<std::string> capped;
   for (const ar::Attempt& a : ar::kAttempts)
-    if (a.cycles > 0 && registry.find(a.strategy) != nullptr) capped.insert(ar::attempt_label({a.strategy, a.options, a.max_n, 0}));
+    if (a.cycles > 0 && registry.find(a.strategy) != nullptr)
+      capped.insert(ar::attempt_label({a.strategy, a.options, a.max_n, 0}));
   std::size_t agreed = 0, missed = 0;
   for (const ar::Attempt& a : ar::kAttempts) {
     const std::string label = ar::attempt_label({a.strategy, a.options, a.max_n, 0});
@@ -461,5 +462,6 @@ TEST_CASE("auto on the original's benchmark: converges and says what it ran and 
 
 TEST_CASE("auto is honest at N = 100 to 1000") {
   wcs::Solver automatic = wcs::test::plugins().create("auto");
-  for (const auto& p : wcs::test::large_problems(6, 100, 1000, 4711, 10)) wcs::test::check_honest(p, automatic.solve(p), false);
+  for (const auto& p : wcs::test::large_problems(6, 100, 1000, 4711, 10))
+    wcs::test::check_honest(p, automatic.solve(p), false);
 }

@@ -34,8 +34,7 @@ struct Features {
   /// "n=50 span=1276 rel_tol=0.39215686274509803 inside=1 budget=50", every number to the bit.
   std::string text() const {
     std::string out;
-    for (int f = 0; f < kFeatureCount; ++f)
-      out += fmt::format("{}{}={}", f ? " " : "", kFeatureNames[f], value[f]);
+    for (int f = 0; f < kFeatureCount; ++f) out += fmt::format("{}{}={}", f ? " " : "", kFeatureNames[f], value[f]);
     return out;
   }
 };
@@ -64,9 +63,9 @@ inline double span_of(const Problem& p) {
   const bool exact = finite && std::isfinite(scale) &&
                      (g == std::numeric_limits<int>::max() || scale < detail::power_of_two(52 + std::max(g, -1074)));
   // magnitude is a multiple of 2^g below 2^(52+g) when exact: times 2^-g is exact.
-  return !exact ? std::numeric_limits<double>::infinity()
+  return !exact                                 ? std::numeric_limits<double>::infinity()
          : g == std::numeric_limits<int>::max() ? 1.0
-         : -g >= -1022 && -g <= 1023          ? magnitude * detail::power_of_two(-g) + 1.0
+         : -g >= -1022 && -g <= 1023            ? magnitude * detail::power_of_two(-g) + 1.0
                                                 : std::ldexp(magnitude, -g) + 1.0;
 }
 
@@ -79,7 +78,8 @@ inline Features features_but_span(const Problem& p) {
   for (double a : p.coefficients) {
     const double d = a * p.initial_wpn;  // d_i of the first cycle (W = 0)
     mean += std::fabs(a);
-    if (d < 0) negative += d; else positive += d;
+    if (d < 0) negative += d;
+    else positive += d;
   }
   mean /= static_cast<double>(n);
   f.value[kRelTol] = p.tolerance / mean;

@@ -130,7 +130,8 @@ inline std::string rule_text(int leaf) {
     int parent = 0;
     while (kTree[parent].below != at && kTree[parent].above != at) ++parent;
     const Node& node = kTree[parent];
-    steps.push_back(fmt::format("{} {} {:.4g}", kFeatureNames[node.feature], node.below == at ? "<=" : ">", node.threshold));
+    steps.push_back(
+        fmt::format("{} {} {:.4g}", kFeatureNames[node.feature], node.below == at ? "<=" : ">", node.threshold));
     at = parent;
   }
   std::string out;

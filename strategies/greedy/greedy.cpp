@@ -23,8 +23,8 @@
 #include <utility>
 #include <vector>
 
-#include "wcs/formula.hpp"
 #include "search/exact_step.hpp"
+#include "wcs/formula.hpp"
 #include "wcs/plugin.hpp"
 
 namespace {
@@ -178,7 +178,8 @@ void register_greedy(wcs::Registry& registry) {
   info.name = "greedy";
   info.family = wcs::Family::converging;
   info.description = "per cycle: greedy construction by |d|, then single-flip (optionally pair-flip) local refinement";
-  info.options = {wcs::OptionSpec::boolean("pair_flips", false, "also try moves of two flips when no single flip improves")};
+  info.options = {
+      wcs::OptionSpec::boolean("pair_flips", false, "also try moves of two flips when no single flip improves")};
   registry.add(std::move(info), [](const wcs::Options& options, const wcs::Registry&) {
     return wcs::make_cycle_strategy(std::make_unique<GreedySearch>(options.boolean("pair_flips")));
   });
